@@ -1,0 +1,208 @@
+/**
+ * Command-line wiring and the single error boundary. Commands are imported lazily so that
+ * starting the CLI costs only what the chosen command needs (snowflake-sdk is never loaded by
+ * whoami or gen-sql).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
+import { Printer, colorLevel } from './output.js';
+
+interface CommonOptions {
+  json?: boolean;
+  color?: boolean;
+  debug?: boolean;
+}
+
+const EXIT_CODE_HELP = `\nExit codes:\n${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}\n`;
+
+export function buildProgram(version: string): Command {
+  const program = new Command('wif-check')
+    .description('Prove that a Snowflake workload identity federation (WIF) login from AWS works, and say how to fix it.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ wif-check whoami                                   who am I to Snowflake?
+  $ wif-check whoami --profile dev --json
+  $ wif-check gen-sql --user LAMBDA_LOADER --default-role LOADER    the SQL to create the user
+${EXIT_CODE_HELP}
+Docs: README.md (troubleshooting, CI and Lambda usage).`,
+    );
+
+  withCommonOptions(withAwsOptions(program.command('whoami')))
+    .description('show the AWS identity Snowflake will see and the exact ARN to register')
+    .option('--expect-account <id>', 'fail (exit 1) unless the credentials belong to this 12-digit AWS account')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ wif-check whoami
+  $ wif-check whoami --profile prod --region eu-west-1
+  $ wif-check whoami --expect-account 123456789012 --json
+${EXIT_CODE_HELP}`,
+    )
+    .action(async (options: CommonOptions & AwsFlagOptions & { expectAccount?: string }) => {
+      await runCommand(options, async (printer) => {
+        const { whoami, whoamiDocument, renderWhoami } = await import('./commands/whoami.js');
+        const report = await whoami({ ...awsOptionsFrom(options), expectAccount: options.expectAccount });
+        for (const warning of report.warnings) printer.warn(warning);
+        if (printer.json) printer.document(whoamiDocument(report));
+        else printer.result(renderWhoami(report, printer));
+      });
+    });
+
+  withCommonOptions(withAwsOptions(program.command('gen-sql')))
+    .description('print the exact, safe SQL that maps an AWS role or user to a Snowflake user')
+    .option('--arn <arn>', 'IAM role/user ARN (path is removed) or STS assumed-role ARN (default: the caller, like whoami)')
+    .option('--user <name>', 'Snowflake user name (default: derived from the role or user name)')
+    .option('--default-role <role>', 'DEFAULT_ROLE for the user')
+    .option('--default-warehouse <warehouse>', 'DEFAULT_WAREHOUSE for the user')
+    .option('--default-namespace <db[.schema]>', 'DEFAULT_NAMESPACE for the user')
+    .option('--comment <text>', 'COMMENT for the user')
+    .option('--alter', 'ALTER USER … SET WORKLOAD_IDENTITY for an existing user instead of CREATE USER')
+    .option('--if-not-exists', 'CREATE USER IF NOT EXISTS')
+    .option('--or-replace', 'CREATE OR REPLACE USER')
+    .option('--no-verify', 'omit the SHOW … statement that checks the registration')
+    .addHelpText(
+      'after',
+      `
+stdout is only SQL: pipe it into a SQL client (notes and warnings go to stderr).
+
+Examples:
+  $ wif-check gen-sql --user LAMBDA_LOADER --default-role LOADER
+  $ wif-check gen-sql --arn arn:aws:iam::123456789012:role/service-role/my-fn-role --user LOADER
+  $ wif-check gen-sql --arn arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn --alter --user LOADER
+  $ wif-check gen-sql --user LOADER --json | jq -r .sql
+${EXIT_CODE_HELP}`,
+    )
+    .action(async (options: CommonOptions & AwsFlagOptions & GenSqlFlagOptions) => {
+      await runCommand(options, async (printer) => {
+        const { generateSql } = await import('./commands/gen-sql.js');
+        const generated = await generateSql({
+          ...awsOptionsFrom(options),
+          arn: options.arn,
+          user: options.user,
+          defaultRole: options.defaultRole,
+          defaultWarehouse: options.defaultWarehouse,
+          defaultNamespace: options.defaultNamespace,
+          comment: options.comment,
+          alter: options.alter,
+          ifNotExists: options.ifNotExists,
+          orReplace: options.orReplace,
+          verify: options.verify,
+        });
+        if (printer.json) {
+          printer.document(generated);
+          return;
+        }
+        for (const warning of generated.warnings) printer.note(warning);
+        printer.result(generated.sql);
+      });
+    });
+
+  return program;
+}
+
+interface GenSqlFlagOptions {
+  arn?: string;
+  user?: string;
+  defaultRole?: string;
+  defaultWarehouse?: string;
+  defaultNamespace?: string;
+  comment?: string;
+  alter?: boolean;
+  ifNotExists?: boolean;
+  orReplace?: boolean;
+  verify?: boolean;
+}
+
+interface AwsFlagOptions {
+  profile?: string;
+  region?: string;
+  timeout?: string;
+}
+
+function withAwsOptions(command: Command): Command {
+  return command
+    .option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default chain)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)')
+    .option('--timeout <seconds>', 'give up on network calls after this many seconds');
+}
+
+function withCommonOptions(command: Command): Command {
+  return command
+    .option('--json', 'print one JSON document on stdout')
+    .option('--no-color', 'no colours (also NO_COLOR=1)')
+    .addOption(new Option('--debug', 'show more detail on errors (never secrets)').hideHelp());
+}
+
+export function parseTimeoutSeconds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw usageError(`--timeout '${value}' is not a number of seconds between 0 and 3600`, 'BAD_TIMEOUT');
+  }
+  return Math.round(seconds * 1000);
+}
+
+function awsOptionsFrom(options: AwsFlagOptions): { profile?: string; region?: string; timeoutMs?: number } {
+  const timeoutMs = parseTimeoutSeconds(options.timeout);
+  return {
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  };
+}
+
+/** The error boundary: every expected failure becomes one line (plus a hint) and an exit code. */
+async function runCommand(options: CommonOptions, body: (printer: Printer) => Promise<number | void>): Promise<void> {
+  const json = options.json === true;
+  const printer = new Printer(process, {
+    json,
+    debug: options.debug === true,
+    colorLevel: colorLevel({ env: process.env, isTTY: Boolean(process.stdout.isTTY), noColorFlag: options.color === false, json }),
+  });
+  try {
+    process.exitCode = (await body(printer)) ?? EXIT_CODES.ok;
+  } catch (error) {
+    process.exitCode = reportFailure(error, printer);
+  }
+}
+
+function reportFailure(error: unknown, printer: Printer): number {
+  if (error instanceof WifError) {
+    printer.failure(error);
+    if (printer.debug && error.cause instanceof Error) printer.info(`cause: ${error.cause.name}: ${error.cause.message}`);
+    return error.exitCode;
+  }
+  const internal = new WifError('internal', `internal error: ${error instanceof Error ? error.message : String(error)}`, {
+    code: 'INTERNAL',
+    hint: 'This is a bug in wif-check. Please report it with the command you ran (run again with --debug for the stack).',
+  });
+  printer.failure(internal);
+  if (printer.debug && error instanceof Error && error.stack) printer.info(error.stack);
+  return internal.exitCode;
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  // The SDK's Node-version notice is noise for a CLI user; they did not choose the SDK.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+  const program = buildProgram(version);
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version exit 0; every parse error is a usage error.
+      process.exitCode = error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+      return;
+    }
+    throw error;
+  }
+}

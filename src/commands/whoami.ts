@@ -1,0 +1,113 @@
+/**
+ * `wif-check whoami`: who am I to Snowflake? Asks STS for the caller identity and shows the
+ * path-free IAM ARN that Snowflake matches.
+ */
+import { describeKind, parsePrincipalArn, toSnowflakeArn, type PrincipalKind } from '../core/arn.js';
+import { WifError } from '../core/errors.js';
+import type { RegionSource } from '../core/region.js';
+import { getCallerIdentity, resolveAwsContext, type AwsOptions } from '../aws/identity.js';
+import type { Printer } from '../output.js';
+
+export type PrincipalType = 'assumed-role' | 'iam-user' | 'root' | 'federated-user';
+
+export interface WhoamiOptions extends AwsOptions {
+  /** Fail (exit 1) when the credentials belong to another account. */
+  expectAccount?: string | undefined;
+}
+
+export interface WhoamiReport {
+  account: string;
+  /** The caller ARN exactly as STS returned it. */
+  arn: string;
+  userId: string;
+  principalType: PrincipalType;
+  partition: string;
+  sessionName: string | null;
+  /** The ARN to put in WORKLOAD_IDENTITY (path removed), or null when the principal cannot use WIF. */
+  snowflakeArn: string | null;
+  /** What normalising changed, e.g. 'removed IAM path division/'. */
+  snowflakeArnNotes: string[];
+  /** Why the principal cannot be used for WIF (root, federated user), else null. */
+  unusableReason: string | null;
+  region: string;
+  regionSource: RegionSource;
+  regionDescription: string;
+  credentialSource: string;
+  profile: string | null;
+  warnings: string[];
+}
+
+export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport> {
+  const expectAccount = options.expectAccount?.trim();
+  if (expectAccount !== undefined && !/^\d{12}$/.test(expectAccount)) {
+    throw new WifError('usage', `--expect-account '${expectAccount}' is not a 12-digit AWS account id`, { code: 'BAD_ACCOUNT_ID' });
+  }
+  const context = await resolveAwsContext(options);
+  const caller = await getCallerIdentity(context);
+  const report = describeCaller(caller, context);
+  if (expectAccount !== undefined && caller.account !== expectAccount) {
+    throw new WifError('verification', `Expected AWS account ${expectAccount}, but these credentials belong to account ${caller.account} (${caller.arn})`, {
+      code: 'ACCOUNT_MISMATCH',
+      hint: 'Use credentials for the expected account (--profile, AWS_PROFILE), or fix --expect-account.',
+    });
+  }
+  return report;
+}
+
+function describeCaller(
+  caller: { account: string; arn: string; userId: string },
+  context: Awaited<ReturnType<typeof resolveAwsContext>>,
+): WhoamiReport {
+  const parsed = parsePrincipalArn(caller.arn);
+  if (!parsed.ok) {
+    throw new WifError('aws', `STS returned a caller ARN wif-check cannot read: ${parsed.error}`, { code: 'UNEXPECTED_CALLER_ARN' });
+  }
+  const snowflake = toSnowflakeArn(parsed.arn);
+  return {
+    account: caller.account,
+    arn: caller.arn,
+    userId: caller.userId,
+    principalType: principalTypeOf(parsed.arn.kind),
+    partition: parsed.arn.partition,
+    sessionName: parsed.arn.sessionName ?? null,
+    snowflakeArn: snowflake.ok ? snowflake.arn : null,
+    snowflakeArnNotes: snowflake.ok ? snowflake.notes : [],
+    unusableReason: snowflake.ok ? null : snowflake.error,
+    region: context.region.region,
+    regionSource: context.region.source,
+    regionDescription: context.region.description,
+    credentialSource: context.credentialSource,
+    profile: context.profile ?? null,
+    warnings: context.warnings,
+  };
+}
+
+function principalTypeOf(kind: PrincipalKind): PrincipalType {
+  // STS never reports a bare IAM role: a role always appears as an assumed-role session.
+  return kind === 'iam-role' ? 'assumed-role' : kind;
+}
+
+export function whoamiDocument(report: WhoamiReport): Record<string, unknown> {
+  const { warnings: _warnings, ...document } = report;
+  return document;
+}
+
+export function renderWhoami(report: WhoamiReport, printer: Printer): string {
+  const c = printer.color;
+  const label = (text: string) => c.bold(text.padEnd(17));
+  const kind = describeKind(report.principalType);
+  const session = report.sessionName ? `, session ${report.sessionName}` : '';
+  const lines = [
+    `${label('AWS account')}${report.account}  ${c.dim(`(partition ${report.partition})`)}`,
+    `${label('Caller')}${report.arn}   ${c.dim(`(${kind}${session})`)}`,
+    `${label('Credentials')}${report.credentialSource.padEnd(31)}${c.bold('Region')}  ${report.region} ${c.dim(`(${report.regionDescription})`)}`,
+  ];
+  if (report.snowflakeArn) {
+    lines.push(`${label('Snowflake ARN')}${c.green(report.snowflakeArn)}`);
+    lines.push(`${' '.repeat(17)}${c.dim("↑ put exactly this in CREATE USER … WORKLOAD_IDENTITY = (TYPE = AWS ARN = '…')")}`);
+  } else {
+    lines.push(`${label('Snowflake ARN')}${c.red('none')} ${c.dim('— this principal cannot log in to Snowflake with WIF')}`);
+    lines.push(`${' '.repeat(17)}${report.unusableReason ?? ''}`);
+  }
+  return lines.join('\n');
+}

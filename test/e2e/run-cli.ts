@@ -1,0 +1,63 @@
+/**
+ * Runs the BUILT CLI (bin/wif-check.js → dist/) as a child process with a clean environment:
+ * a temporary HOME, no ~/.aws, IMDS disabled, and only the variables a test passes.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
+export const BIN = join(REPO_ROOT, 'bin', 'wif-check.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export function tempDir(prefix = 'wif-check-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A fresh, empty HOME and a clean environment with nothing from the developer's machine. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const home = tempDir('wif-check-home-');
+  mkdirSync(join(home, '.aws'));
+  const env: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: home,
+    USERPROFILE: home,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+    ...extra,
+  };
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+export function runCli(args: readonly string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<CliResult> {
+  const started = performance.now();
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd ?? tempDir('wif-check-cwd-'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 25_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolvePromise({ code, stdout, stderr, durationMs: performance.now() - started });
+    });
+  });
+}
+
+/** Every byte a test saw, for "no secret anywhere" assertions. */
+export function allOutput(result: CliResult): string {
+  return result.stdout + result.stderr;
+}
+
+// eslint-disable-next-line no-control-regex
+export const ANSI_ESCAPE = /\u001b\[/;

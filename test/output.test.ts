@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { colorLevel } from '../src/output.js';
+
+const level = (env: Record<string, string>, isTTY = true, noColorFlag = false, json = false) => colorLevel({ env, isTTY, noColorFlag, json });
+
+describe('colorLevel', () => {
+  it.each([
+    ['a TTY gets colour', {}, true, false, false, 1],
+    ['a pipe gets none', {}, false, false, false, 0],
+    ['NO_COLOR disables it', { NO_COLOR: '1' }, true, false, false, 0],
+    ['an empty NO_COLOR does not (no-color.org)', { NO_COLOR: '' }, true, false, false, 1],
+    ['FORCE_COLOR forces it on a pipe', { FORCE_COLOR: '1' }, false, false, false, 1],
+    ['FORCE_COLOR=3 is truecolor', { FORCE_COLOR: '3' }, false, false, false, 3],
+    ['FORCE_COLOR=0 turns it off', { FORCE_COLOR: '0' }, true, false, false, 0],
+    ['FORCE_COLOR wins over NO_COLOR, as in Node', { FORCE_COLOR: '1', NO_COLOR: '1' }, false, false, false, 1],
+    ['--no-color wins over FORCE_COLOR', { FORCE_COLOR: '1' }, true, true, false, 0],
+    ['--json never has colour', { FORCE_COLOR: '3' }, true, false, true, 0],
+    ['TERM=dumb gets none', { TERM: 'dumb' }, true, false, false, 0],
+  ])('%s', (_name, env, isTTY, noColorFlag, json, expected) => {
+    expect(level(env, isTTY, noColorFlag, json)).toBe(expected);
+  });
+});
