@@ -1,0 +1,95 @@
+/**
+ * Where to log in: flags win over env (SNOWFLAKE_*), which win over a named connection in
+ * connections.toml — the Snowflake CLI's and drivers' order. Pure: env and file entry are inputs.
+ */
+import { usageError } from './errors.js';
+
+export interface SnowflakeFlags {
+  account?: string | undefined;
+  host?: string | undefined;
+  port?: string | number | undefined;
+  protocol?: string | undefined;
+  role?: string | undefined;
+  warehouse?: string | undefined;
+}
+
+export interface SnowflakeSettings {
+  account: string;
+  host: string | undefined;
+  port: number | undefined;
+  protocol: 'http' | 'https' | undefined;
+  role: string | undefined;
+  warehouse: string | undefined;
+  /** Where the driver will connect, for messages. */
+  url: string;
+}
+
+type Key = keyof SnowflakeFlags;
+const KEYS: readonly Key[] = ['account', 'host', 'port', 'protocol', 'role', 'warehouse'];
+const ENV_NAMES: Readonly<Record<Key, string>> = {
+  account: 'SNOWFLAKE_ACCOUNT',
+  host: 'SNOWFLAKE_HOST',
+  port: 'SNOWFLAKE_PORT',
+  protocol: 'SNOWFLAKE_PROTOCOL',
+  role: 'SNOWFLAKE_ROLE',
+  warehouse: 'SNOWFLAKE_WAREHOUSE',
+};
+
+export function resolveSnowflakeSettings(
+  flags: SnowflakeFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  file: Readonly<Record<string, unknown>> = {},
+  options: { requireAccount?: boolean } = {},
+): SnowflakeSettings | undefined {
+  const pick = (key: Key): string | undefined => {
+    const fromFile = file[key];
+    for (const value of [flags[key], env[ENV_NAMES[key]], typeof fromFile === 'number' ? String(fromFile) : fromFile]) {
+      if (typeof value === 'number') return String(value);
+      if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    }
+    return undefined;
+  };
+  const values = Object.fromEntries(KEYS.map((key) => [key, pick(key)])) as Record<Key, string | undefined>;
+  if (!values.account) {
+    if (options.requireAccount === false) return undefined;
+    throw usageError(
+      'No Snowflake account given',
+      'MISSING_ACCOUNT',
+      'Pass --account orgname-accountname, set SNOWFLAKE_ACCOUNT, or name a connection with --connection.',
+    );
+  }
+  const port = parsePort(values.port);
+  const protocol = parseProtocol(values.protocol);
+  const account = values.account;
+  const host = values.host;
+  return {
+    account,
+    host,
+    port,
+    protocol,
+    role: values.role,
+    warehouse: values.warehouse,
+    url: `${protocol ?? 'https'}://${host ?? `${account}.snowflakecomputing.com`}${port ? `:${port}` : ''}`,
+  };
+}
+
+function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) throw usageError(`port '${value}' is not a TCP port (1-65535)`, 'BAD_PORT');
+  return port;
+}
+
+function parseProtocol(value: string | undefined): 'http' | 'https' | undefined {
+  if (value === undefined) return undefined;
+  const protocol = value.toLowerCase();
+  if (protocol !== 'http' && protocol !== 'https') throw usageError(`protocol '${value}' must be http or https`, 'BAD_PROTOCOL');
+  return protocol;
+}
+
+/** --impersonation-path as a list: comma-separated, or already an array (Lambda event). */
+export function parseImpersonationPath(value: string | readonly string[] | undefined): string[] {
+  if (value === undefined) return [];
+  const items = (typeof value === 'string' ? value.split(',') : [...value]).map((item) => item.trim()).filter(Boolean);
+  return items;
+}

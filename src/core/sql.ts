@@ -1,0 +1,342 @@
+// The SQL that registers an AWS principal as a Snowflake workload identity (WIF) user.
+// Pure: no I/O, no environment, no console.
+//
+// Everything a person types ends up in SQL they will paste into a worksheet, so nothing may be able
+// to change the statements' structure: identifiers are emitted unquoted only when Snowflake's own
+// rules make that unambiguous, string literals escape both of Snowflake's escape mechanisms, and
+// characters that could end a `--` comment, or make the text display differently from how it
+// parses, are refused outright rather than escaped.
+//
+// Identifier rules:  https://docs.snowflake.com/en/sql-reference/identifiers-syntax
+// String escapes:    https://docs.snowflake.com/en/sql-reference/data-types-text#escape-sequences-in-single-quoted-string-constants
+// Reserved keywords: https://docs.snowflake.com/en/sql-reference/reserved-keywords
+// WIF SQL:           https://docs.snowflake.com/en/user-guide/workload-identity-federation
+
+export type QuoteResult = { ok: true; sql: string } | { ok: false; error: string };
+
+export interface GenerateSqlOptions {
+  /** The path-free Snowflake ARN (the caller normalises it); still emitted as an escaped literal. */
+  arn: string;
+  /** The user name as the person typed it. */
+  user: string;
+  /** Default 'create'. */
+  mode?: 'create' | 'alter';
+  /** CREATE only. */
+  ifNotExists?: boolean;
+  /** CREATE only; cannot be combined with ifNotExists. */
+  orReplace?: boolean;
+  defaultRole?: string;
+  defaultWarehouse?: string;
+  /** 'DB' or 'DB.SCHEMA'; each part is quoted on its own. */
+  defaultNamespace?: string;
+  comment?: string;
+  /** Default true: append the SHOW statement that checks the registration. */
+  verify?: boolean;
+  /** The ARN as STS reported it, for the header comment. */
+  callerArn?: string;
+  /** The name Snowflake will list as iamRole in SHOW ... (for the check comment). */
+  iamRoleName?: string;
+  /** Returned as warnings, never put into the SQL. */
+  notes?: string[];
+}
+
+export type GenerateSqlResult =
+  | { ok: true; sql: string; user: string; warnings: string[] }
+  | { ok: false; error: string };
+
+// "Regardless of whether an identifier is unquoted or double-quoted, the maximum number of
+// characters allowed is 255" (identifier rules above).
+const MAX_IDENTIFIER_CHARS = 255;
+// Snowflake does not document a COMMENT length limit; this cap only keeps the SQL readable.
+const MAX_LITERAL_CHARS = 1024;
+const UNQUOTED_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
+
+/**
+ * Snowflake's reserved and limited keywords (the whole table on the reserved-keywords page,
+ * plus ASOF and MATCH_CONDITION from behaviour change bundle 2024_01). An identifier spelled like
+ * one of these is always quoted.
+ */
+export const RESERVED_WORDS: ReadonlySet<string> = new Set([
+  'ACCOUNT', 'ALL', 'ALTER', 'AND', 'ANY', 'AS', 'ASOF', 'BETWEEN', 'BY', 'CASE', 'CAST', 'CHECK',
+  'COLUMN', 'CONNECT', 'CONNECTION', 'CONSTRAINT', 'CREATE', 'CROSS', 'CURRENT', 'CURRENT_DATE',
+  'CURRENT_TIME', 'CURRENT_TIMESTAMP', 'CURRENT_USER', 'DATABASE', 'DELETE', 'DISTINCT', 'DROP',
+  'ELSE', 'EXISTS', 'FALSE', 'FOLLOWING', 'FOR', 'FROM', 'FULL', 'GRANT', 'GROUP', 'GSCLUSTER',
+  'HAVING', 'ILIKE', 'IN', 'INCREMENT', 'INNER', 'INSERT', 'INTERSECT', 'INTO', 'IS', 'ISSUE',
+  'JOIN', 'LATERAL', 'LEFT', 'LIKE', 'LOCALTIME', 'LOCALTIMESTAMP', 'MATCH_CONDITION', 'MINUS',
+  'NATURAL', 'NOT', 'NULL', 'OF', 'ON', 'OR', 'ORDER', 'ORGANIZATION', 'QUALIFY', 'REGEXP',
+  'REVOKE', 'RIGHT', 'RLIKE', 'ROW', 'ROWS', 'SAMPLE', 'SCHEMA', 'SELECT', 'SET', 'SOME', 'START',
+  'TABLE', 'TABLESAMPLE', 'THEN', 'TO', 'TRIGGER', 'TRUE', 'TRY_CAST', 'UNION', 'UNIQUE', 'UPDATE',
+  'USING', 'VALUES', 'VIEW', 'WHEN', 'WHENEVER', 'WHERE', 'WITH',
+]);
+
+// Not reserved, but `ALTER USER [IF EXISTS] [<name>] <clause>` makes the name optional, so a bare
+// name spelled like a clause keyword (ALTER USER RESET ..., CREATE USER IF ...) would be ambiguous.
+const USER_CLAUSE_WORDS: ReadonlySet<string> = new Set([
+  'IF', 'ABORT', 'ADD', 'ENROLL', 'MODIFY', 'REMOVE', 'RENAME', 'RESET', 'UNSET',
+]);
+
+// Characters refused everywhere: C0/C1 controls and U+2028/U+2029 (they end a `--` comment or a
+// line in some client), format characters such as bidi overrides and zero-width joiners (the SQL
+// would display differently from how it parses), and unpaired surrogates (not encodable as UTF-8,
+// so what reached Snowflake would differ from what was checked).
+const REFUSED_CHAR = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+function codePointLabel(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+function describeRefusedChar(char: string): string {
+  if (/\p{Cs}/u.test(char)) return 'an unpaired UTF-16 surrogate';
+  if (/\p{Cf}/u.test(char)) return 'an invisible formatting character';
+  if (/[\p{Zl}\p{Zp}]/u.test(char)) return 'a line separator';
+  return 'a control character';
+}
+
+/** The first refused character as a one-line error, or undefined. Never echoes the text itself. */
+function findRefusedChar(text: string, what: string, allowTab: boolean): string | undefined {
+  let position = 0;
+  for (const char of text) {
+    position += 1;
+    if (allowTab && char === '\t') continue;
+    if (REFUSED_CHAR.test(char)) {
+      return `${what} contains ${describeRefusedChar(char)} (${codePointLabel(char)}) at character ${position}`;
+    }
+  }
+  return undefined;
+}
+
+/** Length in code points, not UTF-16 units, so an emoji counts as one character. */
+function characterCount(text: string): number {
+  return [...text].length;
+}
+
+/** Whether Snowflake would read `name` unquoted as the identifier `name.toUpperCase()`. */
+function canStayUnquoted(name: string): boolean {
+  const upper = name.toUpperCase();
+  return (
+    UNQUOTED_IDENTIFIER.test(name) &&
+    name.length <= MAX_IDENTIFIER_CHARS &&
+    !RESERVED_WORDS.has(upper) &&
+    !USER_CLAUSE_WORDS.has(upper)
+  );
+}
+
+/**
+ * `name` as a Snowflake identifier: unquoted when that is unambiguous (Snowflake then stores it
+ * upper-case), otherwise double-quoted with `"` doubled, which keeps it exactly as typed.
+ */
+export function quoteIdentifier(name: string, what = 'identifier'): QuoteResult {
+  if (name.length === 0) return { ok: false, error: `${what} is empty` };
+  const length = characterCount(name);
+  if (length > MAX_IDENTIFIER_CHARS) {
+    return { ok: false, error: `${what} is ${length} characters long; Snowflake allows at most ${MAX_IDENTIFIER_CHARS}` };
+  }
+  const refused = findRefusedChar(name, what, false);
+  if (refused !== undefined) return { ok: false, error: refused };
+  if (canStayUnquoted(name)) return { ok: true, sql: name };
+  return { ok: true, sql: `"${name.replaceAll('"', '""')}"` };
+}
+
+/**
+ * `value` as a single-quoted Snowflake string literal. Snowflake honours backslash escapes inside
+ * '…' as well as '' for a quote, so both `\` and `'` are escaped. Control characters other than
+ * tab are refused rather than escaped: none belongs in an ARN or a comment.
+ */
+export function quoteStringLiteral(value: string, what = 'string'): QuoteResult {
+  const length = characterCount(value);
+  if (length > MAX_LITERAL_CHARS) {
+    return { ok: false, error: `${what} is ${length} characters long; at most ${MAX_LITERAL_CHARS} are allowed` };
+  }
+  const refused = findRefusedChar(value, what, true);
+  if (refused !== undefined) return { ok: false, error: refused };
+  return { ok: true, sql: `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'` };
+}
+
+/**
+ * A Snowflake user name derived from an IAM principal name, e.g. 'my-fn-role' -> 'MY_FN_ROLE'.
+ * Always a valid unquoted identifier, so it never needs quoting.
+ */
+export function defaultUserNameFor(principalName: string): string {
+  const base = principalName
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .toUpperCase()
+    .slice(0, MAX_IDENTIFIER_CHARS);
+  if (base === '') return 'WIF_USER';
+  // A leading digit, a reserved word or a clause keyword all fail canStayUnquoted.
+  const name = canStayUnquoted(base) ? base : `WIF_${base}`;
+  return name.slice(0, MAX_IDENTIFIER_CHARS);
+}
+
+// --- generateSql -----------------------------------------------------------------------------
+
+class InputError extends Error {}
+
+function must(result: QuoteResult): string {
+  if (!result.ok) throw new InputError(result.error);
+  return result.sql;
+}
+
+/** Text for a `--` comment: refused, not stripped, if it could end the comment early. */
+function commentText(text: string, what: string): string {
+  const refused = findRefusedChar(text, what, false);
+  if (refused !== undefined) throw new InputError(`${refused}; refusing to put it in a SQL comment`);
+  return text;
+}
+
+/** Everything user-supplied, quoted once, plus the warnings quoting produced. */
+interface QuotedInputs {
+  user: string;
+  arn: string;
+  /** `NAME = value` pairs in CREATE USER order. */
+  properties: string[];
+  warnings: string[];
+}
+
+function identifierWarnings(typed: string, emitted: string, what: string, isUser: boolean): string[] {
+  const warnings: string[] = [];
+  if (typed.length >= 2 && typed.startsWith('"') && typed.endsWith('"')) {
+    warnings.push(`${what} starts and ends with '"': those quotes become part of the name (give the name without them)`);
+  }
+  if (emitted.startsWith('"')) {
+    const why = RESERVED_WORDS.has(typed.toUpperCase()) ? 'is a reserved word, so it is quoted and ' : 'is ';
+    const consequence = isUser ? 'log in / compare with it exactly' : 'it must match the existing name exactly';
+    warnings.push(`${what} ${emitted} ${why}case-sensitive: ${consequence}`);
+  } else if (isUser && emitted !== emitted.toUpperCase()) {
+    warnings.push(`${what} ${emitted} is not quoted, so Snowflake stores it upper-case: ${emitted.toUpperCase()}`);
+  }
+  return warnings;
+}
+
+function quoteIdentifierWarn(name: string, what: string, warnings: string[], isUser = false): string {
+  const emitted = must(quoteIdentifier(name, what));
+  warnings.push(...identifierWarnings(name, emitted, what, isUser));
+  return emitted;
+}
+
+function quoteNamespace(namespace: string, warnings: string[]): string {
+  const parts = namespace.split('.');
+  if (parts.length > 2) {
+    throw new InputError(
+      `default namespace has ${parts.length} dot-separated parts; expected DATABASE or DATABASE.SCHEMA`,
+    );
+  }
+  const [database = '', schema] = parts;
+  const quoted = [quoteIdentifierWarn(database, 'default namespace database', warnings)];
+  if (schema !== undefined) quoted.push(quoteIdentifierWarn(schema, 'default namespace schema', warnings));
+  return quoted.join('.');
+}
+
+function quoteProperties(opts: GenerateSqlOptions, warnings: string[]): string[] {
+  const properties: string[] = [];
+  if (opts.defaultRole !== undefined) {
+    properties.push(`DEFAULT_ROLE = ${quoteIdentifierWarn(opts.defaultRole, 'default role', warnings)}`);
+  }
+  if (opts.defaultWarehouse !== undefined) {
+    const warehouse = quoteIdentifierWarn(opts.defaultWarehouse, 'default warehouse', warnings);
+    properties.push(`DEFAULT_WAREHOUSE = ${warehouse}`);
+  }
+  if (opts.defaultNamespace !== undefined) {
+    properties.push(`DEFAULT_NAMESPACE = ${quoteNamespace(opts.defaultNamespace, warnings)}`);
+  }
+  if (opts.comment !== undefined) {
+    properties.push(`COMMENT = ${must(quoteStringLiteral(opts.comment, 'comment'))}`);
+  }
+  return properties;
+}
+
+const PATH_FREE_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)\/[^/]+$/;
+
+function quoteArn(arn: string, warnings: string[]): string {
+  if (arn.length === 0) throw new InputError('ARN is empty');
+  const quoted = must(quoteStringLiteral(arn, 'ARN'));
+  if (!PATH_FREE_ARN.test(arn)) {
+    warnings.push(
+      `ARN ${arn} is not of the form arn:<partition>:iam::<account>:role/<name> (or user/<name>): ` +
+        'Snowflake matches IAM roles and users by name, without a path',
+    );
+  }
+  return quoted;
+}
+
+function quoteInputs(opts: GenerateSqlOptions): QuotedInputs {
+  const warnings = [...(opts.notes ?? [])];
+  const user = quoteIdentifierWarn(opts.user, 'user name', warnings, true);
+  const arn = quoteArn(opts.arn, warnings);
+  const properties = quoteProperties(opts, warnings);
+  return { user, arn, properties, warnings };
+}
+
+function checkModeFlags(opts: GenerateSqlOptions): void {
+  if (opts.orReplace === true && opts.ifNotExists === true) {
+    throw new InputError('orReplace and ifNotExists cannot be combined: choose one');
+  }
+  if (opts.mode === 'alter' && (opts.orReplace === true || opts.ifNotExists === true)) {
+    throw new InputError('orReplace and ifNotExists apply only to CREATE USER, not to ALTER USER');
+  }
+}
+
+// An IAM role or user ARN with a path: the case where the registered ARN visibly differs from the
+// caller's. (An assumed-role ARN never shows the role's path.)
+const ARN_WITH_PATH = /^arn:[^:]*:iam::[^:]*:(role|user)\/.*\/[^/]*$/;
+
+function headerLines(opts: GenerateSqlOptions): string[] {
+  if (opts.callerArn === undefined) return [];
+  const callerArn = commentText(opts.callerArn, 'caller ARN');
+  const lines = [`-- wif-check: Snowflake will see ${callerArn}`];
+  const withPath = ARN_WITH_PATH.exec(callerArn);
+  if (withPath !== null) lines.push(`-- the ARN has no IAM path: Snowflake matches the ${withPath[1]} by name`);
+  return lines;
+}
+
+function createStatement(opts: GenerateSqlOptions, q: QuotedInputs): string[] {
+  const verb = opts.orReplace === true ? 'CREATE OR REPLACE USER' : 'CREATE USER';
+  const ifNotExists = opts.ifNotExists === true ? ' IF NOT EXISTS' : '';
+  const clauses = [`WORKLOAD_IDENTITY = (TYPE = AWS ARN = ${q.arn})`, 'TYPE = SERVICE', ...q.properties];
+  const body = clauses.map((clause) => `  ${clause}`).join('\n');
+  return [`${verb}${ifNotExists} ${q.user}`, `${body};`];
+}
+
+// ALTER USER … SET takes several properties in one clause, but the docs show WORKLOAD_IDENTITY
+// only on its own; the other properties therefore go into a second `ALTER USER … SET`, so each
+// statement has a documented form.
+function alterStatements(q: QuotedInputs): string[] {
+  const lines = [`ALTER USER ${q.user} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = ${q.arn});`];
+  if (q.properties.length > 0) lines.push(`ALTER USER ${q.user} SET ${q.properties.join(' ')};`);
+  return lines;
+}
+
+function verifyLines(opts: GenerateSqlOptions, user: string): string[] {
+  if (opts.verify === false) return [];
+  const show = 'SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS';
+  const comment =
+    opts.iamRoleName === undefined
+      ? '-- check it:'
+      : `-- check it (${show} lists iamRole ${commentText(opts.iamRoleName, 'IAM role name')}):`;
+  return [comment, `${show} FOR USER ${user};`];
+}
+
+function buildSql(opts: GenerateSqlOptions): GenerateSqlResult {
+  checkModeFlags(opts);
+  const q = quoteInputs(opts);
+  const alter = opts.mode === 'alter';
+  if (alter) q.warnings.push("ALTER USER keeps the user's TYPE: workload identity federation needs TYPE = SERVICE");
+  const statements = alter ? alterStatements(q) : createStatement(opts, q);
+  const lines = [...headerLines(opts), ...statements, ...verifyLines(opts, q.user)];
+  return { ok: true, sql: lines.join('\n'), user: q.user, warnings: q.warnings };
+}
+
+/**
+ * The SQL that maps `opts.arn` to a Snowflake service user: lines joined with '\n', no trailing
+ * newline. Never throws for bad input: returns ok:false with a one-line error naming the field.
+ */
+export function generateSql(opts: GenerateSqlOptions): GenerateSqlResult {
+  try {
+    return buildSql(opts);
+  } catch (error) {
+    if (error instanceof InputError) return { ok: false, error: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The Snowflake edge: log in with the real snowflake-sdk (authenticator WORKLOAD_IDENTITY,
+ * provider AWS), ask who we are, close the session. snowflake-sdk is imported lazily, here only,
+ * so commands that do not talk to Snowflake never load it.
+ */
+import type { Connection, ConnectionOptions } from 'snowflake-sdk';
+import type { DriverErrorFields } from '../core/diagnose.js';
+
+export interface LoginSettings {
+  account: string;
+  host?: string | undefined;
+  port?: number | undefined;
+  protocol?: 'http' | 'https' | undefined;
+  role?: string | undefined;
+  warehouse?: string | undefined;
+  impersonationPath?: readonly string[] | undefined;
+  /** Bound for the whole login + query + logout. */
+  timeoutMs: number;
+}
+
+export interface SessionIdentity {
+  user: string;
+  role: string | null;
+  account: string;
+}
+
+/** A failed login, with the driver error's fields already extracted for diagnosis. */
+export class DriverFailure extends Error {
+  constructor(readonly fields: DriverErrorFields) {
+    super(fields.message);
+    this.name = 'DriverFailure';
+  }
+}
+
+type Driver = typeof import('snowflake-sdk');
+let driver: Promise<Driver> | undefined;
+
+export function loadDriver(): Promise<Driver> {
+  driver ??= importQuietly();
+  return driver;
+}
+
+async function importQuietly(): Promise<Driver> {
+  // With DEBUG=* the driver's HTTP stack prints request headers, including
+  // `Authorization: Snowflake Token="…"`; `debug` reads DEBUG once, when it is loaded.
+  const debug = process.env.DEBUG;
+  delete process.env.DEBUG;
+  try {
+    const module = (await import('snowflake-sdk')) as Driver & { default?: Driver };
+    const snowflake = module.default ?? module;
+    // Never log to stdout or ./snowflake.log (Lambda's working directory is read-only).
+    snowflake.configure({ logLevel: 'OFF', customLogger: SILENT_LOGGER });
+    return snowflake;
+  } finally {
+    if (debug !== undefined) process.env.DEBUG = debug;
+  }
+}
+
+const SILENT_LOGGER = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
+
+const IDENTITY_QUERY = 'SELECT CURRENT_USER() AS USER_NAME, CURRENT_ROLE() AS ROLE_NAME, CURRENT_ACCOUNT_NAME() AS ACCOUNT_NAME';
+
+export async function loginAndIdentify(settings: LoginSettings): Promise<SessionIdentity> {
+  const snowflake = await loadDriver();
+  const started = Date.now();
+  const remaining = () => Math.max(1, settings.timeoutMs - (Date.now() - started));
+  let connection: Connection | undefined;
+  const work = async (): Promise<SessionIdentity> => {
+    connection = snowflake.createConnection(connectionOptions(settings));
+    await connection.connectAsync();
+    const row = await queryOneRow(connection, IDENTITY_QUERY);
+    return {
+      user: String(row.USER_NAME ?? ''),
+      role: row.ROLE_NAME == null ? null : String(row.ROLE_NAME),
+      account: String(row.ACCOUNT_NAME ?? settings.account),
+    };
+  };
+  try {
+    return await withDeadline(work(), remaining());
+  } catch (error) {
+    throw error instanceof DriverFailure ? error : new DriverFailure(driverErrorFields(error));
+  } finally {
+    if (connection) await destroyQuietly(connection, Math.min(2_000, remaining()));
+  }
+}
+
+function connectionOptions(settings: LoginSettings): ConnectionOptions {
+  const options: ConnectionOptions & Record<string, unknown> = {
+    account: settings.account,
+    authenticator: 'WORKLOAD_IDENTITY',
+    workloadIdentityProvider: 'AWS',
+    application: 'wif-check',
+    // By default a login to a closed port is retried for minutes.
+    sfRetryMaxLoginRetries: 1,
+    timeout: settings.timeoutMs,
+  };
+  if (settings.host) options.host = settings.host;
+  if (settings.port) options.port = settings.port;
+  if (settings.protocol) options.protocol = settings.protocol;
+  if (settings.role) options.role = settings.role;
+  if (settings.warehouse) options.warehouse = settings.warehouse;
+  if (settings.impersonationPath?.length) options.workloadIdentityImpersonationPath = [...settings.impersonationPath];
+  return options;
+}
+
+function queryOneRow(connection: Connection, sqlText: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    connection.execute({
+      sqlText,
+      complete: (error, _statement, rows) => {
+        if (error) reject(error);
+        else resolve((rows?.[0] ?? {}) as Record<string, unknown>);
+      },
+    });
+  });
+}
+
+function destroyQuietly(connection: Connection, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    timer.unref();
+    try {
+      if (!connection.isUp()) {
+        clearTimeout(timer);
+        resolve();
+        return;
+      }
+      connection.destroy(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DriverFailure({ name: 'TimeoutError', code: 'TIMEOUT', message: `timed out after ${ms} ms` })), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** The fields diagnosis needs, and nothing else: a driver error can carry the request (and tokens). */
+export function driverErrorFields(error: unknown): DriverErrorFields {
+  if (!error || typeof error !== 'object') return { message: String(error) };
+  const e = error as { name?: unknown; code?: unknown; message?: unknown; response?: { statusCode?: unknown; status?: unknown }; cause?: unknown };
+  const cause = (e.cause && typeof e.cause === 'object' ? e.cause : undefined) as { code?: unknown; message?: unknown } | undefined;
+  const status = e.response?.statusCode ?? e.response?.status;
+  return {
+    name: typeof e.name === 'string' ? e.name : undefined,
+    code: typeof e.code === 'string' || typeof e.code === 'number' ? e.code : undefined,
+    message: typeof e.message === 'string' && e.message ? e.message : String(e.name ?? 'unknown error'),
+    httpStatus: typeof status === 'number' ? status : undefined,
+    causeCode: typeof cause?.code === 'string' ? cause.code : undefined,
+    causeMessage: typeof cause?.message === 'string' ? cause.message : undefined,
+  };
+}

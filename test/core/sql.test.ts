@@ -1,0 +1,549 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  RESERVED_WORDS,
+  defaultUserNameFor,
+  generateSql,
+  quoteIdentifier,
+  quoteStringLiteral,
+  type GenerateSqlOptions,
+} from '../../src/core/sql.js';
+import { describeStatement, splitStatements, tokenize } from '../helpers/sql-tokenizer.js';
+
+const ARN = 'arn:aws:iam::123456789012:role/my-fn-role';
+const CALLER = 'arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn';
+const SHOW = 'SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS';
+
+function lines(...text: string[]): string {
+  return text.join('\n');
+}
+
+function sqlOf(opts: GenerateSqlOptions): string {
+  const result = generateSql(opts);
+  if (!result.ok) throw new Error(`expected ok, got: ${result.error}`);
+  return result.sql;
+}
+
+function errorOf(opts: GenerateSqlOptions): string {
+  const result = generateSql(opts);
+  if (result.ok) throw new Error(`expected an error, got:\n${result.sql}`);
+  return result.error;
+}
+
+// --- structural check: what the tokenizer must find in generated SQL -------------------------
+
+/** One expected token description, or the alternatives one of which must appear. */
+type Expected = string | string[];
+
+const EQ = 'punctuation:=';
+
+/** A name decodes to the exact input when quoted, or to its upper-case when left unquoted. */
+function nameTokens(input: string): Expected[] {
+  const alternatives = [`quoted-identifier:${input}`];
+  if (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(input) && !RESERVED_WORDS.has(input.toUpperCase())) {
+    alternatives.push(input.toUpperCase());
+  }
+  return [alternatives];
+}
+
+function propertyTokens(opts: GenerateSqlOptions): Expected[] {
+  const tokens: Expected[] = [];
+  if (opts.defaultRole !== undefined) tokens.push('DEFAULT_ROLE', EQ, ...nameTokens(opts.defaultRole));
+  if (opts.defaultWarehouse !== undefined) {
+    tokens.push('DEFAULT_WAREHOUSE', EQ, ...nameTokens(opts.defaultWarehouse));
+  }
+  if (opts.defaultNamespace !== undefined) {
+    const parts = opts.defaultNamespace.split('.').map(nameTokens);
+    tokens.push('DEFAULT_NAMESPACE', EQ, ...parts.flatMap((part, i) => (i === 0 ? part : ['punctuation:.', ...part])));
+  }
+  if (opts.comment !== undefined) tokens.push('COMMENT', EQ, `string:${opts.comment}`);
+  return tokens;
+}
+
+function expectedStatements(opts: GenerateSqlOptions): Expected[][] {
+  const user = nameTokens(opts.user);
+  const identity = ['WORKLOAD_IDENTITY', EQ, 'punctuation:(', 'TYPE', EQ, 'AWS', 'ARN', EQ, `string:${opts.arn}`, 'punctuation:)'];
+  const statements: Expected[][] = [];
+  if (opts.mode === 'alter') {
+    statements.push(['ALTER', 'USER', ...user, 'SET', ...identity]);
+    const properties = propertyTokens(opts);
+    if (properties.length > 0) statements.push(['ALTER', 'USER', ...user, 'SET', ...properties]);
+  } else {
+    const verb = opts.orReplace === true ? ['CREATE', 'OR', 'REPLACE', 'USER'] : ['CREATE', 'USER'];
+    const ifNotExists = opts.ifNotExists === true ? ['IF', 'NOT', 'EXISTS'] : [];
+    statements.push([...verb, ...ifNotExists, ...user, ...identity, 'TYPE', EQ, 'SERVICE', ...propertyTokens(opts)]);
+  }
+  if (opts.verify !== false) {
+    statements.push(['SHOW', 'USER', 'WORKLOAD', 'IDENTITY', 'AUTHENTICATION', 'METHODS', 'FOR', 'USER', ...user]);
+  }
+  return statements;
+}
+
+/** Picks, for each alternative, the one that occurred, so a mismatch shows as a plain diff. */
+function resolve(expected: Expected[][], actual: string[][]): string[][] {
+  return expected.map((statement, s) =>
+    statement.map((want, t) => {
+      if (typeof want === 'string') return want;
+      const got = actual[s]?.[t];
+      return got !== undefined && want.includes(got) ? got : want.join(' | ');
+    }),
+  );
+}
+
+function expectIntendedStatements(opts: GenerateSqlOptions, sql: string): void {
+  const { statements, terminated } = splitStatements(sql);
+  const actual = statements.map(describeStatement);
+  expect(terminated).toBe(true);
+  expect(actual).toEqual(resolve(expectedStatements(opts), actual));
+  // No control or invisible characters but the newlines between lines (and tabs in strings);
+  // line breaks inside a comment would have shown up as extra tokens above.
+  expect(sql).not.toMatch(/(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+}
+
+function expectSafe(opts: GenerateSqlOptions): void {
+  const result = generateSql(opts);
+  if (!result.ok) {
+    expect(result.error).toMatch(/^[^\n\r]+$/);
+    return;
+  }
+  expectIntendedStatements(opts, result.sql);
+  const userToken = splitStatements(result.sql).statements[0]?.find((t) => t.text === result.user);
+  expect(userToken?.value).toBe(userToken?.type === 'identifier' ? opts.user.toUpperCase() : opts.user);
+}
+
+// --- quoting ----------------------------------------------------------------------------------
+
+describe('quoteIdentifier', () => {
+  it.each<[string, string]>([
+    ['LAMBDA_LOADER', 'LAMBDA_LOADER'],
+    ['lambda_loader', 'lambda_loader'],
+    ['_x$1', '_x$1'],
+    ['a'.repeat(255), 'a'.repeat(255)],
+    ['my-user', '"my-user"'],
+    ['1abc', '"1abc"'],
+    ['$abc', '"$abc"'],
+    ['with space', '"with space"'],
+    ['a"b', '"a""b"'],
+    ['"', '""""'],
+    ['"quoted"', '"""quoted"""'],
+    ["it's", '"it\'s"'],
+    ['back\\slash', '"back\\slash"'],
+    ['x; DROP USER y; --', '"x; DROP USER y; --"'],
+    ['SELECT', '"SELECT"'],
+    ['select', '"select"'],
+    ['Table', '"Table"'],
+    ['if', '"if"'],
+    ['RESET', '"RESET"'],
+    ['USER', 'USER'],
+    ['Ünïcödé', '"Ünïcödé"'],
+    ['😀', '"😀"'],
+    ['a'.repeat(254) + '😀', '"' + 'a'.repeat(254) + '😀"'],
+  ])('%j -> %s', (name, sql) => {
+    expect(quoteIdentifier(name)).toEqual({ ok: true, sql });
+  });
+
+  it.each<[string, string]>([
+    ['', 'user name is empty'],
+    ['a'.repeat(256), 'user name is 256 characters long; Snowflake allows at most 255'],
+    ['a\nb', 'user name contains a control character (U+000A) at character 2'],
+    ['\tx', 'user name contains a control character (U+0009) at character 1'],
+    ['x\u0000', 'user name contains a control character (U+0000) at character 2'],
+    ['x\u007f', 'user name contains a control character (U+007F) at character 2'],
+    ['x\u0085', 'user name contains a control character (U+0085) at character 2'],
+    ['😀\u2028', 'user name contains a line separator (U+2028) at character 2'],
+    ['x\u2029', 'user name contains a line separator (U+2029) at character 2'],
+    ['admin\u202e', 'user name contains an invisible formatting character (U+202E) at character 6'],
+    ['ad\u200bmin', 'user name contains an invisible formatting character (U+200B) at character 3'],
+    ['x\ud800', 'user name contains an unpaired UTF-16 surrogate (U+D800) at character 2'],
+  ])('refuses %j', (name, error) => {
+    expect(quoteIdentifier(name, 'user name')).toEqual({ ok: false, error });
+  });
+
+  it('names the field in errors, with a default', () => {
+    expect(quoteIdentifier('')).toEqual({ ok: false, error: 'identifier is empty' });
+  });
+});
+
+describe('quoteStringLiteral', () => {
+  it.each<[string, string]>([
+    [ARN, `'${ARN}'`],
+    ['', "''"],
+    ["it's", "'it''s'"],
+    ['a\\b', "'a\\\\b'"],
+    ["\\'", "'\\\\'''"],
+    ['\\', "'\\\\'"],
+    ['tab\there', "'tab\there'"],
+    ['"; --', "'\"; --'"],
+    ['$$ /* */', "'$$ /* */'"],
+    ['’＇', "'’＇'"],
+  ])('%j -> %s', (value, sql) => {
+    expect(quoteStringLiteral(value)).toEqual({ ok: true, sql });
+  });
+
+  it.each<[string, string]>([
+    ['a\nb', 'comment contains a control character (U+000A) at character 2'],
+    ['a\rb', 'comment contains a control character (U+000D) at character 2'],
+    ['\u0000', 'comment contains a control character (U+0000) at character 1'],
+    ['\u2028', 'comment contains a line separator (U+2028) at character 1'],
+    ['x'.repeat(1025), 'comment is 1025 characters long; at most 1024 are allowed'],
+  ])('refuses %j', (value, error) => {
+    expect(quoteStringLiteral(value, 'comment')).toEqual({ ok: false, error });
+  });
+
+  it('round-trips through the tokenizer', () => {
+    for (const value of ["'", "''", '\\', "\\'", "\\\\'", "a'; DROP USER x; --", '\\u0041\\x41']) {
+      const result = quoteStringLiteral(value);
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(tokenize(result.sql)).toEqual([{ type: 'string', text: result.sql, value, start: 0 }]);
+    }
+  });
+});
+
+describe('RESERVED_WORDS', () => {
+  it('holds the documented reserved keywords, upper-case', () => {
+    for (const word of ['SELECT', 'TABLE', 'SET', 'FROM', 'ORGANIZATION', 'TRY_CAST', 'ASOF', 'CURRENT_USER']) {
+      expect(RESERVED_WORDS.has(word)).toBe(true);
+    }
+    for (const word of RESERVED_WORDS) expect(word).toBe(word.toUpperCase());
+    expect(RESERVED_WORDS.has('USER')).toBe(false); // not reserved in Snowflake
+  });
+});
+
+describe('defaultUserNameFor', () => {
+  it.each<[string, string]>([
+    ['my-fn-role', 'MY_FN_ROLE'],
+    ['LambdaLoader', 'LAMBDALOADER'],
+    ['a+b=c,d.e@f', 'A_B_C_D_E_F'],
+    ['a--b__c', 'A_B_C'],
+    ['-lead-trail-', 'LEAD_TRAIL'],
+    ['123role', 'WIF_123ROLE'],
+    ['select', 'WIF_SELECT'],
+    ['if', 'WIF_IF'],
+    ['', 'WIF_USER'],
+    ['---', 'WIF_USER'],
+    ['rôle', 'R_LE'],
+    ['x'.repeat(300), 'X'.repeat(255)],
+  ])('%j -> %s', (principal, user) => {
+    expect(defaultUserNameFor(principal)).toBe(user);
+  });
+
+  it('is always a valid unquoted identifier', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (principal) => {
+        const user = defaultUserNameFor(principal);
+        expect(user).toMatch(/^[A-Z_][A-Z0-9_]{0,254}$/);
+        expect(quoteIdentifier(user)).toEqual({ ok: true, sql: user });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+// --- golden output ----------------------------------------------------------------------------
+
+const BASE: GenerateSqlOptions = { arn: ARN, user: 'LAMBDA_LOADER', callerArn: CALLER, iamRoleName: 'my-fn-role' };
+
+describe('generateSql golden output', () => {
+  it('CREATE with a default role', () => {
+    expect(sqlOf({ ...BASE, defaultRole: 'LOADER' })).toBe(
+      lines(
+        '-- wif-check: Snowflake will see arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn',
+        'CREATE USER LAMBDA_LOADER',
+        "  WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')",
+        '  TYPE = SERVICE',
+        '  DEFAULT_ROLE = LOADER;',
+        `-- check it (${SHOW} lists iamRole my-fn-role):`,
+        `${SHOW} FOR USER LAMBDA_LOADER;`,
+      ),
+    );
+  });
+
+  it('CREATE with nothing optional', () => {
+    expect(sqlOf({ arn: ARN, user: 'LAMBDA_LOADER' })).toBe(
+      lines(
+        'CREATE USER LAMBDA_LOADER',
+        "  WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')",
+        '  TYPE = SERVICE;',
+        '-- check it:',
+        `${SHOW} FOR USER LAMBDA_LOADER;`,
+      ),
+    );
+  });
+
+  it('CREATE without the check', () => {
+    expect(sqlOf({ ...BASE, verify: false })).toBe(
+      lines(
+        '-- wif-check: Snowflake will see arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn',
+        'CREATE USER LAMBDA_LOADER',
+        "  WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')",
+        '  TYPE = SERVICE;',
+      ),
+    );
+  });
+
+  it('CREATE with every property, in order', () => {
+    const opts: GenerateSqlOptions = {
+      arn: ARN,
+      user: 'lambda_loader',
+      defaultRole: 'LOADER',
+      defaultWarehouse: 'load_wh',
+      defaultNamespace: 'RAW.landing',
+      comment: "Lambda's loader \\ WIF",
+      verify: false,
+    };
+    expect(sqlOf(opts)).toBe(
+      lines(
+        'CREATE USER lambda_loader',
+        "  WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')",
+        '  TYPE = SERVICE',
+        '  DEFAULT_ROLE = LOADER',
+        '  DEFAULT_WAREHOUSE = load_wh',
+        '  DEFAULT_NAMESPACE = RAW.landing',
+        "  COMMENT = 'Lambda''s loader \\\\ WIF';",
+      ),
+    );
+  });
+
+  it.each<[string, Partial<GenerateSqlOptions>, string]>([
+    ['warehouse only', { defaultWarehouse: 'WH' }, '  DEFAULT_WAREHOUSE = WH;'],
+    ['namespace: database only', { defaultNamespace: 'DB' }, '  DEFAULT_NAMESPACE = DB;'],
+    ['namespace: quoted parts', { defaultNamespace: 'my-db.Schema 1' }, '  DEFAULT_NAMESPACE = "my-db"."Schema 1";'],
+    ['comment only', { comment: '' }, "  COMMENT = '';"],
+    ['quoted role', { defaultRole: 'my role' }, '  DEFAULT_ROLE = "my role";'],
+  ])('CREATE with %s', (_name, extra, lastLine) => {
+    expect(sqlOf({ arn: ARN, user: 'U', verify: false, ...extra })).toBe(
+      lines('CREATE USER U', "  WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')", '  TYPE = SERVICE', lastLine),
+    );
+  });
+
+  it('CREATE OR REPLACE and CREATE ... IF NOT EXISTS', () => {
+    expect(sqlOf({ arn: ARN, user: 'U', verify: false, orReplace: true }).split('\n')[0]).toBe('CREATE OR REPLACE USER U');
+    expect(sqlOf({ arn: ARN, user: 'U', verify: false, ifNotExists: true }).split('\n')[0]).toBe('CREATE USER IF NOT EXISTS U');
+  });
+
+  it('quotes a user name that needs it, everywhere it appears', () => {
+    expect(sqlOf({ arn: ARN, user: 'my-user' })).toBe(
+      lines(
+        'CREATE USER "my-user"',
+        "  WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')",
+        '  TYPE = SERVICE;',
+        '-- check it:',
+        `${SHOW} FOR USER "my-user";`,
+      ),
+    );
+  });
+
+  it('explains the missing path when the caller ARN shows one', () => {
+    const sql = sqlOf({
+      arn: 'arn:aws:iam::123456789012:user/alice',
+      user: 'ALICE',
+      callerArn: 'arn:aws:iam::123456789012:user/dev/team/alice',
+      verify: false,
+    });
+    expect(sql.split('\n').slice(0, 3)).toEqual([
+      '-- wif-check: Snowflake will see arn:aws:iam::123456789012:user/dev/team/alice',
+      '-- the ARN has no IAM path: Snowflake matches the user by name',
+      'CREATE USER ALICE',
+    ]);
+  });
+
+  it('ALTER', () => {
+    expect(sqlOf({ ...BASE, mode: 'alter' })).toBe(
+      lines(
+        '-- wif-check: Snowflake will see arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn',
+        "ALTER USER LAMBDA_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');",
+        `-- check it (${SHOW} lists iamRole my-fn-role):`,
+        `${SHOW} FOR USER LAMBDA_LOADER;`,
+      ),
+    );
+  });
+
+  it('ALTER with properties sets them in a second statement', () => {
+    const opts: GenerateSqlOptions = {
+      arn: ARN,
+      user: 'LAMBDA_LOADER',
+      mode: 'alter',
+      defaultRole: 'LOADER',
+      defaultWarehouse: 'WH',
+      defaultNamespace: 'DB.S',
+      comment: 'x',
+      verify: false,
+    };
+    expect(sqlOf(opts)).toBe(
+      lines(
+        "ALTER USER LAMBDA_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');",
+        "ALTER USER LAMBDA_LOADER SET DEFAULT_ROLE = LOADER DEFAULT_WAREHOUSE = WH DEFAULT_NAMESPACE = DB.S COMMENT = 'x';",
+      ),
+    );
+  });
+});
+
+describe('generateSql result', () => {
+  it('returns the user identifier as emitted', () => {
+    const result = generateSql({ arn: ARN, user: 'a"b' });
+    expect(result.ok && result.user).toBe('"a""b"');
+  });
+
+  it('warns about quoted (case-sensitive) and lower-case unquoted names, and passes notes on', () => {
+    const quoted = generateSql({ arn: ARN, user: 'my-user', defaultRole: 'my-role', notes: ['removed IAM path service-role/'] });
+    expect(quoted.ok && quoted.warnings).toEqual([
+      'removed IAM path service-role/',
+      'user name "my-user" is case-sensitive: log in / compare with it exactly',
+      'default role "my-role" is case-sensitive: it must match the existing name exactly',
+    ]);
+    const lower = generateSql({ arn: ARN, user: 'lambda_loader' });
+    expect(lower.ok && lower.warnings).toEqual([
+      'user name lambda_loader is not quoted, so Snowflake stores it upper-case: LAMBDA_LOADER',
+    ]);
+    const reserved = generateSql({ arn: ARN, user: 'select' });
+    expect(reserved.ok && reserved.warnings).toEqual([
+      'user name "select" is a reserved word, so it is quoted and case-sensitive: log in / compare with it exactly',
+    ]);
+    const plain = generateSql({ arn: ARN, user: 'LAMBDA_LOADER', defaultRole: 'loader' });
+    expect(plain.ok && plain.warnings).toEqual([]);
+  });
+
+  it('warns when the name carries its own quotes, the ARN has a path, or ALTER cannot set TYPE', () => {
+    const result = generateSql({ arn: 'arn:aws:iam::123456789012:role/service-role/x', user: '"x"', mode: 'alter' });
+    expect(result.ok && result.warnings).toEqual([
+      `user name starts and ends with '"': those quotes become part of the name (give the name without them)`,
+      'user name """x""" is case-sensitive: log in / compare with it exactly',
+      'ARN arn:aws:iam::123456789012:role/service-role/x is not of the form arn:<partition>:iam::<account>:role/<name> (or user/<name>): Snowflake matches IAM roles and users by name, without a path',
+      "ALTER USER keeps the user's TYPE: workload identity federation needs TYPE = SERVICE",
+    ]);
+  });
+
+  it.each<[string, GenerateSqlOptions, string]>([
+    ['both create flags', { arn: ARN, user: 'U', orReplace: true, ifNotExists: true }, 'orReplace and ifNotExists cannot be combined: choose one'],
+    ['a create flag with alter', { arn: ARN, user: 'U', mode: 'alter', ifNotExists: true }, 'orReplace and ifNotExists apply only to CREATE USER, not to ALTER USER'],
+    ['an empty user', { arn: ARN, user: '' }, 'user name is empty'],
+    ['an empty ARN', { arn: '', user: 'U' }, 'ARN is empty'],
+    ['a newline in the ARN', { arn: `${ARN}\n`, user: 'U' }, 'ARN contains a control character (U+000A) at character 42'],
+    ['an empty role', { arn: ARN, user: 'U', defaultRole: '' }, 'default role is empty'],
+    ['three namespace parts', { arn: ARN, user: 'U', defaultNamespace: 'a.b.c' }, 'default namespace has 3 dot-separated parts; expected DATABASE or DATABASE.SCHEMA'],
+    ['an empty schema', { arn: ARN, user: 'U', defaultNamespace: 'DB.' }, 'default namespace schema is empty'],
+    ['a newline in the comment', { arn: ARN, user: 'U', comment: 'a\nDROP USER x' }, 'comment contains a control character (U+000A) at character 2'],
+    ['a newline in the caller ARN', { arn: ARN, user: 'U', callerArn: `${CALLER}\nDROP USER x;` }, 'caller ARN contains a control character (U+000A) at character 56; refusing to put it in a SQL comment'],
+    ['a CR in the IAM role name', { arn: ARN, user: 'U', iamRoleName: 'r\rDROP USER x;' }, 'IAM role name contains a control character (U+000D) at character 2; refusing to put it in a SQL comment'],
+  ])('refuses %s', (_name, opts, error) => {
+    expect(errorOf(opts)).toBe(error);
+  });
+});
+
+// --- hostile input ----------------------------------------------------------------------------
+
+const HOSTILE: string[] = [
+  "'", '"', '\\', "\\'", "\\\\'", "''", '""', ';', '--', '//', '/*', '*/', '$$', "$$'; DROP USER x; $$",
+  "x'; DROP USER admin; --", 'x"; DROP USER admin; --', "x\\'; DROP USER admin; --", 'x\\"',
+  "a' -- ", 'a /* b */ c', '*/ DROP USER x; /*', "'\\", '\\\\',
+  'line\nbreak', 'cr\rreturn', 'crlf\r\nx', 'tab\there', 'nul\u0000x', 'del\u007f', 'nel\u0085x',
+  'ls\u2028x', 'ps\u2029x', 'rlo\u202ex', 'zw\u200bx', 'bom\ufeffx', 'lone\ud800', 'lone\udc00x',
+  'full\uff07width', 'right\u2019quote', 'full\uff02dq', 'greek\u037eqm', 'ｆｕｌｌ', 'ß', 'İstanbul',
+  'SELECT', 'select', 'USER', 'TABLE', 'Table', 'IF', 'if', 'SET', 'ASOF', 'NULL',
+  'a'.repeat(255), 'a'.repeat(256), '😀'.repeat(255), '😀'.repeat(256), 'x'.repeat(1024), 'x'.repeat(1025),
+  '😀', '👨‍👩‍👧', 'a.b', 'a.b.c', '.', '', ' ', ' lead', 'trail ', '1abc', '$abc', 'a$b', '_', 'my-user',
+  'DB."quoted"', '"x"', 'naïve', '日本語',
+];
+
+describe('generateSql with hostile input', () => {
+  const fields = ['user', 'defaultRole', 'defaultWarehouse', 'defaultNamespace', 'comment', 'arn', 'callerArn', 'iamRoleName'] as const;
+
+  for (const field of fields) {
+    it(`keeps the intended statements for hostile ${field}`, () => {
+      for (const value of HOSTILE) {
+        for (const mode of ['create', 'alter'] as const) {
+          for (const verify of [true, false]) {
+            const opts: GenerateSqlOptions = { ...BASE, defaultRole: 'R', comment: 'c', mode, verify, [field]: value };
+            expectSafe(opts);
+          }
+        }
+      }
+    });
+  }
+
+  it('either refuses or round-trips each hostile user name exactly', () => {
+    let accepted = 0;
+    for (const user of HOSTILE) {
+      const result = generateSql({ arn: ARN, user, comment: user });
+      if (!result.ok) continue;
+      accepted += 1;
+      const [create] = splitStatements(result.sql).statements;
+      const userToken = create?.[2];
+      const commentToken = create?.at(-1);
+      expect(userToken?.text).toBe(result.user);
+      expect(userToken?.value).toBe(userToken?.type === 'identifier' ? user.toUpperCase() : user);
+      expect(commentToken).toMatchObject({ type: 'string', value: user });
+    }
+    expect(accepted).toBeGreaterThan(HOSTILE.length / 2);
+  });
+});
+
+// --- properties -------------------------------------------------------------------------------
+
+const HOSTILE_CHARS = [
+  "'", '"', '\\', ';', '-', '/', '*', '$', '.', ' ', '\t', '\n', '\r', '\u0000', '\u0085', '\u2028',
+  '\u202e', '\u200d', '\uff07', '\u2019', '\uff02', '\u037e', '😀', 'a', 'Z', '_', '1', '\ud800', '\udc00',
+];
+
+const anyText: fc.Arbitrary<string> = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.string({ unit: fc.constantFrom(...HOSTILE_CHARS), maxLength: 30 }),
+  fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), maxLength: 30 }),
+  fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_$]{0,12}$/),
+  fc.mixedCase(fc.constantFrom(...RESERVED_WORDS, 'IF', 'USER', 'RESET')),
+  fc.string({ unit: 'grapheme', minLength: 250, maxLength: 260 }),
+);
+
+const optionalText = fc.option(anyText, { nil: undefined });
+
+const anyOptions: fc.Arbitrary<GenerateSqlOptions> = fc.record({
+  arn: fc.oneof(fc.constant(ARN), anyText),
+  user: anyText,
+  mode: fc.constantFrom('create' as const, 'alter' as const, undefined),
+  ifNotExists: fc.option(fc.boolean(), { nil: undefined }),
+  orReplace: fc.option(fc.boolean(), { nil: undefined }),
+  defaultRole: optionalText,
+  defaultWarehouse: optionalText,
+  defaultNamespace: fc.option(fc.oneof(anyText, fc.tuple(anyText, anyText).map(([a, b]) => `${a}.${b}`)), { nil: undefined }),
+  comment: optionalText,
+  verify: fc.option(fc.boolean(), { nil: undefined }),
+  callerArn: fc.option(fc.oneof(fc.constant(CALLER), anyText), { nil: undefined }),
+  iamRoleName: optionalText,
+});
+
+/** What the contract lets through: non-empty, at most 255 characters, nothing invisible or breaking. */
+function acceptableName(name: string): boolean {
+  return name.length > 0 && [...name].length <= 255 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(name);
+}
+
+describe('generateSql properties', () => {
+  it('never throws; when ok, the tokenizer finds exactly the intended statements', () => {
+    fc.assert(
+      fc.property(anyOptions, (opts) => {
+        expectSafe(opts);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  const simple: GenerateSqlOptions = { arn: ARN, user: 'U', callerArn: CALLER, iamRoleName: 'r' };
+  for (const field of ['user', 'defaultRole', 'defaultWarehouse', 'defaultNamespace', 'comment', 'callerArn', 'iamRoleName'] as const) {
+    it(`round-trips arbitrary ${field} values (or refuses them cleanly)`, () => {
+      fc.assert(
+        fc.property(anyText, fc.constantFrom('create' as const, 'alter' as const), (value, mode) => {
+          expectSafe({ ...simple, mode, [field]: value });
+        }),
+        { numRuns: 1500 },
+      );
+    });
+  }
+
+  it('accepts every user name the contract allows, and only those', () => {
+    fc.assert(
+      fc.property(anyText, (user) => {
+        expect(generateSql({ arn: ARN, user }).ok).toBe(acceptableName(user));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
