@@ -30,8 +30,7 @@ export function describeCredentialSource(
   context: { profile?: string | undefined; env: Readonly<Record<string, string | undefined>> },
 ): string {
   const label = FEATURE_LABELS.find(([feature]) => features && feature in features)?.[1] ?? 'AWS default credential chain';
-  const parts = [label.endsWith('via profile {profile}') ? `${label} ${context.profile ?? 'default'}` : label];
-  if (label === 'shared credentials/config profile') parts[0] = `profile ${context.profile ?? 'default'}`;
+  const parts = [label.replace('{profile}', context.profile ?? 'default')];
   if (label === 'environment variables' && context.env.AWS_LAMBDA_FUNCTION_NAME) {
     parts.push(`(Lambda execution role of ${context.env.AWS_LAMBDA_FUNCTION_NAME})`);
   }
