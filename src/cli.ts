@@ -31,6 +31,7 @@ Examples:
   $ wif-check whoami                                   who am I to Snowflake?
   $ wif-check whoami --profile dev --json
   $ wif-check gen-sql --user LAMBDA_LOADER --default-role LOADER    the SQL to create the user
+  $ wif-check connect --account myorg-myacct --expect-user LAMBDA_LOADER
 ${EXIT_CODE_HELP}
 Docs: README.md (troubleshooting, CI and Lambda usage).`,
     );
@@ -106,7 +107,85 @@ ${EXIT_CODE_HELP}`,
       });
     });
 
+  withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('connect'))))
+    .description('log in to Snowflake with WORKLOAD_IDENTITY (AWS) and check which user it maps to')
+    .option('--expect-user <name>', 'fail (exit 1) unless the login maps to this user ("quoted" = exact case)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ wif-check connect --account myorg-myacct --expect-user LAMBDA_LOADER
+  $ SNOWFLAKE_ACCOUNT=myorg-myacct wif-check connect --json
+  $ wif-check connect --connection prod --role LOADER --warehouse LOAD_WH
+  $ wif-check connect --account myorg-myacct --impersonation-path arn:aws:iam::123456789012:role/snowflake-loader
+${EXIT_CODE_HELP}`,
+    )
+    .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string }) => {
+      await runCommand(options, async (printer) => {
+        const { connect, connectDocument } = await import('./commands/connect.js');
+        let stopSpinner = () => {};
+        try {
+          const result = await connect({
+            ...awsOptionsFrom(options, 30),
+            ...snowflakeOptionsFrom(options),
+            expectUser: options.expectUser,
+            onLoginStart: () => (stopSpinner = printer.spinner('Logging in to Snowflake…', process.env, Boolean(process.stderr.isTTY))),
+          });
+          stopSpinner();
+          for (const warning of result.warnings) printer.warn(warning);
+          if (printer.json) {
+            printer.document(connectDocument(result));
+            return;
+          }
+          const c = printer.color;
+          printer.result(
+            `${c.green('✔')} Logged in to ${result.accountIdentifier} with WORKLOAD_IDENTITY (AWS) in ${(result.elapsedMs / 1000).toFixed(1)} s\n` +
+              `  user ${c.bold(result.user)}   role ${c.bold(result.role ?? '(none)')}` +
+              (result.callerArn ? `\n  ${c.dim(`as ${result.callerArn}`)}` : ''),
+          );
+        } finally {
+          stopSpinner();
+        }
+      });
+    });
+
   return program;
+}
+
+interface SnowflakeFlagOptions {
+  account?: string;
+  host?: string;
+  port?: string;
+  protocol?: string;
+  connection?: string;
+  role?: string;
+  warehouse?: string;
+  impersonationPath?: string;
+}
+
+function withSnowflakeOptions(command: Command): Command {
+  return command
+    .option('--account <account>', 'Snowflake account identifier, e.g. myorg-myacct (env SNOWFLAKE_ACCOUNT)')
+    .option('--host <host>', 'Snowflake host (env SNOWFLAKE_HOST; default <account>.snowflakecomputing.com)')
+    .option('--port <port>', 'port (env SNOWFLAKE_PORT)')
+    .option('--protocol <protocol>', 'http or https (env SNOWFLAKE_PROTOCOL)')
+    .option('--connection <name>', 'read account/host/role/warehouse from connections.toml ($SNOWFLAKE_HOME or ~/.snowflake)')
+    .option('--role <role>', 'role to use in the session (env SNOWFLAKE_ROLE)')
+    .option('--warehouse <warehouse>', 'warehouse to use (env SNOWFLAKE_WAREHOUSE)')
+    .option('--impersonation-path <arns>', 'comma-separated role ARNs to assume first (role chaining)');
+}
+
+function snowflakeOptionsFrom(options: SnowflakeFlagOptions) {
+  return {
+    account: options.account,
+    host: options.host,
+    port: options.port,
+    protocol: options.protocol,
+    connection: options.connection,
+    role: options.role,
+    warehouse: options.warehouse,
+    impersonationPath: options.impersonationPath,
+  };
 }
 
 interface GenSqlFlagOptions {
@@ -151,8 +230,8 @@ export function parseTimeoutSeconds(value: string | undefined): number | undefin
   return Math.round(seconds * 1000);
 }
 
-function awsOptionsFrom(options: AwsFlagOptions): { profile?: string; region?: string; timeoutMs?: number } {
-  const timeoutMs = parseTimeoutSeconds(options.timeout);
+function awsOptionsFrom(options: AwsFlagOptions, defaultTimeoutSeconds?: number): { profile?: string; region?: string; timeoutMs?: number } {
+  const timeoutMs = parseTimeoutSeconds(options.timeout) ?? (defaultTimeoutSeconds === undefined ? undefined : defaultTimeoutSeconds * 1000);
   return {
     ...(options.profile !== undefined ? { profile: options.profile } : {}),
     ...(options.region !== undefined ? { region: options.region } : {}),

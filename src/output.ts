@@ -78,8 +78,23 @@ export class Printer {
     if (this.json) {
       this.document(failureDocument(error));
     }
-    this.streams.stderr.write(`${this.color.red('error:')} ${error.message}\n`);
-    if (error.hint) this.streams.stderr.write(`${indentHint(error.hint, this.color.dim('hint:'))}\n`);
+    this.streams.stderr.write(`${this.color.red('✖')} ${error.message}\n`);
+    if (error.hint) this.streams.stderr.write(`${indent(error.hint)}\n`);
+  }
+
+  /** A spinner on stderr, only on an interactive terminal, never with --json or in CI. */
+  spinner(text: string, env: Readonly<Record<string, string | undefined>>, isTTY: boolean): () => void {
+    if (this.json || !isTTY || env.CI) return () => {};
+    const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    let frame = 0;
+    const draw = () => this.streams.stderr.write(`\r${this.color.cyan(frames[frame++ % frames.length] ?? '')} ${text}`);
+    draw();
+    const timer = setInterval(draw, 80);
+    timer.unref();
+    return () => {
+      clearInterval(timer);
+      this.streams.stderr.write('\r\u001b[2K');
+    };
   }
 }
 
@@ -87,7 +102,9 @@ export function failureDocument(error: WifError): { ok: false; error: { code: st
   return { ok: false, error: { code: error.code, message: error.message }, hint: error.hint ?? null, expectedArn: error.expectedArn };
 }
 
-function indentHint(hint: string, label: string): string {
-  const [first, ...rest] = hint.split('\n');
-  return [`${label} ${first ?? ''}`, ...rest.map((line) => `      ${line}`)].join('\n');
+export function indent(text: string, prefix = '  '): string {
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
 }

@@ -43,6 +43,9 @@ export function loadDriver(): Promise<Driver> {
 async function importQuietly(): Promise<Driver> {
   // With DEBUG=* the driver's HTTP stack prints request headers, including
   // `Authorization: Snowflake Token="…"`; `debug` reads DEBUG once, when it is loaded.
+  // Platform detection is client telemetry: it probes EC2/Azure/GCP metadata and calls STS at
+  // load time, which costs up to seconds off-cloud and adds nothing to a WIF check.
+  process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
   const debug = process.env.DEBUG;
   delete process.env.DEBUG;
   try {

@@ -1,0 +1,189 @@
+/**
+ * `wif-check connect`: log in to Snowflake with WORKLOAD_IDENTITY (AWS) exactly as an application
+ * would, and prove the login maps to the expected user. Every failure is diagnosed.
+ */
+import { parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
+import { diagnoseLoginError, userMatches } from '../core/diagnose.js';
+import { WifError, usageError } from '../core/errors.js';
+import { quoteIdentifier } from '../core/sql.js';
+import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
+import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
+import { loadNamedConnection } from '../snowflake/connections.js';
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+
+export interface ConnectOptions extends AwsOptions, SnowflakeFlags {
+  /** A connection in connections.toml ($SNOWFLAKE_HOME or ~/.snowflake). */
+  connection?: string | undefined;
+  /** Fail (exit 1) unless Snowflake maps the login to this user. */
+  expectUser?: string | undefined;
+  /** Role ARNs to assume, in order, before the attestation (comma list or array). */
+  impersonationPath?: string | readonly string[] | undefined;
+  /** Called when the slow part starts, e.g. to show a spinner. */
+  onLoginStart?: (() => void) | undefined;
+}
+
+export interface ConnectResult {
+  ok: true;
+  user: string;
+  role: string | null;
+  /** CURRENT_ACCOUNT_NAME() as Snowflake reports it. */
+  account: string;
+  /** The account identifier wif-check logged in with (--account, SNOWFLAKE_ACCOUNT, connection). */
+  accountIdentifier: string;
+  elapsedMs: number;
+  /** The caller ARN as STS reported it before the login (null if that call failed). */
+  callerArn: string | null;
+  /** The path-free ARN the user is registered with. */
+  snowflakeArn: string | null;
+  warnings: string[];
+}
+
+export interface PreparedConnect {
+  settings: SnowflakeSettings;
+  aws: AwsContext;
+  impersonationPath: string[];
+  timeoutMs: number;
+  warnings: string[];
+}
+
+/** Resolve everything a login needs; throws usage (2) or AWS (3) errors before touching Snowflake. */
+export async function prepareConnect(options: ConnectOptions, env: NodeJS.ProcessEnv = process.env): Promise<PreparedConnect> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const named = await loadNamedConnection(options.connection, env);
+  const settings = resolveSnowflakeSettings(options, env, named?.values);
+  if (!settings) throw usageError('No Snowflake account given', 'MISSING_ACCOUNT');
+  const impersonationPath = parseImpersonationPath(options.impersonationPath);
+  for (const arn of impersonationPath) {
+    const parsed = parsePrincipalArn(arn);
+    if (!parsed.ok || parsed.arn.kind !== 'iam-role') {
+      throw usageError(`--impersonation-path: '${arn}' is not an IAM role ARN${parsed.ok ? '' : ` (${parsed.error})`}`, 'BAD_IMPERSONATION_PATH');
+    }
+  }
+  const aws = await resolveAwsContext({ ...options, timeoutMs: Math.min(timeoutMs, DEFAULT_AWS_TIMEOUT_MS) }, env);
+  const warnings = [...(named?.warnings ?? []), ...aws.warnings, ...alignDriverEnvironment(aws, options.profile, env)];
+  return { settings, aws, impersonationPath, timeoutMs, warnings };
+}
+
+/**
+ * The Node driver reads the region only from AWS_REGION (else EC2 metadata, which fails or hangs
+ * off EC2) and credentials from the default chain (AWS_PROFILE): hand it what wif-check resolved.
+ */
+export function alignDriverEnvironment(aws: AwsContext, profileFlag: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  const warnings: string[] = [];
+  const driverRegion = env.AWS_REGION?.trim();
+  if (driverRegion && driverRegion !== aws.region.region) {
+    warnings.push(`AWS_REGION is ${driverRegion} but wif-check uses ${aws.region.region} (${aws.region.description}); the Snowflake driver is given ${aws.region.region}, set AWS_REGION to match in your application`);
+  } else if (!driverRegion && aws.region.source !== '--region') {
+    warnings.push(`the Snowflake Node driver reads only AWS_REGION, which is not set (wif-check found ${aws.region.region} ${aws.region.description}); set AWS_REGION in your application`);
+  }
+  env.AWS_REGION = aws.region.region;
+  if (profileFlag && env.AWS_PROFILE !== profileFlag) {
+    if (env.AWS_PROFILE) warnings.push(`AWS_PROFILE is ${env.AWS_PROFILE} but --profile is ${profileFlag}; the Snowflake driver is given ${profileFlag}`);
+    env.AWS_PROFILE = profileFlag;
+  }
+  return warnings;
+}
+
+export async function connect(options: ConnectOptions = {}): Promise<ConnectResult> {
+  const started = performance.now();
+  const prepared = await prepareConnect(options);
+  options.onLoginStart?.();
+  const outcome = await attemptLogin(prepared);
+  if (!outcome.ok) throw outcome.error;
+  const { session, caller, expectedArn } = outcome;
+  const warnings = [...prepared.warnings, ...outcome.warnings];
+  if (options.expectUser !== undefined && !userMatches(options.expectUser, session.user)) {
+    throw new WifError('verification', `Logged in as ${session.user}, not the expected user ${options.expectUser.trim()}`, {
+      code: 'UNEXPECTED_USER',
+      hint: [
+        `Snowflake mapped ${caller?.arn ?? 'this AWS identity'} to user ${session.user}.`,
+        `Another user is registered with ARN ${expectedArn ?? 'of this role'}: move it with`,
+        `  ALTER USER ${storedNameAsIdentifier(session.user)} UNSET WORKLOAD_IDENTITY;  -- and on the expected user:`,
+        `  ALTER USER ${options.expectUser.trim()} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${expectedArn ?? '<role ARN>'}');`,
+        'or fix --expect-user (unquoted names compare case-insensitively, "quoted" ones exactly).',
+      ].join('\n'),
+      expectedArn,
+    });
+  }
+  return {
+    ok: true,
+    user: session.user,
+    role: session.role,
+    account: session.account,
+    accountIdentifier: prepared.settings.account,
+    elapsedMs: Math.round(performance.now() - started),
+    callerArn: caller?.arn ?? null,
+    snowflakeArn: expectedArn,
+    warnings,
+  };
+}
+
+/** A name as Snowflake stores it, written so that SQL refers to exactly that name. */
+function storedNameAsIdentifier(name: string): string {
+  const plain = quoteIdentifier(name);
+  return plain.ok && plain.sql === name && name === name.toUpperCase() ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+export type LoginOutcome =
+  | { ok: true; session: { user: string; role: string | null; account: string }; caller: CallerIdentity | null; expectedArn: string | null; warnings: string[] }
+  | { ok: false; error: WifError; caller: CallerIdentity | null; expectedArn: string | null };
+
+/**
+ * Log in, and in parallel ask STS who we are: the diagnosis names the identity Snowflake verified
+ * without adding a round trip to the happy path.
+ */
+export async function attemptLogin(prepared: PreparedConnect): Promise<LoginOutcome> {
+  const callerPromise = getCallerIdentity(prepared.aws).then(
+    (caller) => ({ caller, error: undefined }),
+    (error: unknown) => ({ caller: null, error }),
+  );
+  const { loginAndIdentify, DriverFailure } = await import('../snowflake/driver.js');
+  try {
+    const session = await loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: prepared.timeoutMs });
+    const { caller, error } = await callerPromise;
+    const warnings = error instanceof WifError ? [`STS GetCallerIdentity failed, so the caller ARN is unknown: ${error.message}`] : [];
+    return { ok: true, session, caller, expectedArn: expectedArnFor(caller, prepared.impersonationPath), warnings };
+  } catch (failure) {
+    const { caller } = await callerPromise;
+    const expectedArn = expectedArnFor(caller, prepared.impersonationPath);
+    if (!(failure instanceof DriverFailure)) throw failure;
+    const diagnosis = diagnoseLoginError(failure.fields, {
+      account: prepared.settings.account,
+      url: prepared.settings.url,
+      timeoutMs: prepared.timeoutMs,
+      callerArn: verifiedCallerArn(caller, prepared.impersonationPath),
+      expectedArn,
+      impersonationPath: prepared.impersonationPath,
+    });
+    const error = new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn });
+    return { ok: false, error, caller, expectedArn };
+  }
+}
+
+/** The path-free ARN Snowflake matches: the last impersonated role, else the caller's role/user. */
+function expectedArnFor(caller: CallerIdentity | null, impersonationPath: readonly string[]): string | null {
+  const source = impersonationPath.at(-1) ?? caller?.arn;
+  if (!source) return null;
+  const normalized = toSnowflakeArn(parsedOrThrow(source));
+  return normalized.ok ? normalized.arn : null;
+}
+
+/** With impersonation, Snowflake verifies the last role's session, not the original caller. */
+function verifiedCallerArn(caller: CallerIdentity | null, impersonationPath: readonly string[]): string | null {
+  const last = impersonationPath.at(-1);
+  if (!last) return caller?.arn ?? null;
+  const role = parsedOrThrow(last);
+  return `arn:${role.partition}:sts::${role.account}:assumed-role/${role.name}/identity-federation-session`;
+}
+
+function parsedOrThrow(arn: string) {
+  const parsed = parsePrincipalArn(arn);
+  if (!parsed.ok) throw new WifError('internal', `unreadable ARN ${arn}: ${parsed.error}`, { code: 'INTERNAL' });
+  return parsed.arn;
+}
+
+export function connectDocument(result: ConnectResult): Record<string, unknown> {
+  const { warnings: _warnings, ...document } = result;
+  return document;
+}
