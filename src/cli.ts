@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
 import { Printer, colorLevel } from './output.js';
+import { appendStepSummary, summaryMarkdown } from './step-summary.js';
 
 interface CommonOptions {
   json?: boolean;
@@ -32,6 +33,7 @@ Examples:
   $ wif-check whoami --profile dev --json
   $ wif-check gen-sql --user LAMBDA_LOADER --default-role LOADER    the SQL to create the user
   $ wif-check connect --account myorg-myacct --expect-user LAMBDA_LOADER
+  $ wif-check doctor --account myorg-myacct                          everything, as a checklist
 ${EXIT_CODE_HELP}
 Docs: README.md (troubleshooting, CI and Lambda usage).`,
     );
@@ -133,6 +135,12 @@ ${EXIT_CODE_HELP}`,
           });
           stopSpinner();
           for (const warning of result.warnings) printer.warn(warning);
+          await appendStepSummary(
+            summaryMarkdown('connect', true, [
+              { status: 'ok', title: 'Snowflake login', detail: `${result.accountIdentifier} as ${result.user} (role ${result.role ?? 'none'}) in ${result.elapsedMs} ms` },
+              { status: 'ok', title: 'AWS identity', detail: result.callerArn ?? 'unknown' },
+            ]),
+          );
           if (printer.json) {
             printer.document(connectDocument(result));
             return;
@@ -143,9 +151,48 @@ ${EXIT_CODE_HELP}`,
               `  user ${c.bold(result.user)}   role ${c.bold(result.role ?? '(none)')}` +
               (result.callerArn ? `\n  ${c.dim(`as ${result.callerArn}`)}` : ''),
           );
+        } catch (error) {
+          if (error instanceof WifError) {
+            await appendStepSummary(summaryMarkdown('connect', false, [{ status: 'fail', title: error.code, detail: `${error.message}\n${error.hint ?? ''}` }]));
+          }
+          throw error;
         } finally {
           stopSpinner();
         }
+      });
+    });
+
+  withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('doctor'))))
+    .description('run every check (AWS credentials, region, caller, ARN, Snowflake login, user) as a checklist')
+    .option('--expect-user <name>', 'fail unless the login maps to this user')
+    .option('--expect-account <id>', 'fail unless the AWS credentials belong to this account')
+    .addHelpText(
+      'after',
+      `
+Without --account (or SNOWFLAKE_ACCOUNT) only the AWS half runs and the Snowflake checks are skipped.
+The checklist goes to stdout; in GitHub Actions a summary is appended to GITHUB_STEP_SUMMARY.
+
+Examples:
+  $ wif-check doctor
+  $ wif-check doctor --account myorg-myacct --expect-user LAMBDA_LOADER
+  $ wif-check doctor --account myorg-myacct --expect-account 123456789012 --json
+${EXIT_CODE_HELP}`,
+    )
+    .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string; expectAccount?: string }) => {
+      await runCommand(options, async (printer) => {
+        const { doctor, doctorDocument, renderDoctor } = await import('./commands/doctor.js');
+        const stopSpinner = printer.spinner('Checking…', process.env, Boolean(process.stderr.isTTY));
+        const report = await doctor({
+          ...awsOptionsFrom(options, 30),
+          ...snowflakeOptionsFrom(options),
+          expectUser: options.expectUser,
+          expectAccount: options.expectAccount,
+        }).finally(stopSpinner);
+        for (const warning of report.warnings) printer.warn(warning);
+        if (printer.json) printer.document(doctorDocument(report));
+        else printer.result(renderDoctor(report, printer.color));
+        await appendStepSummary(summaryMarkdown('doctor', report.ok, report.checks));
+        return report.exitCode;
       });
     });
 
@@ -284,4 +331,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     }
     throw error;
   }
+  // After a timed-out login the Snowflake driver can leave a retry timer or a hung socket behind;
+  // the result is written, so do not wait for it (exits at once when nothing is pending).
+  setTimeout(() => process.exit(), 200).unref();
 }

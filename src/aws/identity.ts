@@ -44,6 +44,14 @@ export interface CallerIdentity {
 }
 
 export async function resolveAwsContext(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): Promise<AwsContext> {
+  const { region, profile } = await resolveAwsRegion(options, env);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_AWS_TIMEOUT_MS;
+  const { credentials, credentialSource, warnings } = await resolveAwsCredentials(profile, timeoutMs, env);
+  return { region, profile, credentials, credentialSource, warnings, timeoutMs };
+}
+
+/** The region (and the profile it may come from); throws NO_REGION / PROFILE_NOT_FOUND / BAD_REGION. */
+export async function resolveAwsRegion(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ region: ResolvedRegion; profile: string | undefined }> {
   const profile = options.profile ?? (env.AWS_PROFILE || undefined);
   const profileName = profile ?? 'default';
   const profiles = await loadProfiles();
@@ -63,18 +71,18 @@ export async function resolveAwsContext(options: AwsOptions, env: NodeJS.Process
       hint: 'Region names look like eu-west-1 or us-gov-west-1.',
     });
   }
+  return { region, profile };
+}
 
-  const timeoutMs = options.timeoutMs ?? DEFAULT_AWS_TIMEOUT_MS;
+/** Credentials from the SDK's default chain (as the Snowflake driver loads them); throws NO_CREDENTIALS. */
+export async function resolveAwsCredentials(
+  profile: string | undefined,
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ credentials: AwsCredentials; credentialSource: string; warnings: string[] }> {
   const warnings: string[] = [];
   const credentials = await loadCredentials(profile, timeoutMs, warnings);
-  return {
-    region,
-    profile,
-    credentials,
-    credentialSource: describeCredentialSource(credentials.$source, { profile: profileName, env }),
-    warnings,
-    timeoutMs,
-  };
+  return { credentials, credentialSource: describeCredentialSource(credentials.$source, { profile: profile ?? 'default', env }), warnings };
 }
 
 export async function getCallerIdentity(context: AwsContext): Promise<CallerIdentity> {

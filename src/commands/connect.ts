@@ -133,8 +133,8 @@ export type LoginOutcome =
  * Log in, and in parallel ask STS who we are: the diagnosis names the identity Snowflake verified
  * without adding a round trip to the happy path.
  */
-export async function attemptLogin(prepared: PreparedConnect): Promise<LoginOutcome> {
-  const callerPromise = getCallerIdentity(prepared.aws).then(
+export async function attemptLogin(prepared: PreparedConnect, knownCaller?: CallerIdentity): Promise<LoginOutcome> {
+  const callerPromise = (knownCaller ? Promise.resolve(knownCaller) : getCallerIdentity(prepared.aws)).then(
     (caller) => ({ caller, error: undefined }),
     (error: unknown) => ({ caller: null, error }),
   );

@@ -100,8 +100,11 @@ export function renderWhoami(report: WhoamiReport, printer: Printer): string {
   const lines = [
     `${label('AWS account')}${report.account}  ${c.dim(`(partition ${report.partition})`)}`,
     `${label('Caller')}${report.arn}   ${c.dim(`(${kind}${session})`)}`,
-    `${label('Credentials')}${report.credentialSource.padEnd(31)}${c.bold('Region')}  ${report.region} ${c.dim(`(${report.regionDescription})`)}`,
   ];
+  const region = `${c.bold('Region')}  ${report.region} ${c.dim(`(${report.regionDescription})`)}`;
+  // Keep the issue's two-column layout while the credential source is short enough for it.
+  if (report.credentialSource.length <= 30) lines.push(`${label('Credentials')}${report.credentialSource.padEnd(31)}${region}`);
+  else lines.push(`${label('Credentials')}${report.credentialSource}`, `${label('Region')}${report.region} ${c.dim(`(${report.regionDescription})`)}`);
   if (report.snowflakeArn) {
     lines.push(`${label('Snowflake ARN')}${c.green(report.snowflakeArn)}`);
     lines.push(`${' '.repeat(17)}${c.dim("↑ put exactly this in CREATE USER … WORKLOAD_IDENTITY = (TYPE = AWS ARN = '…')")}`);

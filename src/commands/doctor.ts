@@ -1,0 +1,273 @@
+/**
+ * `wif-check doctor`: the whole check as a checklist — AWS credentials, region (and whether the
+ * Snowflake driver sees the same), caller, principal usable for WIF, the Snowflake ARN, and with
+ * an account: the login and the mapped user. Each failed check carries its fix.
+ */
+import { describeKind, parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
+import { userMatches } from '../core/diagnose.js';
+import { EXIT_CODES, WifError, type ErrorKind } from '../core/errors.js';
+import { driverRegion, type ResolvedRegion } from '../core/region.js';
+import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags } from '../core/snowflake-settings.js';
+import { generateSql } from '../core/sql.js';
+import {
+  DEFAULT_AWS_TIMEOUT_MS,
+  getCallerIdentity,
+  resolveAwsCredentials,
+  resolveAwsRegion,
+  type AwsContext,
+  type AwsOptions,
+  type CallerIdentity,
+} from '../aws/identity.js';
+import { loadNamedConnection } from '../snowflake/connections.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, alignDriverEnvironment, attemptLogin } from './connect.js';
+
+export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
+export type CheckId = 'settings' | 'credentials' | 'region' | 'caller' | 'principal' | 'snowflake-arn' | 'account' | 'login' | 'user';
+
+export interface Check {
+  id: CheckId;
+  title: string;
+  status: CheckStatus;
+  detail: string;
+  fix?: string;
+  /** For failed checks: what the CLI exits with (the first failure decides). */
+  exitCode?: number;
+}
+
+export interface DoctorOptions extends AwsOptions, SnowflakeFlags {
+  connection?: string | undefined;
+  expectUser?: string | undefined;
+  /** Fail unless the caller belongs to this 12-digit AWS account. */
+  expectAccount?: string | undefined;
+  impersonationPath?: string | readonly string[] | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+export interface DoctorReport {
+  ok: boolean;
+  /** What the CLI exits with: 0, or the first failed check's code. */
+  exitCode: number;
+  checks: Check[];
+  account: string | null;
+  arn: string | null;
+  snowflakeArn: string | null;
+  user: string | null;
+  role: string | null;
+  warnings: string[];
+}
+
+const TITLES: Record<CheckId, string> = {
+  settings: 'Settings',
+  credentials: 'AWS credentials',
+  region: 'AWS region',
+  caller: 'Caller identity',
+  principal: 'Usable for WIF',
+  'snowflake-arn': 'Snowflake ARN',
+  account: 'AWS account',
+  login: 'Snowflake login',
+  user: 'Mapped user',
+};
+
+class Checklist {
+  readonly checks: Check[] = [];
+  add(id: CheckId, status: CheckStatus, detail: string, extra: { fix?: string | undefined; kind?: ErrorKind } = {}): void {
+    const check: Check = { id, title: TITLES[id], status, detail };
+    if (extra.fix) check.fix = extra.fix;
+    if (status === 'fail') check.exitCode = EXIT_CODES[extra.kind ?? 'verification'];
+    this.checks.push(check);
+  }
+  fail(id: CheckId, error: WifError): void {
+    this.add(id, 'fail', error.message, { fix: error.hint, kind: error.kind });
+  }
+  skip(ids: CheckId[], why: string): void {
+    for (const id of ids) this.add(id, 'skip', why);
+  }
+}
+
+export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport> {
+  const env = options.env ?? process.env;
+  const list = new Checklist();
+  const warnings: string[] = [];
+  const facts: { caller: CallerIdentity | null; snowflakeArn: string | null; user: string | null; role: string | null } = {
+    caller: null,
+    snowflakeArn: null,
+    user: null,
+    role: null,
+  };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const awsTimeoutMs = Math.min(timeoutMs, DEFAULT_AWS_TIMEOUT_MS);
+
+  // Usage problems (bad port, unknown connection, missing account when one was asked for) are
+  // the caller's to fix before any check means anything: they throw, exit 2.
+  const named = await loadNamedConnection(options.connection, env);
+  warnings.push(...(named?.warnings ?? []));
+  const settings = resolveSnowflakeSettings(options, env, named?.values, { requireAccount: false });
+  const impersonationPath = parseImpersonationPath(options.impersonationPath);
+
+  const aws = await checkAws(list, options, env, awsTimeoutMs, warnings);
+  if (aws) {
+    facts.caller = await checkCaller(list, aws, options.expectAccount);
+    if (facts.caller) facts.snowflakeArn = checkPrincipal(list, facts.caller, impersonationPath);
+  }
+
+  if (!settings) {
+    list.skip(['login', 'user'], 'no Snowflake account given (--account or SNOWFLAKE_ACCOUNT): AWS half only');
+  } else if (!aws || !facts.caller || list.checks.some((check) => check.status === 'fail')) {
+    list.skip(['login', 'user'], 'skipped: fix the AWS checks above first');
+  } else {
+    warnings.push(...alignDriverEnvironment(aws, options.profile, env));
+    const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, warnings: [] }, facts.caller);
+    if (!outcome.ok) {
+      list.fail('login', outcome.error);
+      list.skip(['user'], 'skipped: no session');
+    } else {
+      warnings.push(...outcome.warnings);
+      facts.user = outcome.session.user;
+      facts.role = outcome.session.role;
+      list.add('login', 'ok', `logged in to ${settings.account} with WORKLOAD_IDENTITY (AWS)`);
+      checkUser(list, outcome.session, options.expectUser, facts.snowflakeArn);
+    }
+  }
+
+  const firstFailure = list.checks.find((check) => check.status === 'fail');
+  return {
+    ok: firstFailure === undefined,
+    exitCode: firstFailure?.exitCode ?? EXIT_CODES.ok,
+    checks: list.checks,
+    account: facts.caller?.account ?? null,
+    arn: facts.caller?.arn ?? null,
+    snowflakeArn: facts.snowflakeArn,
+    user: facts.user,
+    role: facts.role,
+    warnings,
+  };
+}
+
+async function checkAws(list: Checklist, options: DoctorOptions, env: NodeJS.ProcessEnv, timeoutMs: number, warnings: string[]): Promise<AwsContext | undefined> {
+  const credentials = await resolveAwsCredentials(options.profile ?? (env.AWS_PROFILE || undefined), timeoutMs, env).then(
+    (found) => {
+      warnings.push(...found.warnings);
+      list.add('credentials', 'ok', found.credentialSource);
+      return found;
+    },
+    (error: unknown) => failedCheck(list, 'credentials', error),
+  );
+  const resolved = await resolveAwsRegion(options, env).then(
+    (found) => {
+      list.add(...regionCheck(found.region, env));
+      return found;
+    },
+    (error: unknown) => failedCheck(list, 'region', error),
+  );
+  if (!credentials || !resolved) {
+    list.skip(['caller', 'principal', 'snowflake-arn'], `skipped: needs ${credentials ? 'a region' : 'credentials'}`);
+    return undefined;
+  }
+  return { ...credentials, region: resolved.region, profile: resolved.profile, timeoutMs };
+}
+
+function failedCheck(list: Checklist, id: CheckId, error: unknown): undefined {
+  if (!(error instanceof WifError)) throw error;
+  list.fail(id, error);
+  return undefined;
+}
+
+function regionCheck(region: ResolvedRegion, env: NodeJS.ProcessEnv): Parameters<Checklist['add']> {
+  const seenByDriver = driverRegion(env);
+  if (seenByDriver === region.region) {
+    return ['region', 'ok', `${region.region} (${region.description}); the Snowflake driver sees the same (AWS_REGION)`];
+  }
+  return [
+    'region',
+    'warn',
+    `${region.region} (${region.description}), but the Snowflake Node driver reads only AWS_REGION, which is ${seenByDriver ?? 'not set (it would ask EC2 metadata)'}`,
+    { fix: `Set AWS_REGION=${region.region} where your application runs (wif-check passes it to the driver for its own login).` },
+  ];
+}
+
+async function checkCaller(list: Checklist, aws: AwsContext, expectAccount: string | undefined): Promise<CallerIdentity | null> {
+  try {
+    const caller = await getCallerIdentity(aws);
+    list.add('caller', 'ok', `${caller.arn} (account ${caller.account})`);
+    const expected = expectAccount?.trim();
+    if (expected !== undefined) {
+      if (expected === caller.account) list.add('account', 'ok', `account ${caller.account} as expected`);
+      else
+        list.add('account', 'fail', `expected AWS account ${expected}, but the credentials belong to ${caller.account}`, {
+          fix: 'Use credentials for the expected account (--profile, AWS_PROFILE), or fix --expect-account.',
+        });
+    }
+    return caller;
+  } catch (error) {
+    if (!(error instanceof WifError)) throw error;
+    list.fail('caller', error);
+    list.skip(['principal', 'snowflake-arn'], 'skipped: caller unknown');
+    return null;
+  }
+}
+
+function checkPrincipal(list: Checklist, caller: CallerIdentity, impersonationPath: readonly string[]): string | null {
+  const parsed = parsePrincipalArn(impersonationPath.at(-1) ?? caller.arn);
+  if (!parsed.ok) {
+    list.add('principal', 'fail', `cannot read ${caller.arn}: ${parsed.error}`, { kind: 'aws' });
+    return null;
+  }
+  const snowflake = toSnowflakeArn(parsed.arn);
+  if (!snowflake.ok) {
+    list.add('principal', 'fail', snowflake.error, { fix: 'Run as an IAM role (Lambda/ECS/EC2 role, or AssumeRole) or an IAM user.' });
+    list.skip(['snowflake-arn'], 'skipped: principal not usable');
+    return null;
+  }
+  const via = impersonationPath.length ? ` (after --impersonation-path, Snowflake sees role ${parsed.arn.name})` : '';
+  list.add('principal', 'ok', `${describeKind(parsed.arn.kind)} ${parsed.arn.name}${via}`);
+  const removed = snowflake.notes.filter((note) => note.startsWith('removed IAM path'));
+  list.add('snowflake-arn', 'ok', `${snowflake.arn}${removed.length ? ` (${removed.join('; ')})` : ''}`);
+  return snowflake.arn;
+}
+
+function checkUser(list: Checklist, session: { user: string; role: string | null }, expectUser: string | undefined, snowflakeArn: string | null): void {
+  const detail = `${session.user} (role ${session.role ?? 'none'})`;
+  if (expectUser === undefined || userMatches(expectUser, session.user)) {
+    list.add('user', 'ok', expectUser === undefined ? detail : `${detail}, as expected`);
+    return;
+  }
+  const sql = snowflakeArn ? generateSql({ arn: snowflakeArn, user: expectUser.trim().replace(/^"(.*)"$/s, '$1'), mode: 'alter', verify: false }) : undefined;
+  list.add('user', 'fail', `logged in as ${session.user}, not the expected ${expectUser.trim()}`, {
+    fix: [
+      `Snowflake maps this identity to ${session.user}. Unset it there (ALTER USER ${session.user} UNSET WORKLOAD_IDENTITY;) and register it on the expected user:`,
+      sql?.ok ? sql.sql : '',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  });
+}
+
+const MARKS: Record<CheckStatus, string> = { ok: '✔', fail: '✖', warn: '!', skip: '-' };
+
+export function renderDoctor(report: DoctorReport, color: { green(t: string): string; red(t: string): string; yellow(t: string): string; dim(t: string): string; bold(t: string): string }): string {
+  const paint: Record<CheckStatus, (text: string) => string> = { ok: color.green, fail: color.red, warn: color.yellow, skip: color.dim };
+  const lines = report.checks.map((check) => {
+    const mark = paint[check.status](MARKS[check.status]);
+    const detail = check.status === 'skip' ? color.dim(check.detail) : check.detail;
+    return `${mark} ${check.title.padEnd(16)} ${detail}`;
+  });
+  const failed = report.checks.filter((check) => check.status === 'fail');
+  const warned = report.checks.filter((check) => check.status === 'warn');
+  lines.push('');
+  if (failed.length === 0) {
+    const scope = report.checks.some((check) => check.id === 'login' && check.status === 'ok') ? 'WIF login works' : 'AWS side ready for WIF';
+    lines.push(color.green(`✔ ${scope}`) + (warned.length ? color.yellow(` (${warned.length} warning${warned.length > 1 ? 's' : ''})`) : ''));
+  } else {
+    lines.push(color.red(`✖ ${failed.length} check${failed.length > 1 ? 's' : ''} failed`));
+  }
+  for (const check of [...failed, ...warned]) {
+    if (!check.fix) continue;
+    lines.push('', color.bold(`Fix (${check.title}):`), ...check.fix.split('\n').map((line) => `  ${line}`));
+  }
+  return lines.join('\n');
+}
+
+export function doctorDocument(report: DoctorReport): Record<string, unknown> {
+  const { warnings: _warnings, ...rest } = report;
+  return { ...rest, checks: report.checks.map(({ exitCode: _exitCode, title: _title, ...check }) => check) };
+}

@@ -1,0 +1,112 @@
+/**
+ * `npm run demo`: the whole story with no AWS or Snowflake account. Starts the local STS and
+ * Snowflake simulators and runs the real CLI (bin/wif-check.js) against them:
+ *   1. a Lambda role, registered in Snowflake with the console's role ARN (with its path), fails;
+ *   2. wif-check explains why and gen-sql prints the fix;
+ *   3. after the fix, connect and doctor succeed.
+ * Nothing here talks to the internet: both simulators listen on 127.0.0.1.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Chalk } from 'chalk';
+import { TEST_IDENTITIES, credentialsEnv, startTestBed } from './simulators/index.js';
+import { colorLevel } from './output.js';
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'wif-check.js');
+const CONSOLE_ROLE_ARN = 'arn:aws:iam::123456789012:role/service-role/my-fn-role';
+const USER = 'LAMBDA_LOADER';
+
+const level = colorLevel({ env: process.env, isTTY: Boolean(process.stdout.isTTY), noColorFlag: false, json: false });
+const c = new Chalk({ level });
+
+interface Step {
+  args: string[];
+  expectExit: number;
+}
+
+async function main(): Promise<number> {
+  const bed = await startTestBed({
+    users: [{ name: USER, workloadIdentityArn: CONSOLE_ROLE_ARN, defaultRole: 'LOADER', type: 'SERVICE' }],
+  });
+  const home = mkdtempSync(join(tmpdir(), 'wif-check-demo-'));
+  const { SNOWFLAKE_DISABLE_PLATFORM_DETECTION: _p, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _w, ...bedEnv } = bed.env;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
+    ...bedEnv,
+    // The Lambda function's execution-role session, as Lambda puts it in the environment.
+    ...credentialsEnv(TEST_IDENTITIES.assumedRole),
+    AWS_LAMBDA_FUNCTION_NAME: 'my-fn',
+    ...(level > 0 ? { FORCE_COLOR: String(level) } : { NO_COLOR: '1' }),
+  };
+  let failures = 0;
+  const run = async (step: Step): Promise<string> => {
+    const shown = step.args.map((arg) => (/[\s"'$]/.test(arg) ? `'${arg}'` : arg)).join(' ');
+    process.stdout.write(`\n${c.cyan('$')} ${c.bold(`wif-check ${shown}`)}\n`);
+    const { code, stdout } = await runCli(step.args, env, home);
+    if (code !== step.expectExit) {
+      failures++;
+      process.stdout.write(c.red(`(demo: expected exit ${step.expectExit}, got ${code})\n`));
+    } else {
+      process.stdout.write(c.dim(`(exit ${code})\n`));
+    }
+    return stdout;
+  };
+  const say = (text: string) => process.stdout.write(`\n${c.bold.magenta('▸')} ${text}\n`);
+
+  try {
+    process.stdout.write(
+      c.bold('wif-check demo') +
+        c.dim(` — local STS at ${bed.sts.url}, local Snowflake at ${bed.snowflake.url}, account ${bed.env.SNOWFLAKE_ACCOUNT}\n`),
+    );
+    say(`A Lambda function runs as its execution role. An admin copied the role ARN from the IAM console\n  (${CONSOLE_ROLE_ARN}) into CREATE USER ${USER} … WORKLOAD_IDENTITY. Who does Snowflake see?`);
+    await run({ args: ['whoami'], expectExit: 0 });
+
+    say(`Does the login map to ${USER}? (this is the failure people lose hours on)`);
+    await run({ args: ['connect', '--expect-user', USER], expectExit: 1 });
+
+    say('wif-check names the fix. gen-sql prints it (stdout is only SQL, ready for a worksheet):');
+    const json = await run({ args: ['gen-sql', '--alter', '--user', USER, '--json'], expectExit: 0 });
+    const generated = JSON.parse(json) as { arn: string; sql: string };
+    process.stdout.write(c.dim('An admin runs that SQL; the demo applies it to the simulated Snowflake:\n'));
+    process.stdout.write(`${generated.sql}\n`);
+    bed.snowflake.setUserArn(USER, generated.arn);
+
+    say('Now the login maps to the expected user:');
+    await run({ args: ['connect', '--expect-user', USER], expectExit: 0 });
+
+    say('And the whole checklist, as a CI smoke step would run it:');
+    await run({ args: ['doctor', '--expect-user', USER, '--expect-account', '123456789012'], expectExit: 0 });
+
+    process.stdout.write(
+      failures === 0
+        ? `\n${c.green('✔ Demo complete:')} the path in the role ARN was the whole problem.\n`
+        : `\n${c.red(`✖ Demo: ${failures} step(s) did not behave as expected.`)}\n`,
+    );
+    return failures === 0 ? 0 : 1;
+  } finally {
+    await bed.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+function runCli(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (!args.includes('--json')) process.stdout.write(chunk);
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => process.stdout.write(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout }));
+  });
+}
+
+process.exitCode = await main();

@@ -1,0 +1,76 @@
+/**
+ * A ready AWS Lambda handler: `import { handler } from 'wif-check/lambda'`. It runs doctor with
+ * settings from the event, falling back to the function's environment, and resolves to the doctor
+ * report plus `exitCode` (what the CLI would exit with). It never throws for a failed check and
+ * writes nothing outside /tmp.
+ */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT_CODES, WifError } from './core/errors.js';
+import type { DoctorReport } from './commands/doctor.js';
+
+export interface WifCheckEvent {
+  account?: string;
+  host?: string;
+  port?: number | string;
+  protocol?: 'http' | 'https' | string;
+  expectUser?: string;
+  expectAccount?: string;
+  role?: string;
+  warehouse?: string;
+  /** Role ARNs to assume first: an array or a comma-separated list. */
+  impersonationPath?: string[] | string;
+  /** Seconds for the whole check (default 30; keep the function timeout above it). */
+  timeout?: number | string;
+}
+
+export type WifCheckLambdaResult = Omit<DoctorReport, 'warnings' | 'checks'> & {
+  checks: Array<Omit<DoctorReport['checks'][number], 'exitCode' | 'title'>>;
+  warnings: string[];
+};
+
+export async function handler(event: WifCheckEvent | null | undefined = {}): Promise<WifCheckLambdaResult> {
+  const input = event && typeof event === 'object' ? event : {};
+  const env = process.env;
+  // The driver keeps an OCSP cache under $HOME, which is read-only in Lambda: keep it in /tmp.
+  env.SF_OCSP_RESPONSE_CACHE_DIR ??= join(tmpdir(), 'wif-check-snowflake-cache');
+  try {
+    const { doctor } = await import('./commands/doctor.js');
+    const timeoutSeconds = Number(input.timeout ?? 30);
+    const report = await doctor({
+      account: input.account,
+      host: input.host,
+      port: input.port,
+      protocol: input.protocol,
+      role: input.role,
+      warehouse: input.warehouse,
+      expectUser: input.expectUser ?? (env.WIF_CHECK_EXPECT_USER || undefined),
+      expectAccount: input.expectAccount,
+      impersonationPath: input.impersonationPath,
+      timeoutMs: Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : 30_000,
+      env,
+    });
+    return { ...report, checks: report.checks.map(({ exitCode: _exitCode, title: _title, ...check }) => check) };
+  } catch (error) {
+    // Usage problems (bad port, bad ARN) and bugs become a failed report, never a thrown error.
+    const wif = error instanceof WifError ? error : undefined;
+    return {
+      ok: false,
+      exitCode: wif ? wif.exitCode : EXIT_CODES.internal,
+      checks: [
+        {
+          id: 'settings',
+          status: 'fail',
+          detail: wif ? wif.message : `internal error: ${error instanceof Error ? error.message : String(error)}`,
+          ...(wif?.hint ? { fix: wif.hint } : {}),
+        },
+      ],
+      account: null,
+      arn: null,
+      snowflakeArn: null,
+      user: null,
+      role: null,
+      warnings: [],
+    };
+  }
+}

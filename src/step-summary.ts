@@ -1,0 +1,35 @@
+/**
+ * GitHub Actions job summary: when GITHUB_STEP_SUMMARY names a file, connect and doctor append a
+ * short Markdown table to it. Only non-secret facts (ARNs, user, role, check details) go in.
+ */
+import { appendFile } from 'node:fs/promises';
+
+export interface SummaryRow {
+  status: 'ok' | 'fail' | 'warn' | 'skip';
+  title: string;
+  detail: string;
+}
+
+const ICONS = { ok: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' } as const;
+
+export function summaryMarkdown(heading: string, ok: boolean, rows: readonly SummaryRow[]): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  return [
+    `### ${ok ? '✅' : '❌'} wif-check ${heading}`,
+    '',
+    '| | check | detail |',
+    '|---|---|---|',
+    ...rows.map((row) => `| ${ICONS[row.status]} | ${cell(row.title)} | ${cell(row.detail)} |`),
+    '',
+  ].join('\n');
+}
+
+export async function appendStepSummary(markdown: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
+  const path = env.GITHUB_STEP_SUMMARY;
+  if (!path) return;
+  try {
+    await appendFile(path, `${markdown}\n`);
+  } catch {
+    // A summary is a courtesy: never fail the check because the runner's file is unwritable.
+  }
+}
