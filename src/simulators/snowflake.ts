@@ -1,0 +1,605 @@
+/**
+ * A local Snowflake endpoint that accepts workload identity federation (WIF) logins from AWS.
+ *
+ * What it mirrors, and where that comes from:
+ * - The wire format is what snowflake-sdk 3.3.0 speaks (dist/lib/services/sf.js,
+ *   dist/lib/connection/statement.js, dist/lib/connection/result/result.js, dist/lib/http/base.js):
+ *   `POST /session/v1/login-request` with a JSON body `{ data: { ACCOUNT_NAME, AUTHENTICATOR,
+ *   PROVIDER, TOKEN, CLIENT_APP_ID, … } }`, answered `{ success, code, message, data }` with HTTP
+ *   200 also for failures; `POST /queries/v1/query-request` with `Authorization: Snowflake
+ *   Token="…"`; `POST /session?delete=true`; `POST /telemetry/send`. Answers are JSON with
+ *   `Content-Type: application/json` (the driver only parses bodies with that type).
+ * - The WIF check follows the Snowflake docs (user-guide/workload-identity-federation) and the
+ *   driver's attestation code (auth_workload_identity/attestation_aws.js): TOKEN is
+ *   base64(JSON `{url, method, headers}`) of a SigV4-signed `POST https://sts.<region>.amazonaws.com/
+ *   ?Action=GetCallerIdentity&Version=2011-06-15` carrying `x-snowflake-audience:
+ *   snowflakecomputing.com`. Snowflake replays it to STS; here ./sigv4.ts verifies it against the
+ *   same identity table the STS simulator uses, which is the check STS would make.
+ * - User matching follows what Snowflake is known to store (SHOW USER WORKLOAD IDENTITY
+ *   AUTHENTICATION METHODS: partition, account, type IAM_ROLE | IAM_USER, name — never the full ARN)
+ *   and what was observed in a trial: a registered `role/<path>/<name>` ARN is stored as the role
+ *   named by the FIRST path segment (`role/service-role/my-fn-role` → role `service-role`), and a
+ *   second user with the same reduced identity is refused with "AWS Authenticator for AWS Account
+ *   '…' and IAM role '…' already exists". For `user/<path>/<name>` this simulator assumes the user
+ *   NAME (last segment) is stored — not observed either way.
+ *
+ * What is NOT known and is invented here (do not rely on it against real Snowflake):
+ * - the numeric codes of WIF failures (see SIM_CODES: only the message of the unmapped-caller
+ *   failure is known to match the real one);
+ * - the wording when the attestation does not verify, or when ACCOUNT_NAME names another account
+ *   (real Snowflake routes by host name, so a wrong account usually means a wrong host and an HTTP
+ *   403 from the front end — use mode 'http403' for that). This simulator answers a mismatched
+ *   ACCOUNT_NAME with `success: false` and "Account '<name>' does not exist or is not authorized.";
+ * - role grants: any role named in `?roleName=` or `USE ROLE` is accepted.
+ *
+ * Modes: 'hang' accepts requests and never answers; 'http403' | 'http404' | 'http500' answer every
+ * request with that status and an HTML body, as a proxy or front end would.
+ * The simulator never writes to the console and never records tokens.
+ */
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import { defaultIdentityTable, type TestIdentity } from './credentials.js';
+import { baseUrl, flatHeaders, readBody, startHttpServer } from './http-util.js';
+import { lowerCaseHeaders, verifySigV4 } from './sigv4.js';
+
+export interface SimUser {
+  name: string;
+  /** The ARN given in `WORKLOAD_IDENTITY = ( TYPE = AWS ARN = '…' )`. */
+  workloadIdentityArn?: string;
+  defaultRole?: string;
+  /** Default 'SERVICE'. PERSON users are never matched by a WIF login (WIF needs TYPE = SERVICE). */
+  type?: 'SERVICE' | 'PERSON';
+}
+
+export type SnowflakeMode = 'normal' | 'hang' | 'http403' | 'http404' | 'http500';
+
+export interface SnowflakeLoginRecord {
+  ok: boolean;
+  /** The verified AWS caller, when the attestation verified. */
+  callerArn?: string;
+  /** The Snowflake user logged in as. */
+  user?: string;
+  /** The failure message returned to the client. */
+  message?: string;
+}
+
+export interface SnowflakeSimulatorOptions {
+  /** The identity table shared with the STS simulator. Default: a fresh copy of TEST_IDENTITIES. */
+  identities?: TestIdentity[];
+  users?: SimUser[];
+  mode?: SnowflakeMode;
+  /**
+   * The account identifier clients must send as ACCOUNT_NAME (case-insensitive), e.g.
+   * 'myorg-myaccount'. Unset: any account name is accepted.
+   */
+  accountName?: string;
+  host?: string;
+  port?: number;
+}
+
+export interface SnowflakeSimulator {
+  /** e.g. 'http://127.0.0.1:40123'. */
+  url: string;
+  host: string;
+  port: number;
+  /** Every login attempt that reached the WIF check, in order. */
+  logins: SnowflakeLoginRecord[];
+  /** Every request received (method and path without query), in order. */
+  requests: Array<{ method: string; path: string }>;
+  /** Registers a user; throws like Snowflake when another user already holds the same AWS identity. */
+  addUser(user: SimUser): void;
+  /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = AWS ARN = arn )`. */
+  setUserArn(name: string, arn: string): void;
+  /** A snapshot of the user table. */
+  listUsers(): SimUser[];
+  setMode(mode: SnowflakeMode): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Error codes this simulator answers with. Real Snowflake's WIF failure codes are undocumented:
+ * the WIF ones below are placeholders. Match on messages, not on these.
+ */
+export const SIM_CODES = {
+  /** Placeholder. */
+  WIF_USER_NOT_FOUND: '390432',
+  /** Placeholder. */
+  WIF_ATTESTATION_INVALID: '390431',
+  /** Placeholder. */
+  ACCOUNT_NOT_FOUND: '390433',
+  /** Placeholder: the simulator only implements AWS. */
+  WIF_PROVIDER_UNSUPPORTED: '390434',
+  /** Real (snowflake-sdk constants/gs_errors.js INCORRECT_USERNAME_PASSWORD). */
+  INCORRECT_USERNAME_PASSWORD: '390100',
+  /** Real (snowflake-sdk constants/gs_errors.js SESSION_TOKEN_INVALID). */
+  SESSION_TOKEN_INVALID: '390104',
+  /** Real Snowflake code for "SQL compilation error". */
+  SQL_COMPILATION_ERROR: '001003',
+} as const;
+
+/** The message real Snowflake gives when the verified caller maps to no user. */
+export const WIF_USER_NOT_FOUND_MESSAGE =
+  'Unable to find an associated Snowflake user for the verified AWS Caller Identity.';
+
+/** How Snowflake keys an AWS workload identity (SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS). */
+export interface AwsWorkloadIdentityKey {
+  partition: string;
+  account: string;
+  type: 'IAM_ROLE' | 'IAM_USER';
+  /** iamRole / user name. */
+  name: string;
+}
+
+const ARN_RE = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):(.+)$/;
+
+/**
+ * What Snowflake stores for a registered ARN (as observed: the first path segment of a role).
+ * Undefined for forms it cannot match (root, federated users, malformed).
+ */
+export function registeredIdentityKey(arn: string): AwsWorkloadIdentityKey | undefined {
+  const m = ARN_RE.exec(arn.trim());
+  if (!m) return undefined;
+  const [, partition = '', service, account = '', resource = ''] = m;
+  const [kind, ...rest] = resource.split('/');
+  if (service === 'iam' && kind === 'role' && rest[0]) {
+    return { partition, account, type: 'IAM_ROLE', name: rest[0] };
+  }
+  if (service === 'iam' && kind === 'user' && rest.length > 0 && rest.at(-1)) {
+    return { partition, account, type: 'IAM_USER', name: rest.at(-1) ?? '' };
+  }
+  if (service === 'sts' && kind === 'assumed-role' && rest[0]) {
+    return { partition, account, type: 'IAM_ROLE', name: rest[0] };
+  }
+  return undefined;
+}
+
+/** How a verified caller ARN (from GetCallerIdentity) is matched. Root and federated users never match. */
+export function callerIdentityKey(arn: string): AwsWorkloadIdentityKey | undefined {
+  const m = ARN_RE.exec(arn.trim());
+  if (!m) return undefined;
+  const [, partition = '', service, account = '', resource = ''] = m;
+  const [kind, ...rest] = resource.split('/');
+  if (service === 'sts' && kind === 'assumed-role' && rest[0]) {
+    return { partition, account, type: 'IAM_ROLE', name: rest[0] };
+  }
+  if (service === 'iam' && kind === 'user' && rest.at(-1)) {
+    return { partition, account, type: 'IAM_USER', name: rest.at(-1) ?? '' };
+  }
+  return undefined;
+}
+
+function sameKey(a: AwsWorkloadIdentityKey, b: AwsWorkloadIdentityKey): boolean {
+  return a.partition === b.partition && a.account === b.account && a.type === b.type && a.name === b.name;
+}
+
+/** `https://sts.<region>.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15` (.com.cn for cn- regions). */
+const STS_URL_RE = /^https:\/\/(sts\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?)\/\?Action=GetCallerIdentity&Version=2011-06-15$/;
+
+interface Session {
+  token: string;
+  masterToken: string;
+  user: string;
+  role: string;
+  warehouse: string | null;
+  database: string | null;
+  schema: string | null;
+  accountName: string;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A Snowflake identifier as written → as stored: unquoted is upper-cased, "quoted" kept. */
+function normalizeIdentifier(raw: string): string {
+  const t = raw.trim();
+  if (t.length >= 2 && t.startsWith('"') && t.endsWith('"')) return t.slice(1, -1).replace(/""/g, '"');
+  return t.toUpperCase();
+}
+
+/** The ACCOUNT_NAME of `org-account` identifiers is the part after the organisation. */
+function accountNameOf(identifier: string): string {
+  const dash = identifier.indexOf('-');
+  return (dash > 0 ? identifier.slice(dash + 1) : identifier).toUpperCase();
+}
+
+/** Request bodies may be gzipped; the driver can set Content-Encoding without compressing, so sniff. */
+function decodeBody(raw: Buffer): string {
+  const gz = raw.length >= 2 && raw[0] === 0x1f && raw[1] === 0x8b;
+  return (gz ? gunzipSync(raw) : raw).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function sendJson(res: ServerResponse, status: number, body: Json): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function failure(code: string, message: string, data: { [key: string]: Json } | null = null): Json {
+  return { data, code, message, success: false };
+}
+
+const HTML_BY_STATUS: Record<403 | 404 | 500, string> = {
+  403: '403 Forbidden',
+  404: '404 Not Found',
+  500: '500 Internal Server Error',
+};
+
+// ---------------------------------------------------------------------------------------------
+// SQL: just enough for connection checks.
+
+interface Column {
+  name: string;
+  value: string | null;
+  type: 'text' | 'fixed';
+}
+
+const SESSION_FUNCTIONS: Record<string, (s: Session) => string | null> = {
+  CURRENT_USER: (s) => s.user,
+  CURRENT_ROLE: (s) => s.role,
+  CURRENT_ACCOUNT_NAME: (s) => s.accountName,
+  CURRENT_WAREHOUSE: (s) => s.warehouse,
+  CURRENT_DATABASE: (s) => s.database,
+  CURRENT_SCHEMA: (s) => s.schema,
+};
+
+/** Splits on commas outside quotes and parentheses. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let current = '';
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      parts.push(current);
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  parts.push(current);
+  return parts.map((p) => p.trim());
+}
+
+function selectColumn(item: string, session: Session): Column | undefined {
+  const m = /^(.*?)(?:\s+(?:AS\s+)?("(?:[^"]|"")+"|[A-Za-z_][\w$]*))?$/is.exec(item);
+  if (!m) return undefined;
+  const expr = (m[1] ?? '').trim();
+  const alias = m[2];
+  const fn = /^([A-Za-z_]+)\s*\(\s*\)$/.exec(expr);
+  const name = alias ? normalizeIdentifier(alias) : expr.replace(/\s+/g, '').toUpperCase();
+  if (fn) {
+    const impl = SESSION_FUNCTIONS[(fn[1] ?? '').toUpperCase()];
+    return impl ? { name, value: impl(session), type: 'text' } : undefined;
+  }
+  if (/^-?\d+$/.test(expr)) return { name: alias ? name : expr, value: String(Number(expr)), type: 'fixed' };
+  const str = /^'((?:[^']|'')*)'$/.exec(expr);
+  if (str) return { name: alias ? name : expr.toUpperCase(), value: (str[1] ?? '').replace(/''/g, "'"), type: 'text' };
+  return undefined;
+}
+
+type SqlOutcome = { columns: Column[]; statementTypeId: number } | { error: string };
+
+function runSql(sqlText: string, session: Session): SqlOutcome {
+  const sql = sqlText.trim().replace(/;\s*$/, '').trim();
+  const use = /^USE\s+(ROLE|WAREHOUSE|DATABASE|SCHEMA)\s+("(?:[^"]|"")+"|[A-Za-z_][\w$]*)$/i.exec(sql);
+  if (use) {
+    const value = normalizeIdentifier(use[2] ?? '');
+    const kind = (use[1] ?? '').toUpperCase();
+    if (kind === 'ROLE') session.role = value;
+    else if (kind === 'WAREHOUSE') session.warehouse = value;
+    else if (kind === 'DATABASE') session.database = value;
+    else session.schema = value;
+    return { columns: [{ name: 'status', value: 'Statement executed successfully.', type: 'text' }], statementTypeId: 0x3000 };
+  }
+  const select = /^SELECT\s+(.+)$/is.exec(sql);
+  if (select) {
+    const columns: Column[] = [];
+    for (const item of splitTopLevel(select[1] ?? '')) {
+      const column = selectColumn(item, session);
+      if (!column) return { error: `SQL compilation error: the Snowflake simulator does not support '${item}'.` };
+      columns.push(column);
+    }
+    return { columns, statementTypeId: 0x1000 };
+  }
+  return { error: 'SQL compilation error: the Snowflake simulator does not support this statement.' };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = {}): Promise<SnowflakeSimulator> {
+  const identities = opts.identities ?? defaultIdentityTable();
+  const users: SimUser[] = [];
+  const sessions = new Map<string, Session>();
+  const logins: SnowflakeLoginRecord[] = [];
+  const requests: Array<{ method: string; path: string }> = [];
+  let mode: SnowflakeMode = opts.mode ?? 'normal';
+
+  /** Refuses a second user with the same stored AWS identity, as Snowflake does. */
+  const assertUnique = (name: string, arn: string | undefined): void => {
+    const key = arn ? registeredIdentityKey(arn) : undefined;
+    if (!key) return;
+    for (const other of users) {
+      if (other.name.toUpperCase() === name.toUpperCase() || !other.workloadIdentityArn) continue;
+      const otherKey = registeredIdentityKey(other.workloadIdentityArn);
+      if (otherKey && sameKey(key, otherKey)) {
+        const what = key.type === 'IAM_ROLE' ? 'IAM role' : 'IAM user';
+        throw new Error(`AWS Authenticator for AWS Account '${key.account}' and ${what} '${key.name}' already exists`);
+      }
+    }
+  };
+  const addUser = (user: SimUser): void => {
+    if (users.some((u) => u.name.toUpperCase() === user.name.toUpperCase())) {
+      throw new Error(`User '${user.name.toUpperCase()}' already exists.`);
+    }
+    assertUnique(user.name, user.workloadIdentityArn);
+    users.push({ ...user });
+  };
+  for (const user of opts.users ?? []) addUser(user);
+
+  const findUserForCaller = (callerArn: string): SimUser | undefined => {
+    const caller = callerIdentityKey(callerArn);
+    if (!caller) return undefined;
+    return users.find((u) => {
+      if ((u.type ?? 'SERVICE') !== 'SERVICE' || !u.workloadIdentityArn) return false;
+      const stored = registeredIdentityKey(u.workloadIdentityArn);
+      return stored !== undefined && sameKey(stored, caller);
+    });
+  };
+
+  const login = async (url: URL, raw: Buffer): Promise<Json> => {
+    const body = parseJson(decodeBody(raw));
+    const data = isRecord(body) && isRecord(body['data']) ? body['data'] : {};
+    const reject = (code: string, message: string, callerArn?: string): Json => {
+      logins.push({ ok: false, message, ...(callerArn ? { callerArn } : {}) });
+      return failure(code, message, { nextAction: 'RETRY_LOGIN', authnMethod: String(data['AUTHENTICATOR'] ?? 'UNKNOWN') });
+    };
+
+    const accountName = typeof data['ACCOUNT_NAME'] === 'string' ? data['ACCOUNT_NAME'] : '';
+    if (opts.accountName !== undefined && accountName.toLowerCase() !== opts.accountName.toLowerCase()) {
+      return reject(SIM_CODES.ACCOUNT_NOT_FOUND, `Account '${accountName}' does not exist or is not authorized.`);
+    }
+    if (data['AUTHENTICATOR'] !== 'WORKLOAD_IDENTITY') {
+      // The simulator knows no passwords, keys or OAuth tokens.
+      return reject(SIM_CODES.INCORRECT_USERNAME_PASSWORD, 'Incorrect username or password was specified.');
+    }
+    if (data['PROVIDER'] !== 'AWS') {
+      return reject(SIM_CODES.WIF_PROVIDER_UNSUPPORTED, `Workload identity provider '${String(data['PROVIDER'])}' is not supported by the Snowflake simulator.`);
+    }
+
+    // TOKEN = base64(JSON {url, method, headers}) of a signed GetCallerIdentity request.
+    const attestationFailed = (why: string): Json =>
+      reject(SIM_CODES.WIF_ATTESTATION_INVALID, `The AWS workload identity attestation could not be verified: ${why}`);
+    const token = typeof data['TOKEN'] === 'string' ? data['TOKEN'] : '';
+    const decoded = parseJson(Buffer.from(token, 'base64').toString('utf8'));
+    if (!isRecord(decoded) || typeof decoded['url'] !== 'string' || typeof decoded['method'] !== 'string' || !isRecord(decoded['headers'])) {
+      return attestationFailed('the token is not a signed AWS request.');
+    }
+    const stsUrl = STS_URL_RE.exec(decoded['url']);
+    const region = stsUrl?.[2] ?? '';
+    if (!stsUrl || region.startsWith('cn-') !== Boolean(stsUrl[3])) {
+      return attestationFailed('the token is not a GetCallerIdentity request to a regional AWS STS endpoint.');
+    }
+    if (decoded['method'].toUpperCase() !== 'POST') return attestationFailed('the request method must be POST.');
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(decoded['headers'])) {
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const lower = lowerCaseHeaders(headers);
+    if (lower['x-snowflake-audience'] !== 'snowflakecomputing.com') {
+      return attestationFailed("the signed request lacks the header 'x-snowflake-audience: snowflakecomputing.com'.");
+    }
+    if ((lower['host'] ?? '').toLowerCase() !== stsUrl[1]) {
+      return attestationFailed('the signed host does not match the STS endpoint.');
+    }
+    const verdict = await verifySigV4({ method: 'POST', url: decoded['url'], headers, body: '' }, identities, {
+      expectedService: 'sts',
+      expectedRegion: region,
+    });
+    if (!verdict.ok) return attestationFailed(`AWS STS rejected the signed GetCallerIdentity request (${verdict.code}).`);
+
+    const callerArn = verdict.identity.arn;
+    const user = findUserForCaller(callerArn);
+    if (!user) return reject(SIM_CODES.WIF_USER_NOT_FOUND, WIF_USER_NOT_FOUND_MESSAGE, callerArn);
+
+    const param = (name: string): string | null => {
+      const value = url.searchParams.get(name);
+      return value ? normalizeIdentifier(value) : null;
+    };
+    const session: Session = {
+      token: `sim-session-${randomBytes(24).toString('base64url')}`,
+      masterToken: `sim-master-${randomBytes(24).toString('base64url')}`,
+      user: user.name.toUpperCase(),
+      role: param('roleName') ?? (user.defaultRole ? normalizeIdentifier(user.defaultRole) : 'PUBLIC'),
+      warehouse: param('warehouse'),
+      database: param('databaseName'),
+      schema: param('schemaName'),
+      accountName: accountNameOf(opts.accountName ?? accountName),
+    };
+    sessions.set(session.token, session);
+    logins.push({ ok: true, callerArn, user: session.user });
+    return {
+      data: {
+        token: session.token,
+        masterToken: session.masterToken,
+        validityInSeconds: 3600,
+        masterValidityInSeconds: 14400,
+        displayUserName: session.user,
+        serverVersion: '9.0.0-simulator',
+        firstLogin: false,
+        remMeToken: null,
+        remMeValidityInSeconds: 0,
+        healthCheckInterval: 45,
+        newClientForUpgrade: null,
+        sessionId: randomInt(1, 2 ** 47),
+        parameters: [
+          { name: 'CLIENT_SESSION_KEEP_ALIVE', value: false },
+          { name: 'CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY', value: 3600 },
+          { name: 'TIMEZONE', value: 'Etc/UTC' },
+        ],
+        sessionInfo: {
+          databaseName: session.database,
+          schemaName: session.schema,
+          warehouseName: session.warehouse,
+          roleName: session.role,
+        },
+        idToken: null,
+        idTokenValidityInSeconds: 0,
+        responseData: null,
+        mfaToken: null,
+        mfaTokenValidityInSeconds: 0,
+      },
+      code: null,
+      message: null,
+      success: true,
+    };
+  };
+
+  const sessionOf = (headers: Record<string, string>): Session | undefined => {
+    const token = /^Snowflake Token="([^"]*)"$/.exec(headers['authorization'] ?? '')?.[1];
+    return token ? sessions.get(token) : undefined;
+  };
+
+  const query = (session: Session, raw: Buffer): { status: number; body: Json } => {
+    const body = parseJson(decodeBody(raw));
+    const sqlText = isRecord(body) && typeof body['sqlText'] === 'string' ? body['sqlText'] : '';
+    const queryId = randomUUID();
+    const outcome = runSql(sqlText, session);
+    if ('error' in outcome) {
+      return {
+        status: 200,
+        body: failure(SIM_CODES.SQL_COMPILATION_ERROR, outcome.error, {
+          internalError: false,
+          errorCode: SIM_CODES.SQL_COMPILATION_ERROR,
+          age: 0,
+          sqlState: '42000',
+          queryId,
+          line: -1,
+          pos: -1,
+          type: 'COMPILATION',
+        }),
+      };
+    }
+    const rowtype: Json[] = outcome.columns.map((c) => ({
+      name: c.name,
+      database: '',
+      schema: '',
+      table: '',
+      nullable: true,
+      type: c.type,
+      byteLength: c.type === 'text' ? 16777216 : null,
+      length: c.type === 'text' ? 16777216 : null,
+      precision: c.type === 'fixed' ? 19 : null,
+      scale: c.type === 'fixed' ? 0 : null,
+      collation: null,
+    }));
+    return {
+      status: 200,
+      body: {
+        data: {
+          parameters: [{ name: 'TIMEZONE', value: 'Etc/UTC' }],
+          rowtype,
+          rowset: [outcome.columns.map((c) => c.value)],
+          total: 1,
+          returned: 1,
+          queryId,
+          databaseProvider: null,
+          finalDatabaseName: session.database,
+          finalSchemaName: session.schema,
+          finalWarehouseName: session.warehouse,
+          finalRoleName: session.role,
+          numberOfBinds: 0,
+          arrayBindSupported: false,
+          statementTypeId: outcome.statementTypeId,
+          version: 1,
+          sendResultTime: Date.now(),
+          queryResultFormat: 'json',
+        },
+        code: null,
+        message: null,
+        success: true,
+      },
+    };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://snowflake.invalid');
+    const method = (req.method ?? 'GET').toUpperCase();
+    requests.push({ method, path: url.pathname });
+
+    if (mode === 'hang') return; // keep the socket open, never answer
+    if (mode === 'http403' || mode === 'http404' || mode === 'http500') {
+      const status = Number(mode.slice(4)) as 403 | 404 | 500;
+      const title = HTML_BY_STATUS[status];
+      const html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n</body>\r\n</html>\r\n`;
+      res.writeHead(status, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(html) });
+      res.end(html);
+      return;
+    }
+
+    const headers = flatHeaders(req.headers);
+    if (method === 'POST' && url.pathname === '/session/v1/login-request') {
+      sendJson(res, 200, await login(url, raw));
+      return;
+    }
+    const authenticated = ['/queries/v1/query-request', '/session', '/telemetry/send'];
+    if (method === 'POST' && authenticated.includes(url.pathname)) {
+      const session = sessionOf(headers);
+      if (!session) {
+        sendJson(res, 401, failure(SIM_CODES.SESSION_TOKEN_INVALID, 'Session token is invalid or expired. Log in again.'));
+        return;
+      }
+      if (url.pathname === '/queries/v1/query-request') {
+        const out = query(session, raw);
+        sendJson(res, out.status, out.body);
+      } else if (url.pathname === '/session' && url.searchParams.get('delete') === 'true') {
+        sessions.delete(session.token);
+        sendJson(res, 200, { data: null, code: null, message: null, success: true });
+      } else if (url.pathname === '/telemetry/send') {
+        sendJson(res, 200, { data: null, code: null, message: null, success: true });
+      } else {
+        sendJson(res, 404, failure('000404', `Not found: ${method} ${url.pathname}`));
+      }
+      return;
+    }
+    sendJson(res, 404, failure('000404', `Not found: ${method} ${url.pathname}`));
+  };
+
+  const running = await startHttpServer(handle, { host: opts.host, port: opts.port });
+  return {
+    url: baseUrl(running.host, running.port),
+    host: running.host,
+    port: running.port,
+    logins,
+    requests,
+    addUser,
+    setUserArn(name: string, arn: string) {
+      const user = users.find((u) => u.name.toUpperCase() === name.toUpperCase());
+      if (!user) throw new Error(`User '${name.toUpperCase()}' does not exist or not authorized.`);
+      assertUnique(user.name, arn);
+      user.workloadIdentityArn = arn;
+    },
+    listUsers: () => users.map((u) => ({ ...u })),
+    setMode(next: SnowflakeMode) {
+      mode = next;
+    },
+    close: running.close,
+  };
+}
