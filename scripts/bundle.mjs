@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// `npm run bundle`: the Lambda handler (src/lambda.ts) as one CommonJS file, zipped for upload.
+// @aws-sdk/* stays external: every Lambda Node.js runtime ships it, and CommonJS `require`
+// finds it through the runtime's NODE_PATH (ES module imports would not).
+import { build } from 'esbuild';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yazl from 'yazl';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'build', 'lambda');
+const outFile = join(outDir, 'index.js');
+const zipFile = join(root, 'build', 'wif-check-lambda.zip');
+
+await rm(join(root, 'build'), { recursive: true, force: true });
+await mkdir(outDir, { recursive: true });
+const result = await build({
+  entryPoints: [join(root, 'src', 'lambda.ts')],
+  outfile: outFile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: true,
+  legalComments: 'none',
+  external: ['@aws-sdk/*'],
+  logLevel: 'warning',
+  metafile: true,
+});
+
+// The repository is "type": "module"; the bundle is CommonJS wherever it is unpacked.
+const packageJson = join(outDir, 'package.json');
+await writeFile(packageJson, `${JSON.stringify({ type: 'commonjs' })}\n`);
+
+await new Promise((resolvePromise, reject) => {
+  const zip = new yazl.ZipFile();
+  zip.addFile(outFile, 'index.js');
+  zip.addFile(packageJson, 'package.json');
+  zip.outputStream.pipe(createWriteStream(zipFile)).on('close', resolvePromise).on('error', reject);
+  zip.end();
+});
+
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
+const modules = Object.keys(result.metafile.inputs).length;
+console.log(`bundle  ${relative(root, outFile)}  ${mb((await stat(outFile)).size)}  (${modules} modules; @aws-sdk/* left external)`);
+console.log(`zip     ${relative(root, zipFile)}  ${mb((await stat(zipFile)).size)}  (handler: index.handler)`);

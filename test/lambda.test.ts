@@ -1,0 +1,120 @@
+/**
+ * The Lambda handler, invoked in-process as Lambda would, with Lambda's environment variables
+ * (AWS_REGION, AWS_LAMBDA_FUNCTION_NAME, the execution role's keys) against the local simulators.
+ * Also the bundled zip's entry file, required as CommonJS the way the runtime loads it.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler } from '../src/lambda.js';
+import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../src/simulators/index.js';
+import { REPO_ROOT } from './e2e/run-cli.js';
+
+let bed: TestBed;
+const home = mkdtempSync(join(tmpdir(), 'wif-check-lambda-home-'));
+const taskRoot = mkdtempSync(join(tmpdir(), 'wif-check-lambda-task-'));
+const identity = TEST_IDENTITIES.assumedRole;
+
+function lambdaEnv(): Record<string, string> {
+  const { SNOWFLAKE_DISABLE_PLATFORM_DETECTION: _p, ...env } = bed.env;
+  return {
+    ...env,
+    ...credentialsEnv(identity),
+    AWS_DEFAULT_REGION: env.AWS_REGION,
+    AWS_LAMBDA_FUNCTION_NAME: 'my-fn',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    LAMBDA_TASK_ROOT: taskRoot,
+    HOME: home,
+  };
+}
+
+beforeAll(async () => {
+  bed = await startTestBed();
+  for (const key of Object.keys(process.env)) if (/^(AWS_|SNOWFLAKE_|WIF_CHECK_)/.test(key)) delete process.env[key];
+  Object.assign(process.env, lambdaEnv());
+  process.chdir(taskRoot);
+});
+
+afterAll(async () => {
+  await bed.close();
+});
+
+describe('wif-check/lambda handler', () => {
+  it('runs doctor from the event and env and resolves to the report with exitCode', async () => {
+    const report = await handler({ expectUser: 'lambda_loader' });
+    expect(report.ok).toBe(true);
+    expect(report.exitCode).toBe(0);
+    expect(report.user).toBe('LAMBDA_LOADER');
+    expect(report.snowflakeArn).toBe('arn:aws:iam::123456789012:role/my-fn-role');
+    expect(report.checks.map((check) => [check.id, check.status])).toEqual([
+      ['credentials', 'ok'],
+      ['region', 'ok'],
+      ['caller', 'ok'],
+      ['principal', 'ok'],
+      ['snowflake-arn', 'ok'],
+      ['login', 'ok'],
+      ['user', 'ok'],
+    ]);
+    expect(report.checks[0]?.detail).toContain('Lambda execution role of my-fn');
+  });
+
+  it('takes port as a string and impersonationPath as a comma list, falling back to env for the rest', async () => {
+    const report = await handler({ port: String(bed.snowflake.port), impersonationPath: ' ' });
+    expect(report.ok).toBe(true);
+  });
+
+  it('reports a mapping failure as a failed check with the fix, never a throw', async () => {
+    bed.snowflake.setUserArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/service-role/my-fn-role');
+    try {
+      const report = await handler({});
+      expect(report.ok).toBe(false);
+      expect(report.exitCode).toBe(1);
+      const login = report.checks.find((check) => check.id === 'login');
+      expect(login?.status).toBe('fail');
+      expect(login?.fix).toContain("ALTER USER <your user> SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')");
+    } finally {
+      bed.snowflake.setUserArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/my-fn-role');
+    }
+  });
+
+  it('turns bad settings into a failed report with the usage exit code', async () => {
+    const report = await handler({ port: 'eighty' });
+    expect(report).toMatchObject({ ok: false, exitCode: 2 });
+    expect(report.checks[0]?.detail).toContain("port 'eighty'");
+  });
+
+  it('uses WIF_CHECK_EXPECT_USER when the event has no expectUser', async () => {
+    process.env.WIF_CHECK_EXPECT_USER = 'SOMEONE_ELSE';
+    try {
+      const report = await handler(undefined);
+      expect(report.exitCode).toBe(1);
+      expect(report.checks.find((check) => check.id === 'user')?.detail).toContain('not the expected SOMEONE_ELSE');
+    } finally {
+      delete process.env.WIF_CHECK_EXPECT_USER;
+    }
+  });
+
+  it('wrote nothing in the task root or HOME (only /tmp is writable in Lambda)', () => {
+    expect(readdirSync(taskRoot)).toEqual([]);
+    expect(readdirSync(home)).toEqual([]);
+  });
+});
+
+describe('npm run bundle', () => {
+  it('builds a zip whose CommonJS entry runs the handler with @aws-sdk/* from the runtime', async () => {
+    const run = promisify(execFile);
+    const { stdout: built } = await run('node', ['scripts/bundle.mjs'], { cwd: REPO_ROOT });
+    expect(built).toMatch(/zip\s+build\/wif-check-lambda\.zip\s+\d+\.\d\d MB/);
+    const script = `require(${JSON.stringify(join(REPO_ROOT, 'build', 'lambda', 'index.js'))}).handler({}).then((r) => console.log(JSON.stringify(r)))`;
+    // Lambda's runtime provides @aws-sdk/* on NODE_PATH; here the project's node_modules stands in.
+    const { stdout } = await run('node', ['-e', script], {
+      cwd: taskRoot,
+      env: { PATH: process.env.PATH, ...lambdaEnv(), NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    const report = JSON.parse(stdout) as { ok: boolean; user: string };
+    expect(report).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
+  });
+});
