@@ -29,7 +29,12 @@ export type WifCheckLambdaResult = Omit<DoctorReport, 'warnings' | 'checks'> & {
   warnings: string[];
 };
 
-export async function handler(event: WifCheckEvent | null | undefined = {}): Promise<WifCheckLambdaResult> {
+/** The part of Lambda's context object the handler uses. */
+export interface LambdaContextLike {
+  getRemainingTimeInMillis?: () => number;
+}
+
+export async function handler(event: WifCheckEvent | null | undefined = {}, context?: LambdaContextLike): Promise<WifCheckLambdaResult> {
   const input = event && typeof event === 'object' ? event : {};
   const env = process.env;
   // The driver keeps an OCSP cache under $HOME, which is read-only in Lambda: keep it in /tmp.
@@ -37,6 +42,10 @@ export async function handler(event: WifCheckEvent | null | undefined = {}): Pro
   try {
     const { doctor } = await import('./commands/doctor.js');
     const timeoutSeconds = Number(input.timeout ?? 30);
+    // Finish (with a report) before Lambda kills the function: leave a second to return it.
+    const remainingMs = context?.getRemainingTimeInMillis?.();
+    const requestedMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : 30_000;
+    const timeoutMs = remainingMs === undefined ? requestedMs : Math.max(1_000, Math.min(requestedMs, remainingMs - 1_000));
     const report = await doctor({
       account: input.account,
       host: input.host,
@@ -47,7 +56,7 @@ export async function handler(event: WifCheckEvent | null | undefined = {}): Pro
       expectUser: input.expectUser ?? (env.WIF_CHECK_EXPECT_USER || undefined),
       expectAccount: input.expectAccount,
       impersonationPath: input.impersonationPath,
-      timeoutMs: Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : 30_000,
+      timeoutMs,
       env,
     });
     return { ...report, checks: report.checks.map(({ exitCode: _exitCode, title: _title, ...check }) => check) };

@@ -97,6 +97,19 @@ describe('wif-check/lambda handler', () => {
     }
   });
 
+  it("returns a report before Lambda's deadline when Snowflake hangs (context.getRemainingTimeInMillis)", async () => {
+    bed.snowflake.setMode('hang');
+    const started = performance.now();
+    try {
+      const report = await handler({}, { getRemainingTimeInMillis: () => 3_000 });
+      expect(report).toMatchObject({ ok: false, exitCode: 4 });
+      expect(report.checks.find((check) => check.id === 'login')?.status).toBe('fail');
+    } finally {
+      bed.snowflake.setMode('normal');
+    }
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
   it('wrote nothing in the task root or HOME (only /tmp is writable in Lambda)', () => {
     expect(readdirSync(taskRoot)).toEqual([]);
     expect(readdirSync(home)).toEqual([]);
