@@ -29,11 +29,14 @@ export function buildProgram(version: string): Command {
       'after',
       `
 Examples:
-  $ wif-check whoami                                   who am I to Snowflake?
-  $ wif-check whoami --profile dev --json
-  $ wif-check gen-sql --user LAMBDA_LOADER --default-role LOADER    the SQL to create the user
+  # who am I to Snowflake, and which ARN do I register?
+  $ wif-check whoami
+  # the SQL that maps me to a user
+  $ wif-check gen-sql --user LAMBDA_LOADER --default-role LOADER
+  # does the login really map to that user?
   $ wif-check connect --account myorg-myacct --expect-user LAMBDA_LOADER
-  $ wif-check doctor --account myorg-myacct                          everything, as a checklist
+  # every check, as a checklist (CI, Lambda)
+  $ wif-check doctor --account myorg-myacct --expect-user LAMBDA_LOADER
 ${EXIT_CODE_HELP}
 Docs: README.md (troubleshooting, CI and Lambda usage).`,
     );
