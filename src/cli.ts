@@ -322,6 +322,11 @@ function reportFailure(error: unknown, printer: Printer): number {
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   // The SDK's Node-version notice is noise for a CLI user; they did not choose the SDK.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // A reader that stops early (`wif-check gen-sql | head -1`) is not a crash: stop quietly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
   const program = buildProgram(version);
   try {

@@ -81,7 +81,9 @@ export async function resolveAwsCredentials(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ credentials: AwsCredentials; credentialSource: string; warnings: string[] }> {
   const warnings: string[] = [];
-  const credentials = await loadCredentials(profile, timeoutMs, warnings);
+  // Name the profile the way the user set it: the SDK's own warning always says AWS_PROFILE.
+  const profileOrigin = profile === undefined ? 'AWS_PROFILE' : env.AWS_PROFILE === profile ? `AWS_PROFILE=${profile}` : `--profile ${profile}`;
+  const credentials = await loadCredentials(profile, timeoutMs, warnings, profileOrigin);
   return { credentials, credentialSource: describeCredentialSource(credentials.$source, { profile: profile ?? 'default', env }), warnings };
 }
 
@@ -128,9 +130,9 @@ async function loadProfiles(): Promise<Map<string, Record<string, string | undef
   return profiles;
 }
 
-async function loadCredentials(profile: string | undefined, timeoutMs: number, warnings: string[]): Promise<AwsCredentials> {
+async function loadCredentials(profile: string | undefined, timeoutMs: number, warnings: string[], profileOrigin: string): Promise<AwsCredentials> {
   // The chain warns through console.warn unless given a logger; route it into our warnings.
-  const logger = new SdkWarningCollector(warnings);
+  const logger = new SdkWarningCollector(warnings, profileOrigin);
   const provider = fromNodeProviderChain({ ...(profile ? { profile } : {}), logger, timeout: Math.min(timeoutMs, 2_000), maxRetries: 0 });
   try {
     return await withDeadline(provider(), timeoutMs, 'AWS credentials were not found in time');
@@ -153,14 +155,17 @@ function noCredentialsMessage(sdkMessage: string): string {
 }
 
 class SdkWarningCollector {
-  constructor(private readonly warnings: string[]) {}
+  constructor(
+    private readonly warnings: string[],
+    private readonly profileOrigin: string,
+  ) {}
   debug(): void {}
   info(): void {}
   trace(): void {}
   warn(message: unknown): void {
     const text = String(message);
     if (/Multiple credential sources detected/.test(text)) {
-      this.warnings.push('AWS_PROFILE and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are both set: the SDK (and the Snowflake driver) use the profile.');
+      this.warnings.push(`${this.profileOrigin} and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are both set: the SDK (and the Snowflake driver) use the profile.`);
     } else {
       this.warnings.push(text.split('\n')[0] ?? text);
     }

@@ -38,7 +38,11 @@ export async function generateSql(options: GenerateSqlOptions = {}): Promise<Gen
   if (options.alter && (options.ifNotExists || options.orReplace)) {
     throw usageError('--if-not-exists and --or-replace apply to CREATE USER, not to --alter', 'CONFLICTING_OPTIONS');
   }
-  const principal = options.arn !== undefined ? principalFromArn(options.arn) : await principalOfCaller(options);
+  if (options.ifNotExists && options.orReplace) {
+    throw usageError('--if-not-exists and --or-replace cannot be combined: choose one', 'CONFLICTING_OPTIONS');
+  }
+  const { principal, callerArn, awsWarnings } =
+    options.arn !== undefined ? fromArnOption(options.arn) : await principalOfCaller(options);
   const snowflake = toSnowflakeArn(principal);
   if (!snowflake.ok) throw new WifError('usage', snowflake.error, { code: 'PRINCIPAL_NOT_USABLE' });
 
@@ -50,7 +54,7 @@ export async function generateSql(options: GenerateSqlOptions = {}): Promise<Gen
     orReplace: options.orReplace ?? false,
     verify: options.verify ?? true,
     ...(principal.kind === 'iam-user' ? {} : { iamRoleName: principal.name }),
-    ...(principal.kind === 'assumed-role' ? { callerArn: principal.raw } : {}),
+    ...(callerArn !== undefined ? { callerArn } : {}),
     ...definedOnly({
       defaultRole: options.defaultRole,
       defaultWarehouse: options.defaultWarehouse,
@@ -60,18 +64,32 @@ export async function generateSql(options: GenerateSqlOptions = {}): Promise<Gen
   });
   if (!generated.ok) throw usageError(generated.error, 'BAD_SQL_INPUT');
   const notes = snowflake.notes.filter((note) => note.startsWith('removed IAM path')).map((note) => `${note} from the ARN (Snowflake matches by name)`);
-  return { arn: snowflake.arn, user: generated.user, sql: generated.sql, warnings: [...notes, ...generated.warnings] };
+  return { arn: snowflake.arn, user: generated.user, sql: generated.sql, warnings: [...awsWarnings, ...notes, ...generated.warnings] };
 }
 
-function principalFromArn(input: string): PrincipalArn {
+interface Principal {
+  principal: PrincipalArn;
+  /** The ARN Snowflake will see at login, for the SQL header; unknown for a hand-given IAM role/user ARN. */
+  callerArn: string | undefined;
+  /** Warnings from resolving the caller (e.g. two credential sources), for stderr. */
+  awsWarnings: string[];
+}
+
+function fromArnOption(input: string): Principal {
   const parsed = parsePrincipalArn(input);
   if (!parsed.ok) throw new WifError('usage', `--arn: ${parsed.error}`, { code: 'BAD_ARN' });
-  return parsed.arn;
+  // Only an assumed-role ARN is what STS (and so Snowflake) reports at login.
+  return { principal: parsed.arn, callerArn: parsed.arn.kind === 'assumed-role' ? parsed.arn.raw : undefined, awsWarnings: [] };
 }
 
-async function principalOfCaller(options: AwsOptions): Promise<PrincipalArn> {
+async function principalOfCaller(options: AwsOptions): Promise<Principal> {
   const report = await whoami(options);
-  return principalFromArn(report.arn);
+  const parsed = parsePrincipalArn(report.arn);
+  if (!parsed.ok) {
+    throw new WifError('aws', `STS returned a caller ARN wif-check cannot read: ${parsed.error}`, { code: 'UNEXPECTED_CALLER_ARN' });
+  }
+  // The caller's ARN exactly as STS reported it is what Snowflake sees, whatever its kind.
+  return { principal: parsed.arn, callerArn: report.arn, awsWarnings: report.warnings };
 }
 
 function definedOnly<T extends Record<string, string | undefined>>(values: T): Partial<Record<keyof T, string>> {

@@ -24,7 +24,9 @@ export interface RegionInputs {
   profileRegion?: string | undefined;
 }
 
-const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+// Two letters (eu-west-1, us-gov-west-1, cn-north-1) or, for the AWS European Sovereign Cloud, four
+// (eusc-de-east-1); see the SDK's partitions.json regionRegex values.
+const REGION_PATTERN = /^[a-z]{2}(?:[a-z]{2})?(-[a-z]+)+-\d{1,2}$/;
 
 export function isValidRegion(region: string): boolean {
   return REGION_PATTERN.test(region);
