@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { colorLevel } from '../src/output.js';
+import { Printer, colorLevel } from '../src/output.js';
 
 const level = (env: Record<string, string>, isTTY = true, noColorFlag = false, json = false) => colorLevel({ env, isTTY, noColorFlag, json });
 
@@ -18,5 +18,31 @@ describe('colorLevel', () => {
     ['TERM=dumb gets none', { TERM: 'dumb' }, true, false, false, 0],
   ])('%s', (_name, env, isTTY, noColorFlag, json, expected) => {
     expect(level(env, isTTY, noColorFlag, json)).toBe(expected);
+  });
+});
+
+describe('Printer.spinner', () => {
+  const capture = (json: boolean) => {
+    const written: string[] = [];
+    const sink = { write: (chunk: string) => written.push(chunk) };
+    return { written, printer: new Printer({ stdout: sink, stderr: sink }, { json, colorLevel: 0 }) };
+  };
+
+  it.each([
+    ['not a TTY', false, {}, false],
+    ['in CI', true, { CI: 'true' }, false],
+    ['with --json', true, {}, true],
+  ])('draws nothing when %s', (_name, isTTY, env, json) => {
+    const { written, printer } = capture(json);
+    printer.spinner('Logging in…', env, isTTY)();
+    expect(written).toEqual([]);
+  });
+
+  it('draws on an interactive terminal and clears its line when stopped', () => {
+    const { written, printer } = capture(false);
+    const stop = printer.spinner('Logging in…', {}, true);
+    stop();
+    expect(written[0]).toContain('Logging in…');
+    expect(written.at(-1)).toBe('\r\u001b[2K');
   });
 });
