@@ -7,7 +7,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
 import { Printer, colorLevel } from './output.js';
-import { appendStepSummary, summaryMarkdown } from './step-summary.js';
 
 interface CommonOptions {
   json?: boolean;
@@ -138,12 +137,10 @@ ${EXIT_CODE_HELP}`,
           });
           stopSpinner();
           for (const warning of result.warnings) printer.warn(warning);
-          await appendStepSummary(
-            summaryMarkdown('connect', true, [
-              { status: 'ok', title: 'Snowflake login', detail: `${result.accountIdentifier} as ${result.user} (role ${result.role ?? 'none'}) in ${result.elapsedMs} ms` },
-              { status: 'ok', title: 'AWS identity', detail: result.callerArn ?? 'unknown' },
-            ]),
-          );
+          await writeStepSummary('connect', true, [
+            { status: 'ok', title: 'Snowflake login', detail: `${result.accountIdentifier} as ${result.user} (role ${result.role ?? 'none'}) in ${result.elapsedMs} ms` },
+            { status: 'ok', title: 'AWS identity', detail: result.callerArn ?? 'unknown' },
+          ]);
           if (printer.json) {
             printer.document(connectDocument(result));
             return;
@@ -156,7 +153,7 @@ ${EXIT_CODE_HELP}`,
           );
         } catch (error) {
           if (error instanceof WifError) {
-            await appendStepSummary(summaryMarkdown('connect', false, [{ status: 'fail', title: error.code, detail: `${error.message}\n${error.hint ?? ''}` }]));
+            await writeStepSummary('connect', false, [{ status: 'fail', title: error.code, detail: `${error.message}\n${error.hint ?? ''}` }]);
           }
           throw error;
         } finally {
@@ -194,12 +191,18 @@ ${EXIT_CODE_HELP}`,
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(doctorDocument(report));
         else printer.result(renderDoctor(report, printer.color));
-        await appendStepSummary(summaryMarkdown('doctor', report.ok, report.checks));
+        await writeStepSummary('doctor', report.ok, report.checks);
         return report.exitCode;
       });
     });
 
   return program;
+}
+
+/** Lazy: step-summary.js loads node:fs/promises, which only connect and doctor need (docs/performance.md). */
+async function writeStepSummary(...args: Parameters<typeof import('./step-summary.js').summaryMarkdown>): Promise<void> {
+  const { appendStepSummary, summaryMarkdown } = await import('./step-summary.js');
+  await appendStepSummary(summaryMarkdown(...args));
 }
 
 interface SnowflakeFlagOptions {

@@ -3,15 +3,19 @@
  * who we are. Everything here talks to the filesystem or the network; the decisions live in
  * src/core (region.ts, credential-source.ts, aws-failures.ts).
  */
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { loadSharedConfigFiles } from '@smithy/core/config';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { describeAwsError } from '../core/aws-failures.js';
 import { describeCredentialSource } from '../core/credential-source.js';
 import { WifError } from '../core/errors.js';
 import { NO_REGION_HINT, isValidRegion, resolveRegion, type ResolvedRegion } from '../core/region.js';
 
 export const DEFAULT_AWS_TIMEOUT_MS = 10_000;
+
+// The AWS SDK takes tens of milliseconds to load: load it on first use, so that commands that do
+// not call AWS (gen-sql --arn, --help, --version) never pay for it (docs/performance.md).
+const loadSts = () => import('@aws-sdk/client-sts');
+const loadCredentialProviders = () => import('@aws-sdk/credential-providers');
+const loadSmithyConfig = () => import('@smithy/core/config');
 
 export interface AwsOptions {
   profile?: string | undefined;
@@ -88,7 +92,8 @@ export async function resolveAwsCredentials(
 }
 
 export async function getCallerIdentity(context: AwsContext): Promise<CallerIdentity> {
-  const client = createStsClient(context);
+  const { GetCallerIdentityCommand } = await loadSts();
+  const client = await createStsClient(context);
   try {
     const result = await client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(context.timeoutMs) });
     if (!result.Arn || !result.Account || !result.UserId) {
@@ -104,7 +109,8 @@ export async function getCallerIdentity(context: AwsContext): Promise<CallerIden
   }
 }
 
-export function createStsClient(context: AwsContext): STSClient {
+export async function createStsClient(context: AwsContext): Promise<STSClient> {
+  const { STSClient } = await loadSts();
   return new STSClient({
     region: context.region.region,
     credentials: context.credentials,
@@ -122,6 +128,7 @@ export function stsEndpoint(region: string, env: NodeJS.ProcessEnv = process.env
 }
 
 async function loadProfiles(): Promise<Map<string, Record<string, string | undefined>>> {
+  const { loadSharedConfigFiles } = await loadSmithyConfig();
   const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
   const profiles = new Map<string, Record<string, string | undefined>>();
   for (const [name, values] of [...Object.entries(credentialsFile), ...Object.entries(configFile)]) {
@@ -133,6 +140,7 @@ async function loadProfiles(): Promise<Map<string, Record<string, string | undef
 async function loadCredentials(profile: string | undefined, timeoutMs: number, warnings: string[], profileOrigin: string): Promise<AwsCredentials> {
   // The chain warns through console.warn unless given a logger; route it into our warnings.
   const logger = new SdkWarningCollector(warnings, profileOrigin);
+  const { fromNodeProviderChain } = await loadCredentialProviders();
   const provider = fromNodeProviderChain({ ...(profile ? { profile } : {}), logger, timeout: Math.min(timeoutMs, 2_000), maxRetries: 0 });
   try {
     return await withDeadline(provider(), timeoutMs, 'AWS credentials were not found in time');

@@ -100,7 +100,7 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
         `Snowflake mapped ${caller?.arn ?? 'this AWS identity'} to user ${session.user}.`,
         `Another user is registered with ARN ${expectedArn ?? 'of this role'}: move it with`,
         `  ALTER USER ${storedNameAsIdentifier(session.user)} UNSET WORKLOAD_IDENTITY;  -- and on the expected user:`,
-        `  ALTER USER ${options.expectUser.trim()} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${expectedArn ?? '<role ARN>'}');`,
+        `  ALTER USER ${storedNameAsIdentifier(storedNameOf(options.expectUser))} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${expectedArn ?? '<role ARN>'}');`,
         'or fix --expect-user (unquoted names compare case-insensitively, "quoted" ones exactly).',
       ].join('\n'),
       expectedArn,
@@ -122,7 +122,15 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
 /** A name as Snowflake stores it, written so that SQL refers to exactly that name. */
 function storedNameAsIdentifier(name: string): string {
   const plain = quoteIdentifier(name);
-  return plain.ok && plain.sql === name && name === name.toUpperCase() ? name : `"${name.replaceAll('"', '""')}"`;
+  if (!plain.ok) return '<user>'; // control characters or too long: never paste it into SQL
+  return plain.sql === name && name === name.toUpperCase() ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
+/** --expect-user as Snowflake stores it: "quoted" exactly, unquoted upper-cased. */
+function storedNameOf(expectUser: string): string {
+  const trimmed = expectUser.trim();
+  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) return trimmed.slice(1, -1).replaceAll('""', '"');
+  return trimmed.toUpperCase();
 }
 
 export type LoginOutcome =
@@ -145,9 +153,10 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
     const warnings = error instanceof WifError ? [`STS GetCallerIdentity failed, so the caller ARN is unknown: ${error.message}`] : [];
     return { ok: true, session, caller, expectedArn: expectedArnFor(caller, prepared.impersonationPath), warnings };
   } catch (failure) {
-    const { caller } = await callerPromise;
+    const { caller, error: stsError } = await callerPromise;
     const expectedArn = expectedArnFor(caller, prepared.impersonationPath);
     if (!(failure instanceof DriverFailure)) throw failure;
+    const awsFailure = stsError instanceof WifError && stsError.kind === 'aws' ? { code: stsError.code, message: stsError.message, hint: stsError.hint } : null;
     const diagnosis = diagnoseLoginError(failure.fields, {
       account: prepared.settings.account,
       url: prepared.settings.url,
@@ -155,6 +164,7 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
       callerArn: verifiedCallerArn(caller, prepared.impersonationPath),
       expectedArn,
       impersonationPath: prepared.impersonationPath,
+      awsFailure,
     });
     const error = new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn });
     return { ok: false, error, caller, expectedArn };

@@ -30,6 +30,12 @@ export interface LoginContext {
   /** The path-free ARN a user must be registered with, when known. */
   expectedArn?: string | null | undefined;
   impersonationPath?: readonly string[] | undefined;
+  /**
+   * What STS said when wif-check sent its own GetCallerIdentity with the same credentials (in
+   * parallel with the login), when that failed on the AWS side: the root cause when Snowflake
+   * cannot verify the attestation (expired session, unknown key, bad secret, clock skew).
+   */
+  awsFailure?: { code: string; message: string; hint?: string | undefined } | null | undefined;
 }
 
 export interface Diagnosis {
@@ -45,13 +51,24 @@ type Rule = (error: DriverErrorFields, context: LoginContext) => Diagnosis | und
 const UNMAPPED_USER = /Unable to find an associated Snowflake user/i;
 const HOST_NOT_ALLOWED = /requires a recognized Snowflake host/i;
 const NO_AWS_CREDENTIALS = /Could not load credentials from any providers|credentials? (is|are) (missing|not found)|Unable to load credentials/i;
-const NO_AWS_REGION = /EC2 Metadata|metadata.*region|region is missing|Region is missing|169\.254\.169\.254/i;
+const NO_AWS_REGION = /EC2 Metadata|metadata service|metadata.*region|region is missing|Region is missing|169\.254\.169\.254/i;
 const ASSUME_ROLE_DENIED = /not authorized to perform: sts:AssumeRole|Failed to get credentials from impersonation role/i;
 const STS_REJECTED = /security token included in the request is (invalid|expired)|signature we calculated does not match/i;
 const ATTESTATION_REJECTED = /attestation|caller identity could not be verified|Invalid AWS|verify the AWS|identity token/i;
+/**
+ * Real Snowflake usually answers a wrong account with HTTP 403 from its front end (routing is by
+ * host name); a login that reaches it with an unknown ACCOUNT_NAME is refused with a message naming
+ * the account. That wording is not documented: match it loosely ("Account 'x' does not exist …").
+ */
+const ACCOUNT_NOT_FOUND = /\baccount\b[^\n]*?\b(does not exist|not found)/i;
+/** Real: 390189 "Role 'X' specified in the connect string does not exist or not authorized. …" */
+const ROLE_NOT_GRANTED = /\bRole\b[^\n]*?\bspecified in the connect string\b[^\n]*?\b(does not exist|not authorized)/i;
 const TIMEOUT = /timed? ?out|ETIMEDOUT|ESOCKETTIMEDOUT|exceeded the (configured )?timeout/i;
 const TLS = /certificate|CERT_|SSL|TLS|self[- ]signed|UNABLE_TO_VERIFY_LEAF_SIGNATURE/i;
 const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNABORTED)$/;
+
+/** Codes from aws-failures.ts that mean the credentials themselves are bad (not the network to STS). */
+const AWS_CREDENTIAL_FAILURES: ReadonlySet<string> = new Set(['STS_EXPIRED_TOKEN', 'STS_INVALID_KEY', 'STS_SIGNATURE_MISMATCH', 'STS_CLOCK_SKEW']);
 
 const RULES: readonly Rule[] = [
   (error, context) => {
@@ -125,13 +142,35 @@ const RULES: readonly Rule[] = [
         }
       : undefined,
   (error, context) =>
-    error.httpStatus === 403 || error.httpStatus === 404
+    ROLE_NOT_GRANTED.test(error.message)
+      ? {
+          kind: 'snowflake',
+          code: 'ROLE_NOT_GRANTED',
+          message: `Snowflake accepted the AWS identity but not the role: ${oneLine(error.message)}`,
+          hint: 'Grant the role to the mapped user (GRANT ROLE <role> TO USER <user>;), or drop --role to use its DEFAULT_ROLE.',
+          expectedArn: context.expectedArn ?? null,
+        }
+      : undefined,
+  (error, context) =>
+    error.httpStatus === 403 || error.httpStatus === 404 || ACCOUNT_NOT_FOUND.test(error.message)
       ? {
           kind: 'snowflake',
           code: 'ACCOUNT_NOT_FOUND',
-          message: `Snowflake answered HTTP ${error.httpStatus} for account '${context.account}' at ${context.url}`,
+          message: error.httpStatus
+            ? `Snowflake answered HTTP ${error.httpStatus} for account '${context.account}' at ${context.url}`
+            : `Snowflake does not know account '${context.account}' at ${context.url}: ${oneLine(error.message)}`,
           hint: 'Check the account identifier (orgname-accountname, or the account locator with region, e.g. xy12345.eu-west-1) and --host.',
           expectedArn: null,
+        }
+      : undefined,
+  (error, context) =>
+    error.name === 'OperationFailedError' && ATTESTATION_REJECTED.test(error.message) && context.awsFailure && AWS_CREDENTIAL_FAILURES.has(context.awsFailure.code)
+      ? {
+          kind: 'aws',
+          code: context.awsFailure.code,
+          message: `Snowflake could not verify your AWS identity because AWS rejects the credentials: ${context.awsFailure.message}`,
+          hint: context.awsFailure.hint ?? 'Refresh the AWS credentials; `wif-check whoami` checks them against STS directly.',
+          expectedArn: context.expectedArn ?? null,
         }
       : undefined,
   (error, context) =>

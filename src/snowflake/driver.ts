@@ -70,7 +70,7 @@ export async function loginAndIdentify(settings: LoginSettings): Promise<Session
   let connection: Connection | undefined;
   const work = async (): Promise<SessionIdentity> => {
     connection = snowflake.createConnection(connectionOptions(settings));
-    await connection.connectAsync();
+    await connectOrThrow(connection);
     const row = await queryOneRow(connection, IDENTITY_QUERY);
     return {
       user: String(row.USER_NAME ?? ''),
@@ -104,6 +104,16 @@ function connectionOptions(settings: LoginSettings): ConnectionOptions {
   if (settings.warehouse) options.warehouse = settings.warehouse;
   if (settings.impersonationPath?.length) options.workloadIdentityImpersonationPath = [...settings.impersonationPath];
   return options;
+}
+
+/**
+ * connect(callback), not connectAsync(): in 3.3.0 connectAsync() hands login failures (e.g. the
+ * unmapped-user OperationFailedError) to its callback and resolves, so awaiting it alone loses them.
+ */
+function connectOrThrow(connection: Connection): Promise<void> {
+  return new Promise((resolve, reject) => {
+    connection.connect((error) => (error ? reject(error) : resolve()));
+  });
 }
 
 function queryOneRow(connection: Connection, sqlText: string): Promise<Record<string, unknown>> {
