@@ -32,7 +32,7 @@ export interface ConnectResult {
   /** The account identifier wif-check logged in with (--account, SNOWFLAKE_ACCOUNT, connection). */
   accountIdentifier: string;
   elapsedMs: number;
-  /** The caller ARN as STS reported it before the login (null if that call failed). */
+  /** The identity Snowflake verified: the caller as STS reported it, or with --impersonation-path the last role's session (null if unknown). */
   callerArn: string | null;
   /** The path-free ARN the user is registered with. */
   snowflakeArn: string | null;
@@ -113,7 +113,7 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
     account: session.account,
     accountIdentifier: prepared.settings.account,
     elapsedMs: Math.round(performance.now() - started),
-    callerArn: caller?.arn ?? null,
+    callerArn: verifiedCallerArn(caller, prepared.impersonationPath),
     snowflakeArn: expectedArn,
     warnings,
   };

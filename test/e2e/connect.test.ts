@@ -226,7 +226,13 @@ describe('connect: impersonation path', () => {
       identity: TEST_IDENTITIES.chainSource,
     });
     expect(allowed.code, allowed.stderr).toBe(0);
-    expect(json(allowed)).toMatchObject({ ok: true, user: 'CI_LOADER', role: 'LOADER' });
+    expect(json(allowed)).toMatchObject({
+      ok: true,
+      user: 'CI_LOADER',
+      role: 'LOADER',
+      // The identity Snowflake verified is the last role's session, not the CI runner's.
+      callerArn: 'arn:aws:sts::123456789012:assumed-role/snowflake-loader/identity-federation-session',
+    });
     const assumeRoles = bed.sts.requests.filter((r) => r.action === 'AssumeRole').slice(assumeRolesBefore);
     expect(assumeRoles).toContainEqual({ action: 'AssumeRole', accessKeyId: TEST_IDENTITIES.chainSource.accessKeyId });
     expect(bed.snowflake.logins.at(-1)).toMatchObject({ ok: true, user: 'CI_LOADER', callerArn: expect.stringContaining('assumed-role/snowflake-loader/') });
