@@ -10,11 +10,10 @@
  * mode puts it back in `finally`.
  */
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHAIN_TARGET_ROLE_ARN, TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed, type TestIdentity } from '../../src/simulators/index.js';
-import { ANSI_ESCAPE, allOutput, cleanEnv, runCli, tempDir, type CliResult } from './run-cli.js';
+import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, runCli, tempDir, type CliResult } from './run-cli.js';
 
 const CALLER_ARN = 'arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn';
 const PATH_FREE_ARN = 'arn:aws:iam::123456789012:role/my-fn-role';
@@ -99,14 +98,6 @@ function expectFailureDocument(run: Run, code: string): Record<string, any> {
   return document;
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('connect: success', () => {
   it('logs in, prints the user and role on stdout, and closes the session', async () => {

@@ -1,12 +1,11 @@
 /**
  * `wif-check doctor` end to end: the built CLI against the local STS and Snowflake simulators.
  */
-import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed, type TestIdentity } from '../../src/simulators/index.js';
-import { ANSI_ESCAPE, allOutput, cleanEnv, runCli, tempDir, type CliResult } from './run-cli.js';
+import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, runCli, tempDir, type CliResult } from './run-cli.js';
 
 let bed: TestBed;
 beforeAll(async () => {
@@ -36,14 +35,6 @@ function expectNoSecrets(result: CliResult, identity: TestIdentity) {
   expect(output).not.toMatch(/Token="|masterToken/);
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('wif-check doctor', () => {
   it('passes every check on a working setup and prints the checklist on stdout', async () => {

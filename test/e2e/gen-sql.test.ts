@@ -9,17 +9,14 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeArnForSnowflake } from '../../src/core/arn.js';
-import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentity, type TestIdentityName } from '../../src/simulators/index.js';
+import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentityName } from '../../src/simulators/index.js';
 import { describeStatement, splitStatements, tokenize, type Token } from '../helpers/sql-tokenizer.js';
-import { ANSI_ESCAPE, BIN, allOutput, cleanEnv, runCli, tempDir, type CliResult } from './run-cli.js';
+import { allOutput, ANSI_ESCAPE, BIN, cleanEnv, KNOWN_SECRETS, runCli, tempDir, type CliResult } from './run-cli.js';
 
 const ACCOUNT = '123456789012';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/my-fn-role`;
 const SHOW = ['SHOW', 'USER', 'WORKLOAD', 'IDENTITY', 'AUTHENTICATION', 'METHODS', 'FOR', 'USER'];
 
-const KNOWN_SECRETS: string[] = Object.values(TEST_IDENTITIES).flatMap((identity: TestIdentity) =>
-  [identity.secretAccessKey, identity.sessionToken].filter((value): value is string => value !== undefined),
-);
 
 let sts: StsSimulator;
 

@@ -5,7 +5,9 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { TEST_IDENTITIES } from '../../src/simulators/index.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(REPO_ROOT, 'bin', 'wif-check.js');
@@ -61,3 +63,18 @@ export function allOutput(result: CliResult): string {
 
 // eslint-disable-next-line no-control-regex
 export const ANSI_ESCAPE = /\u001b\[/;
+
+/** Every secret the simulators hand out up front: none may ever appear in the CLI's output. */
+export const KNOWN_SECRETS: readonly string[] = Object.values(TEST_IDENTITIES).flatMap((identity) =>
+  [identity.secretAccessKey, identity.sessionToken].filter((value): value is string => value !== undefined),
+);
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolvePromise) => server.listen(0, '127.0.0.1', resolvePromise));
+  const address = server.address();
+  await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}

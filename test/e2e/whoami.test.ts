@@ -7,19 +7,14 @@
  * Build first: `npx tsc -p tsconfig.build.json`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentity, type TestIdentityName } from '../../src/simulators/index.js';
-import { ANSI_ESCAPE, REPO_ROOT, allOutput, cleanEnv, runCli, tempDir, type CliResult } from './run-cli.js';
+import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentityName } from '../../src/simulators/index.js';
+import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, KNOWN_SECRETS, REPO_ROOT, runCli, tempDir, type CliResult } from './run-cli.js';
 
 const ACCOUNT = '123456789012';
 const JSON_KEYS = ['account', 'arn', 'userId', 'principalType', 'snowflakeArn', 'region', 'regionSource'] as const;
 
-/** Every secret the simulators know: none may ever appear in the CLI's output. */
-const KNOWN_SECRETS: string[] = Object.values(TEST_IDENTITIES).flatMap((identity: TestIdentity) =>
-  [identity.secretAccessKey, identity.sessionToken].filter((value): value is string => value !== undefined),
-);
 
 let sts: StsSimulator;
 
@@ -82,15 +77,6 @@ function parseJson(result: CliResult): Record<string, unknown> {
   return document as Record<string, unknown>;
 }
 
-/** A port nothing listens on: bind a server, note its port, close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-  return address.port;
-}
 
 describe('whoami: principal types', () => {
   const cases: Array<{
