@@ -38,7 +38,7 @@ const cases = [
   { args: ['gen-sql', '--arn', 'arn:aws:iam::123456789012:role/service-role/my-fn-role', '--user', 'LOADER'], code: 0, expect: "ARN = 'arn:aws:iam::123456789012:role/my-fn-role'" },
   { args: ['gen-sql', '--arn', 'arn:aws:iam::123456789012:root'], code: 2, expect: 'root user' },
   { args: ['doctor', '--expect-user', 'LAMBDA_LOADER'], code: 0, expect: 'WIF login works' },
-  { args: ['doctor', '--expect-user', 'SOMEONE_ELSE'], code: 1, expect: 'not the expected SOMEONE_ELSE' },
+  { args: ['doctor', '--expect-user', 'SOMEONE_ELSE'], code: 1, expect: 'not the expected user SOMEONE_ELSE' },
 ];
 const runtimes = [
   ['node 20 (this machine)', [process.execPath]],

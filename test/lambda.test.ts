@@ -91,7 +91,7 @@ describe('wif-check/lambda handler', () => {
     try {
       const report = await handler(undefined);
       expect(report.exitCode).toBe(1);
-      expect(report.checks.find((check) => check.id === 'user')?.detail).toContain('not the expected SOMEONE_ELSE');
+      expect(report.checks.find((check) => check.id === 'user')?.detail).toContain('not the expected user SOMEONE_ELSE');
     } finally {
       delete process.env.WIF_CHECK_EXPECT_USER;
     }

@@ -3,9 +3,9 @@
  * would, and prove the login maps to the expected user. Every failure is diagnosed.
  */
 import { parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
-import { diagnoseLoginError, userMatches } from '../core/diagnose.js';
+import { diagnoseLoginError, diagnoseUnexpectedUser, userMatches } from '../core/diagnose.js';
 import { WifError, usageError } from '../core/errors.js';
-import { quoteIdentifier } from '../core/sql.js';
+import { identifierForStoredName, storedIdentifierName } from '../core/sql.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
 import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
 import { loadNamedConnection } from '../snowflake/connections.js';
@@ -45,6 +45,8 @@ export interface PreparedConnect {
   impersonationPath: string[];
   timeoutMs: number;
   warnings: string[];
+  /** --expect-user, to name the user in a mapping fix. */
+  expectUser?: string | undefined;
 }
 
 /** Resolve everything a login needs; throws usage (2) or AWS (3) errors before touching Snowflake. */
@@ -62,7 +64,7 @@ export async function prepareConnect(options: ConnectOptions, env: NodeJS.Proces
   }
   const aws = await resolveAwsContext({ ...options, timeoutMs: Math.min(timeoutMs, DEFAULT_AWS_TIMEOUT_MS) }, env);
   const warnings = [...(named?.warnings ?? []), ...aws.warnings, ...alignDriverEnvironment(aws, options.profile, env)];
-  return { settings, aws, impersonationPath, timeoutMs, warnings };
+  return { settings, aws, impersonationPath, timeoutMs, warnings, expectUser: options.expectUser };
 }
 
 /**
@@ -94,17 +96,8 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
   const { session, caller, expectedArn } = outcome;
   const warnings = [...prepared.warnings, ...outcome.warnings];
   if (options.expectUser !== undefined && !userMatches(options.expectUser, session.user)) {
-    throw new WifError('verification', `Logged in as ${session.user}, not the expected user ${options.expectUser.trim()}`, {
-      code: 'UNEXPECTED_USER',
-      hint: [
-        `Snowflake mapped ${caller?.arn ?? 'this AWS identity'} to user ${session.user}.`,
-        `Another user is registered with ARN ${expectedArn ?? 'of this role'}: move it with`,
-        `  ALTER USER ${storedNameAsIdentifier(session.user)} UNSET WORKLOAD_IDENTITY;  -- and on the expected user:`,
-        `  ALTER USER ${storedNameAsIdentifier(storedNameOf(options.expectUser))} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${expectedArn ?? '<role ARN>'}');`,
-        'or fix --expect-user (unquoted names compare case-insensitively, "quoted" ones exactly).',
-      ].join('\n'),
-      expectedArn,
-    });
+    const diagnosis = diagnoseUnexpectedUser(session, options.expectUser, { callerArn: verifiedCallerArn(caller, prepared.impersonationPath), expectedArn });
+    throw new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn });
   }
   return {
     ok: true,
@@ -117,20 +110,6 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
     snowflakeArn: expectedArn,
     warnings,
   };
-}
-
-/** A name as Snowflake stores it, written so that SQL refers to exactly that name. */
-function storedNameAsIdentifier(name: string): string {
-  const plain = quoteIdentifier(name);
-  if (!plain.ok) return '<user>'; // control characters or too long: never paste it into SQL
-  return plain.sql === name && name === name.toUpperCase() ? name : `"${name.replaceAll('"', '""')}"`;
-}
-
-/** --expect-user as Snowflake stores it: "quoted" exactly, unquoted upper-cased. */
-function storedNameOf(expectUser: string): string {
-  const trimmed = expectUser.trim();
-  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) return trimmed.slice(1, -1).replaceAll('""', '"');
-  return trimmed.toUpperCase();
 }
 
 export type LoginOutcome =
@@ -164,6 +143,7 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
       callerArn: verifiedCallerArn(caller, prepared.impersonationPath),
       expectedArn,
       impersonationPath: prepared.impersonationPath,
+      expectUser: prepared.expectUser === undefined ? undefined : identifierForStoredName(storedIdentifierName(prepared.expectUser)),
       awsFailure,
     });
     const error = new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn });

@@ -4,11 +4,10 @@
  * an account: the login and the mapped user. Each failed check carries its fix.
  */
 import { describeKind, parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
-import { userMatches } from '../core/diagnose.js';
+import { diagnoseUnexpectedUser, userMatches } from '../core/diagnose.js';
 import { EXIT_CODES, WifError, type ErrorKind } from '../core/errors.js';
 import { driverRegion, type ResolvedRegion } from '../core/region.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags } from '../core/snowflake-settings.js';
-import { generateSql } from '../core/sql.js';
 import {
   DEFAULT_AWS_TIMEOUT_MS,
   getCallerIdentity,
@@ -116,7 +115,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     list.skip(['login', 'user'], 'skipped: fix the AWS checks above first');
   } else {
     warnings.push(...alignDriverEnvironment(aws, options.profile, env));
-    const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, warnings: [] }, facts.caller);
+    const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, warnings: [], expectUser: options.expectUser }, facts.caller);
     if (!outcome.ok) {
       list.fail('login', outcome.error);
       list.skip(['user'], 'skipped: no session');
@@ -125,7 +124,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
       facts.user = outcome.session.user;
       facts.role = outcome.session.role;
       list.add('login', 'ok', `logged in to ${settings.account} with WORKLOAD_IDENTITY (AWS)`);
-      checkUser(list, outcome.session, options.expectUser, facts.snowflakeArn);
+      checkUser(list, outcome.session, options.expectUser, { callerArn: facts.caller.arn, expectedArn: facts.snowflakeArn });
     }
   }
 
@@ -225,21 +224,14 @@ function checkPrincipal(list: Checklist, caller: CallerIdentity, impersonationPa
   return snowflake.arn;
 }
 
-function checkUser(list: Checklist, session: { user: string; role: string | null }, expectUser: string | undefined, snowflakeArn: string | null): void {
+function checkUser(list: Checklist, session: { user: string; role: string | null }, expectUser: string | undefined, context: { callerArn: string | null; expectedArn: string | null }): void {
   const detail = `${session.user} (role ${session.role ?? 'none'})`;
   if (expectUser === undefined || userMatches(expectUser, session.user)) {
     list.add('user', 'ok', expectUser === undefined ? detail : `${detail}, as expected`);
     return;
   }
-  const sql = snowflakeArn ? generateSql({ arn: snowflakeArn, user: expectUser.trim().replace(/^"(.*)"$/s, '$1'), mode: 'alter', verify: false }) : undefined;
-  list.add('user', 'fail', `logged in as ${session.user}, not the expected ${expectUser.trim()}`, {
-    fix: [
-      `Snowflake maps this identity to ${session.user}. Unset it there (ALTER USER ${session.user} UNSET WORKLOAD_IDENTITY;) and register it on the expected user:`,
-      sql?.ok ? sql.sql : '',
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  });
+  const diagnosis = diagnoseUnexpectedUser(session, expectUser, context);
+  list.add('user', 'fail', diagnosis.message, { fix: diagnosis.hint, kind: diagnosis.kind });
 }
 
 const MARKS: Record<CheckStatus, string> = { ok: '✔', fail: '✖', warn: '!', skip: '-' };

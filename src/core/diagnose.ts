@@ -7,6 +7,7 @@
  */
 import { formatSeconds, oneLine } from './aws-failures.js';
 import type { ErrorKind } from './errors.js';
+import { identifierForStoredName, storedIdentifierName } from './sql.js';
 
 export interface DriverErrorFields {
   /** The driver's error type: OperationFailedError, NetworkError, RequestFailedError, … */
@@ -30,6 +31,8 @@ export interface LoginContext {
   /** The path-free ARN a user must be registered with, when known. */
   expectedArn?: string | null | undefined;
   impersonationPath?: readonly string[] | undefined;
+  /** --expect-user as a SQL identifier, to name the user in the fix. */
+  expectUser?: string | undefined;
   /**
    * What STS said when wif-check sent its own GetCallerIdentity with the same credentials (in
    * parallel with the login), when that failed on the AWS side: the root cause when Snowflake
@@ -45,8 +48,6 @@ export interface Diagnosis {
   hint: string;
   expectedArn: string | null;
 }
-
-type Rule = (error: DriverErrorFields, context: LoginContext) => Diagnosis | undefined;
 
 const UNMAPPED_USER = /Unable to find an associated Snowflake user/i;
 const HOST_NOT_ALLOWED = /requires a recognized Snowflake host/i;
@@ -70,155 +71,148 @@ const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREAC
 /** Codes from aws-failures.ts that mean the credentials themselves are bad (not the network to STS). */
 const AWS_CREDENTIAL_FAILURES: ReadonlySet<string> = new Set(['STS_EXPIRED_TOKEN', 'STS_INVALID_KEY', 'STS_SIGNATURE_MISMATCH', 'STS_CLOCK_SKEW']);
 
+/**
+ * One row per known failure, first match wins: when it applies, its exit-code kind, its code,
+ * and the cause and fix to print. `keepExpectedArn` rows name the ARN the user must register.
+ */
+interface Rule {
+  when: (error: DriverErrorFields, context: LoginContext) => boolean;
+  kind: ErrorKind;
+  code: string | ((context: LoginContext) => string);
+  message: (error: DriverErrorFields, context: LoginContext) => string;
+  hint: (error: DriverErrorFields, context: LoginContext) => string;
+  keepExpectedArn?: boolean;
+}
+
+const REFRESH_CREDENTIALS = 'Refresh the AWS credentials; `wif-check whoami` checks them against STS directly.';
+const isAttestationRejected = (error: DriverErrorFields) => error.name === 'OperationFailedError' && ATTESTATION_REJECTED.test(error.message);
+
 const RULES: readonly Rule[] = [
-  (error, context) => {
-    if (!UNMAPPED_USER.test(error.message)) return undefined;
-    const caller = context.callerArn ?? 'your AWS identity';
-    const expected = context.expectedArn ?? null;
-    const fixArn = expected ?? "arn:aws:iam::<account>:role/<role name>";
-    return {
-      kind: 'verification',
-      code: 'USER_NOT_MAPPED',
-      message: `Snowflake verified your AWS identity ${caller} but no Snowflake user is mapped to it.`,
-      hint: [
-        `Snowflake matches the role by name: ARN = '${fixArn}'.`,
+  {
+    when: (error) => UNMAPPED_USER.test(error.message),
+    kind: 'verification',
+    code: 'USER_NOT_MAPPED',
+    message: (_error, context) => `Snowflake verified your AWS identity${context.callerArn ? ` ${context.callerArn}` : ''} but no Snowflake user is mapped to it.`,
+    hint: (_error, context) => {
+      const arn = context.expectedArn ?? 'arn:aws:iam::<account>:role/<role name>';
+      const user = context.expectUser ?? '<your user>';
+      return [
+        `Snowflake matches the role by name: ARN = '${arn}'.`,
         'A user created with a role path (role/service-role/NAME) never matches. Fix:',
-        `  ALTER USER <your user> SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${fixArn}');`,
-        'Check it with SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS FOR USER <your user>; (the user must be TYPE = SERVICE).',
-      ].join('\n'),
-      expectedArn: expected,
-    };
+        `  ALTER USER ${user} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${arn}');`,
+        `Check it with SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS FOR USER ${user}; (the user must be TYPE = SERVICE).`,
+      ].join('\n');
+    },
+    keepExpectedArn: true,
   },
-  (error) =>
-    HOST_NOT_ALLOWED.test(error.message)
-      ? {
-          kind: 'usage',
-          code: 'HOST_NOT_ALLOWED',
-          message: `The Snowflake driver refuses this host for WORKLOAD_IDENTITY: ${oneLine(error.message)}`,
-          hint:
-            'WIF only talks to *.snowflakecomputing.com/.cn/.mil hosts. For a private link or proxy host, allow its suffix with ' +
-            'SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES=.example.internal (comma list; wif-check passes it to the driver untouched).',
-          expectedArn: null,
-        }
-      : undefined,
-  (error, context) =>
-    ASSUME_ROLE_DENIED.test(error.message) || (error.name === 'AccessDenied' && (context.impersonationPath?.length ?? 0) > 0)
-      ? {
-          kind: 'aws',
-          code: 'IMPERSONATION_DENIED',
-          message: `AssumeRole along the impersonation path was refused: ${oneLine(error.message)}`,
-          hint: `The trust policy of each role in --impersonation-path (${(context.impersonationPath ?? []).join(' → ') || 'none'}) must allow the previous identity to call sts:AssumeRole.`,
-          expectedArn: context.expectedArn ?? null,
-        }
-      : undefined,
-  (error) =>
-    NO_AWS_CREDENTIALS.test(error.message)
-      ? {
-          kind: 'aws',
-          code: 'NO_CREDENTIALS',
-          message: 'The Snowflake driver found no AWS credentials',
-          hint: 'Configure credentials the AWS SDK can find (env keys, AWS_PROFILE, SSO, container/instance role); `wif-check whoami` shows what it finds.',
-          expectedArn: null,
-        }
-      : undefined,
-  (error) =>
-    NO_AWS_REGION.test(error.message)
-      ? {
-          kind: 'aws',
-          code: 'NO_REGION',
-          message: `The Snowflake driver could not determine the AWS region: ${oneLine(error.message)}`,
-          hint: 'The Node driver reads only AWS_REGION (else EC2 metadata): set AWS_REGION or pass --region.',
-          expectedArn: null,
-        }
-      : undefined,
-  (error) =>
-    STS_REJECTED.test(error.message)
-      ? {
-          kind: 'aws',
-          code: 'STS_REJECTED',
-          message: `AWS rejected the credentials: ${oneLine(error.message)}`,
-          hint: 'Refresh the AWS credentials; `wif-check whoami` checks them against STS directly.',
-          expectedArn: null,
-        }
-      : undefined,
-  (error, context) =>
-    ROLE_NOT_GRANTED.test(error.message)
-      ? {
-          kind: 'snowflake',
-          code: 'ROLE_NOT_GRANTED',
-          message: `Snowflake accepted the AWS identity but not the role: ${oneLine(error.message)}`,
-          hint: 'Grant the role to the mapped user (GRANT ROLE <role> TO USER <user>;), or drop --role to use its DEFAULT_ROLE.',
-          expectedArn: context.expectedArn ?? null,
-        }
-      : undefined,
-  (error, context) =>
-    error.httpStatus === 403 || error.httpStatus === 404 || ACCOUNT_NOT_FOUND.test(error.message)
-      ? {
-          kind: 'snowflake',
-          code: 'ACCOUNT_NOT_FOUND',
-          message: error.httpStatus
-            ? `Snowflake answered HTTP ${error.httpStatus} for account '${context.account}' at ${context.url}`
-            : `Snowflake does not know account '${context.account}' at ${context.url}: ${oneLine(error.message)}`,
-          hint: 'Check the account identifier (orgname-accountname, or the account locator with region, e.g. xy12345.eu-west-1) and --host.',
-          expectedArn: null,
-        }
-      : undefined,
-  (error, context) =>
-    error.name === 'OperationFailedError' && ATTESTATION_REJECTED.test(error.message) && context.awsFailure && AWS_CREDENTIAL_FAILURES.has(context.awsFailure.code)
-      ? {
-          kind: 'aws',
-          code: context.awsFailure.code,
-          message: `Snowflake could not verify your AWS identity because AWS rejects the credentials: ${context.awsFailure.message}`,
-          hint: context.awsFailure.hint ?? 'Refresh the AWS credentials; `wif-check whoami` checks them against STS directly.',
-          expectedArn: context.expectedArn ?? null,
-        }
-      : undefined,
-  (error, context) =>
-    error.name === 'OperationFailedError' && ATTESTATION_REJECTED.test(error.message)
-      ? {
-          kind: 'verification',
-          code: 'ATTESTATION_REJECTED',
-          message: `Snowflake could not verify your AWS identity: ${oneLine(error.message)}`,
-          hint: 'The signed GetCallerIdentity request was refused. Check the credentials with `wif-check whoami` and the machine clock.',
-          expectedArn: context.expectedArn ?? null,
-        }
-      : undefined,
-  (error, context) =>
-    error.code === 'TIMEOUT' || TIMEOUT.test(error.message) || TIMEOUT.test(error.causeCode ?? '')
-      ? {
-          kind: 'snowflake',
-          code: 'TIMEOUT',
-          message: `Snowflake did not answer within ${formatSeconds(context.timeoutMs)} (${context.url})`,
-          hint: 'Check network access to Snowflake (proxy, firewall, private link) and the host, or raise --timeout.',
-          expectedArn: null,
-        }
-      : undefined,
-  (error, context) =>
-    TLS.test(`${error.causeCode ?? ''} ${error.causeMessage ?? ''}`)
-      ? {
-          kind: 'snowflake',
-          code: 'TLS_ERROR',
-          message: `TLS to ${context.url} failed: ${oneLine(error.causeMessage ?? error.message)}`,
-          hint: 'A proxy may be intercepting TLS: set NODE_EXTRA_CA_CERTS to its CA bundle, or check --host.',
-          expectedArn: null,
-        }
-      : undefined,
-  (error, context) =>
-    error.name === 'NetworkError' || NETWORK_CODES.test(error.causeCode ?? '') || (error.httpStatus ?? 0) >= 500
-      ? {
-          kind: 'snowflake',
-          code: 'UNREACHABLE',
-          message: `Cannot reach Snowflake at ${context.url}: ${oneLine(error.causeMessage ?? error.message)}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}`,
-          hint: 'Check the account identifier and --host, and network access (proxy: HTTPS_PROXY; firewall; private link).',
-          expectedArn: null,
-        }
-      : undefined,
+  {
+    when: (error) => HOST_NOT_ALLOWED.test(error.message),
+    kind: 'usage',
+    code: 'HOST_NOT_ALLOWED',
+    message: (error) => `The Snowflake driver refuses this host for WORKLOAD_IDENTITY: ${oneLine(error.message)}`,
+    hint: () =>
+      'WIF only talks to *.snowflakecomputing.com/.cn/.mil hosts. For a private link or proxy host, allow its suffix with ' +
+      'SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES=.example.internal (comma list; wif-check passes it to the driver untouched).',
+  },
+  {
+    when: (error, context) => ASSUME_ROLE_DENIED.test(error.message) || (error.name === 'AccessDenied' && (context.impersonationPath?.length ?? 0) > 0),
+    kind: 'aws',
+    code: 'IMPERSONATION_DENIED',
+    message: (error) => `AssumeRole along the impersonation path was refused: ${oneLine(error.message)}`,
+    hint: (_error, context) =>
+      `The trust policy of each role in --impersonation-path (${(context.impersonationPath ?? []).join(' → ') || 'none'}) must allow the previous identity to call sts:AssumeRole.`,
+    keepExpectedArn: true,
+  },
+  {
+    when: (error) => NO_AWS_CREDENTIALS.test(error.message),
+    kind: 'aws',
+    code: 'NO_CREDENTIALS',
+    message: () => 'The Snowflake driver found no AWS credentials',
+    hint: () => 'Configure credentials the AWS SDK can find (env keys, AWS_PROFILE, SSO, container/instance role); `wif-check whoami` shows what it finds.',
+  },
+  {
+    when: (error) => NO_AWS_REGION.test(error.message),
+    kind: 'aws',
+    code: 'NO_REGION',
+    message: (error) => `The Snowflake driver could not determine the AWS region: ${oneLine(error.message)}`,
+    hint: () => 'The Node driver reads only AWS_REGION (else EC2 metadata): set AWS_REGION or pass --region.',
+  },
+  {
+    when: (error) => STS_REJECTED.test(error.message),
+    kind: 'aws',
+    code: 'STS_REJECTED',
+    message: (error) => `AWS rejected the credentials: ${oneLine(error.message)}`,
+    hint: () => REFRESH_CREDENTIALS,
+  },
+  {
+    when: (error) => ROLE_NOT_GRANTED.test(error.message),
+    kind: 'snowflake',
+    code: 'ROLE_NOT_GRANTED',
+    message: (error) => `Snowflake accepted the AWS identity but not the role: ${oneLine(error.message)}`,
+    hint: () => 'Grant the role to the mapped user (GRANT ROLE <role> TO USER <user>;), or drop --role to use its DEFAULT_ROLE.',
+    keepExpectedArn: true,
+  },
+  {
+    when: (error) => error.httpStatus === 403 || error.httpStatus === 404 || ACCOUNT_NOT_FOUND.test(error.message),
+    kind: 'snowflake',
+    code: 'ACCOUNT_NOT_FOUND',
+    message: (error, context) =>
+      error.httpStatus
+        ? `Snowflake answered HTTP ${error.httpStatus} for account '${context.account}' at ${context.url}`
+        : `Snowflake does not know account '${context.account}' at ${context.url}: ${oneLine(error.message)}`,
+    hint: () => 'Check the account identifier (orgname-accountname, or the account locator with region, e.g. xy12345.eu-west-1) and --host.',
+  },
+  {
+    // The attestation was refused and STS, asked directly with the same credentials, says why.
+    when: (error, context) => isAttestationRejected(error) && AWS_CREDENTIAL_FAILURES.has(context.awsFailure?.code ?? ''),
+    kind: 'aws',
+    code: (context) => context.awsFailure?.code ?? 'STS_REJECTED',
+    message: (_error, context) => `Snowflake could not verify your AWS identity because AWS rejects the credentials: ${context.awsFailure?.message ?? ''}`,
+    hint: (_error, context) => context.awsFailure?.hint ?? REFRESH_CREDENTIALS,
+    keepExpectedArn: true,
+  },
+  {
+    when: isAttestationRejected,
+    kind: 'verification',
+    code: 'ATTESTATION_REJECTED',
+    message: (error) => `Snowflake could not verify your AWS identity: ${oneLine(error.message)}`,
+    hint: () => 'The signed GetCallerIdentity request was refused. Check the credentials with `wif-check whoami` and the machine clock.',
+    keepExpectedArn: true,
+  },
+  {
+    when: (error) => error.code === 'TIMEOUT' || TIMEOUT.test(error.message) || TIMEOUT.test(error.causeCode ?? ''),
+    kind: 'snowflake',
+    code: 'TIMEOUT',
+    message: (_error, context) => `Snowflake did not answer within ${formatSeconds(context.timeoutMs)} (${context.url})`,
+    hint: () => 'Check network access to Snowflake (proxy, firewall, private link) and the host, or raise --timeout.',
+  },
+  {
+    when: (error) => TLS.test(`${error.causeCode ?? ''} ${error.causeMessage ?? ''}`),
+    kind: 'snowflake',
+    code: 'TLS_ERROR',
+    message: (error, context) => `TLS to ${context.url} failed: ${oneLine(error.causeMessage ?? error.message)}`,
+    hint: () => 'A proxy may be intercepting TLS: set NODE_EXTRA_CA_CERTS to its CA bundle, or check --host.',
+  },
+  {
+    when: (error) => error.name === 'NetworkError' || NETWORK_CODES.test(error.causeCode ?? '') || (error.httpStatus ?? 0) >= 500,
+    kind: 'snowflake',
+    code: 'UNREACHABLE',
+    message: (error, context) =>
+      `Cannot reach Snowflake at ${context.url}: ${oneLine(error.causeMessage ?? error.message)}${error.httpStatus ? ` (HTTP ${error.httpStatus})` : ''}`,
+    hint: () => 'Check the account identifier and --host, and network access (proxy: HTTPS_PROXY; firewall; private link).',
+  },
 ];
 
 export function diagnoseLoginError(error: DriverErrorFields, context: LoginContext): Diagnosis {
-  for (const rule of RULES) {
-    const diagnosis = rule(error, context);
-    if (diagnosis) return diagnosis;
+  const rule = RULES.find((candidate) => candidate.when(error, context));
+  if (rule) {
+    return {
+      kind: rule.kind,
+      code: typeof rule.code === 'string' ? rule.code : rule.code(context),
+      message: rule.message(error, context),
+      hint: rule.hint(error, context),
+      expectedArn: rule.keepExpectedArn ? (context.expectedArn ?? null) : null,
+    };
   }
   const code = error.code === undefined ? '' : ` (code ${error.code})`;
   return {
@@ -236,8 +230,29 @@ export function diagnoseLoginError(error: DriverErrorFields, context: LoginConte
  */
 export function userMatches(expected: string, actual: string): boolean {
   const trimmed = expected.trim();
-  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) {
-    return trimmed.slice(1, -1).replaceAll('""', '"') === actual;
-  }
-  return trimmed.toUpperCase() === actual.toUpperCase();
+  const quoted = trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"');
+  return quoted ? storedIdentifierName(trimmed) === actual : trimmed.toUpperCase() === actual.toUpperCase();
+}
+
+/** Logged in, but as another user than --expect-user: both names and how to move the mapping. */
+export function diagnoseUnexpectedUser(
+  session: { user: string },
+  expectUser: string,
+  context: { callerArn?: string | null | undefined; expectedArn?: string | null | undefined },
+): Diagnosis {
+  const actual = identifierForStoredName(session.user) ?? '<mapped user>';
+  const expected = identifierForStoredName(storedIdentifierName(expectUser)) ?? '<expected user>';
+  const arn = context.expectedArn ?? 'arn:aws:iam::<account>:role/<role name>';
+  return {
+    kind: 'verification',
+    code: 'UNEXPECTED_USER',
+    message: `Logged in as ${session.user}, not the expected user ${expectUser.trim()}`,
+    hint: [
+      `Snowflake maps ${context.callerArn ?? 'this AWS identity'} to user ${session.user}. Move the mapping:`,
+      `  ALTER USER ${actual} UNSET WORKLOAD_IDENTITY;`,
+      `  ALTER USER ${expected} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${arn}');`,
+      'or fix --expect-user (unquoted names compare case-insensitively, "quoted" ones exactly).',
+    ].join('\n'),
+    expectedArn: context.expectedArn ?? null,
+  };
 }

@@ -170,6 +170,26 @@ export function defaultUserNameFor(principalName: string): string {
   return name.slice(0, MAX_IDENTIFIER_CHARS);
 }
 
+/**
+ * The name Snowflake stores for an identifier as a person typed it: a "double-quoted" name
+ * exactly (with "" undoubled), an unquoted one upper-cased.
+ */
+export function storedIdentifierName(typed: string): string {
+  const trimmed = typed.trim();
+  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) return trimmed.slice(1, -1).replaceAll('""', '"');
+  return trimmed.toUpperCase();
+}
+
+/**
+ * SQL that refers to exactly the stored name `name` (as CURRENT_USER() returns it): unquoted only
+ * when that reads back as the same name. Undefined when it cannot be written safely.
+ */
+export function identifierForStoredName(name: string): string | undefined {
+  const quoted = quoteIdentifier(name);
+  if (!quoted.ok) return undefined;
+  return quoted.sql === name && name === name.toUpperCase() ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
 // --- generateSql -----------------------------------------------------------------------------
 
 class InputError extends Error {}

@@ -169,8 +169,12 @@ describe('connect: the classic mapping failure', () => {
   it('a user registered with role/service-role/NAME never matches; the path-free ARN fixes it', async () => {
     bed.snowflake.setUserArn('LAMBDA_LOADER', SERVICE_ROLE_ARN);
     try {
-      const [text, jsonRun] = await Promise.all([connect([]), connect(['--json'])]);
+      const [text, jsonRun, named] = await Promise.all([connect([]), connect(['--json']), connect(['--expect-user', 'lambda_loader'])]);
       expect(text.code).toBe(1);
+      expect(text.stderr).toContain('ALTER USER <your user> SET');
+      // With --expect-user the fix names the user, as Snowflake stores it.
+      expect(named.code).toBe(1);
+      expect(named.stderr).toContain(`ALTER USER LAMBDA_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${PATH_FREE_ARN}');`);
       expect(text.stdout).toBe('');
       expect(text.stderr).toContain(CALLER_ARN);
       expect(text.stderr).toContain(PATH_FREE_ARN);

@@ -95,7 +95,9 @@ describe('wif-check doctor', () => {
     ]);
     expect(user.code).toBe(1);
     expect(user.stdout).toContain('✖ Mapped user');
-    expect(user.stdout).toContain('not the expected "lambda_loader"');
+    expect(user.stdout).toContain('not the expected user "lambda_loader"');
+    // The fix moves the mapping to the exact (quoted) name.
+    expect(user.stdout).toContain(`ALTER USER "lambda_loader" SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');`);
     expect(account.code).toBe(1);
     expect(statuses(account)).toMatchObject({ account: 'fail' });
   });
