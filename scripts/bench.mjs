@@ -1,0 +1,451 @@
+#!/usr/bin/env node
+// `npm run bench`: the performance budget of issue 6, measured in one run against the local test
+// bed (STS + Snowflake simulators on 127.0.0.1, started in this process). Every figure is a median
+// over whole child processes, compared with a baseline measured in the same run, interleaved with
+// it (shuffled round by round) so that machine noise hits both sides alike.
+//
+//   node scripts/bench.mjs [--runs N] [--warmup N] [--rss-runs N] [--no-lambda] [--out FILE]
+//
+// Needs the build (dist/); `npm run bench` builds first. Nothing here talks to the internet: the
+// children get a clean environment (temporary HOME, IMDS and platform detection off) pointed at
+// the simulators. Results are printed as a table and written to bench/results.json (gitignored);
+// the previous results.json, if any, is shown alongside. Exit code 1 when a target is missed.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values: flags } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '2' },
+    'rss-runs': { type: 'string', default: '5' },
+    'no-lambda': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(root, 'bench', 'results.json') },
+  },
+});
+const RUNS = positive(flags.runs, '--runs');
+const WARMUP = Math.max(0, Number.parseInt(flags.warmup, 10) || 0);
+const RSS_RUNS = positive(flags['rss-runs'], '--rss-runs');
+const BIN = join(root, 'bin', 'wif-check.js');
+const PROBE = join(root, 'bench', 'preload', 'module-probe.cjs');
+const ARN = 'arn:aws:iam::123456789012:role/service-role/my-fn-role';
+const benchStarted = performance.now();
+
+for (const file of ['dist/cli.js', 'dist/simulators/index.js']) {
+  if (!existsSync(join(root, file))) fail(`${file} is missing: build first (npm run build), or use npm run bench`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment: the test bed, a temporary HOME, nothing from the developer's machine.
+const { startTestBed, credentialsEnv, TEST_IDENTITIES } = await import(pathToFileURL(join(root, 'dist', 'simulators', 'index.js')).href);
+const bed = await startTestBed();
+const scratch = mkdtempSync(join(os.tmpdir(), 'wif-check-bench-'));
+const home = join(scratch, 'home');
+mkdirSync(join(home, '.aws'), { recursive: true });
+const cwd = join(scratch, 'cwd');
+mkdirSync(cwd);
+const childEnv = {
+  PATH: process.env.PATH ?? '',
+  HOME: home,
+  USERPROFILE: home,
+  TMPDIR: scratch,
+  AWS_CONFIG_FILE: join(home, '.aws', 'config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(home, '.aws', 'credentials'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+  SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
+  ...bed.env,
+  ...credentialsEnv(TEST_IDENTITIES.assumedRole),
+};
+
+let exitCode = 0;
+try {
+  await main();
+} catch (error) {
+  console.error(error instanceof Error ? error.stack : String(error));
+  exitCode = 2;
+} finally {
+  await bed.close();
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exitCode = exitCode;
+
+async function main() {
+  const machine = machineInfo();
+  console.log(`wif-check bench: ${machine.cpuModel} x${machine.cpuCount}, Node ${machine.node}, ${machine.platform}; ${RUNS} runs after ${WARMUP} warm-up`);
+
+  // Lambda bundle first: the cold-import case needs it.
+  let lambda = null;
+  if (!flags['no-lambda']) {
+    const started = performance.now();
+    const built = spawnSync(process.execPath, [join(root, 'scripts', 'bundle.mjs')], { cwd: root, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`scripts/bundle.mjs failed:\n${built.stdout}${built.stderr}`);
+    lambda = {
+      zipBytes: statSync(join(root, 'build', 'wif-check-lambda.zip')).size,
+      bundleBytes: statSync(join(root, 'build', 'lambda', 'index.js')).size,
+      buildMs: Math.round(performance.now() - started),
+    };
+    // Time a private copy: build/ is shared with the test suite, which rebuilds it.
+    mkdirSync(join(scratch, 'lambda'));
+    for (const file of ['index.js', 'package.json']) copyFileSync(join(root, 'build', 'lambda', file), join(scratch, 'lambda', file));
+  }
+  const entryBefore = cliEntry();
+  console.log(`wif-check entry: ${entryBefore}`);
+
+  const aws = findAwsCli();
+  const node = process.execPath;
+  /** @type {Array<{id: string, label: string, cmd: string, args: string[], expect: RegExp, env?: Record<string,string>}>} */
+  const cases = [
+    { id: 'node-e-0', label: 'node -e 0', cmd: node, args: ['-e', '0'], expect: /^$/ },
+    { id: 'version', label: 'wif-check --version', cmd: node, args: [BIN, '--version'], expect: /^\d+\.\d+\.\d+/ },
+    { id: 'help', label: 'wif-check --help', cmd: node, args: [BIN, '--help'], expect: /Usage: wif-check/ },
+    { id: 'gen-sql', label: 'wif-check gen-sql --arn …', cmd: node, args: [BIN, 'gen-sql', '--arn', ARN], expect: /CREATE USER/ },
+    { id: 'whoami', label: 'wif-check whoami', cmd: node, args: [BIN, 'whoami'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
+    { id: 'sts-minimal', label: 'sts-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.mjs')], expect: /assumed-role\/my-fn-role/ },
+    { id: 'sts-minimal-cjs', label: 'sts-minimal.cjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.cjs')], expect: /assumed-role\/my-fn-role/ },
+    { id: 'connect', label: 'wif-check connect', cmd: node, args: [BIN, 'connect'], expect: /LAMBDA_LOADER/ },
+    { id: 'snowflake-minimal', label: 'snowflake-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'snowflake-minimal.mjs')], expect: /LAMBDA_LOADER/ },
+    { id: 'snowflake-minimal-cjs', label: 'snowflake-minimal.cjs', cmd: node, args: [join(root, 'bench', 'baselines', 'snowflake-minimal.cjs')], expect: /LAMBDA_LOADER/ },
+  ];
+  if (aws) {
+    cases.push({
+      id: 'aws-cli',
+      label: 'aws sts get-caller-identity',
+      cmd: aws.path,
+      args: ['sts', 'get-caller-identity', '--endpoint-url', bed.sts.url, '--region', bed.env.AWS_REGION, '--output', 'json'],
+      expect: /assumed-role\/my-fn-role/,
+    });
+  }
+  if (lambda) {
+    cases.push({
+      id: 'lambda-import',
+      label: 'require(build/lambda/index.js)',
+      cmd: node,
+      args: ['-e', `require(${JSON.stringify(join(scratch, 'lambda', 'index.js'))})`],
+      env: { NODE_PATH: join(root, 'node_modules') },
+      expect: /^$/,
+    });
+  }
+
+  // Warm-up (also checks that every case really works: a fast failure is not a fast command).
+  const broken = new Map();
+  for (const c of cases) {
+    for (let i = 0; i < Math.max(1, WARMUP); i++) {
+      const run = await runProcess(c);
+      if (run.code !== 0 || !c.expect.test(run.stdout.trim())) {
+        broken.set(c.id, `exit ${run.code}; stdout ${JSON.stringify(run.stdout.slice(0, 300))}; stderr ${JSON.stringify(run.stderr.slice(0, 600))}`);
+        break;
+      }
+    }
+  }
+  for (const [id, why] of broken) console.error(`! ${id} does not work, not timed: ${why}`);
+  const timed = cases.filter((c) => !broken.has(c.id));
+
+  // Interleaved rounds.
+  const samples = Object.fromEntries(timed.map((c) => [c.id, []]));
+  const random = seededRandom(6);
+  for (let round = 0; round < RUNS; round++) {
+    for (const c of shuffle([...timed], random)) {
+      const run = await runProcess(c);
+      if (run.code !== 0) throw new Error(`${c.id} failed in round ${round}: exit ${run.code}\n${run.stderr}`);
+      samples[c.id].push(run.ms);
+    }
+  }
+  const timings = Object.fromEntries(Object.entries(samples).map(([id, list]) => [id, summarize(list)]));
+
+  // Peak RSS (GNU time when present, else the probe's process.resourceUsage().maxRSS) and, always
+  // through the probe, whether snowflake-sdk was loaded.
+  const gnuTime = hasGnuTime();
+  const memory = {};
+  for (const id of ['version', 'gen-sql', 'whoami', 'connect']) {
+    const c = cases.find((x) => x.id === id);
+    const rss = [];
+    let probe = null;
+    for (let i = 0; i < RSS_RUNS; i++) {
+      const report = join(scratch, `probe-${id}-${i}.json`);
+      const probed = await runProcess({ ...c, args: ['--require', PROBE, ...c.args], env: { ...c.env, WIF_PROBE_OUT: report } });
+      if (probed.code !== 0) throw new Error(`${id} failed under the probe: exit ${probed.code}\n${probed.stderr}`);
+      probe = JSON.parse(readFileSync(report, 'utf8'));
+      if (gnuTime) {
+        const timeOut = join(scratch, `time-${id}-${i}.txt`);
+        const timedRun = await runProcess({ ...c, cmd: '/usr/bin/time', args: ['-f', '%M', '-o', timeOut, c.cmd, ...c.args] });
+        if (timedRun.code !== 0) throw new Error(`${id} failed under /usr/bin/time: exit ${timedRun.code}\n${timedRun.stderr}`);
+        rss.push(Number.parseInt(readFileSync(timeOut, 'utf8').trim().split('\n').at(-1), 10));
+      } else {
+        rss.push(probe.maxRssKb);
+      }
+    }
+    memory[id] = { peakRssKb: median(rss), samplesKb: rss, snowflakeSdkLoaded: probe.snowflakeSdk, firstSnowflakeModule: probe.firstSnowflakeModule };
+  }
+  const rssMethod = gnuTime ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS (bench/preload/module-probe.cjs)';
+
+  // Verdicts.
+  const checks = [];
+  const ratio = (id, baseline, target, note) => {
+    const a = timings[id];
+    const b = timings[baseline];
+    if (!a || !b) {
+      checks.push({ id, baseline, target, medianMs: a?.median ?? null, baselineMs: b?.median ?? null, ratio: null, pass: a || broken.has(id) ? false : null, note: note ?? `${broken.has(id) ? id : baseline} not measured` });
+      return;
+    }
+    const value = a.median / b.median;
+    checks.push({ id, baseline, target, medianMs: a.median, baselineMs: b.median, ratio: round(value, 3), pass: target === null ? null : value <= target, note });
+  };
+  ratio('version', 'node-e-0', 1.5);
+  ratio('help', 'node-e-0', null, 'information: the whole startup path (commander, chalk, every command defined)');
+  ratio('gen-sql', 'node-e-0', 1.5);
+  ratio('whoami', 'sts-minimal', 1.2);
+  ratio('whoami', 'sts-minimal-cjs', null, 'information: the same baseline as CommonJS (no ES-module loader in front of the SDK)');
+  ratio('whoami', 'aws-cli', 0.5, aws ? undefined : 'AWS CLI not installed');
+  ratio('connect', 'snowflake-minimal', 1.15);
+  ratio('connect', 'snowflake-minimal-cjs', null, 'information: the same baseline as CommonJS');
+  if (lambda) ratio('lambda-import', 'node-e-0', null, 'information: cold import of the Lambda handler module');
+
+  const memoryChecks = ['version', 'gen-sql', 'whoami'].map((id) => ({
+    id,
+    baseline: 'connect',
+    peakRssKb: memory[id].peakRssKb,
+    baselineKb: memory.connect.peakRssKb,
+    ratio: round(memory[id].peakRssKb / memory.connect.peakRssKb, 3),
+    snowflakeSdkLoaded: memory[id].snowflakeSdkLoaded,
+    pass: !memory[id].snowflakeSdkLoaded && memory[id].peakRssKb < memory.connect.peakRssKb,
+  }));
+  // The probe's positive control: connect must load the driver, or the probe sees nothing.
+  const probeWorks = memory.connect.snowflakeSdkLoaded;
+
+  const entryAfter = cliEntry();
+  if (entryAfter !== entryBefore) console.warn(`! dist/ changed during the run (entry was ${entryBefore}, is ${entryAfter}): figures may mix both`);
+  const previous = readPrevious(flags.out);
+  printTable(checks, timings, previous);
+  printMemory(memoryChecks, memory, rssMethod, probeWorks, previous);
+  if (lambda) {
+    console.log(`\nLambda bundle  zip ${kb(lambda.zipBytes)}  (index.js ${kb(lambda.bundleBytes)})${previous?.lambda ? `   previous zip ${kb(previous.lambda.zipBytes)}` : ''}`);
+  }
+  for (const [id, why] of broken) console.log(`BROKEN ${id}: ${why}`);
+
+  const allPass = broken.size === 0 && probeWorks && [...checks, ...memoryChecks].every((c) => c.pass !== false);
+  const results = {
+    schema: 1,
+    date: new Date().toISOString(),
+    git: gitInfo(),
+    machine,
+    settings: { runs: RUNS, warmup: WARMUP, rssRuns: RSS_RUNS, rssMethod, awsCli: aws ? aws.version : null, cliEntry: entryBefore },
+    timings,
+    checks,
+    memory,
+    memoryChecks,
+    probeWorks,
+    lambda,
+    broken: Object.fromEntries(broken),
+    allPass,
+    benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
+  };
+  mkdirSync(dirname(flags.out), { recursive: true });
+  writeFileSync(flags.out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n${allPass ? 'All targets met.' : 'Some targets missed (see FAIL above).'}  ${results.benchSeconds} s; figures in ${flags.out}`);
+  if (!allPass) exitCode = 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Runs one whole process; ms is spawn → exit, as a user waiting at a prompt sees it. */
+function runProcess(c) {
+  return new Promise((resolvePromise, reject) => {
+    const started = performance.now();
+    const child = spawn(c.cmd, c.args, { cwd, env: { ...childEnv, ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let ms = 0;
+    let code = null;
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('exit', (exit) => {
+      ms = performance.now() - started;
+      code = exit;
+    });
+    child.on('close', () => {
+      clearTimeout(killer);
+      resolvePromise({ ms, code, stdout, stderr });
+    });
+  });
+}
+
+/** Which build bin/wif-check.js runs (its own rule): the bundle (with its code cache?) or dist/cli.js. */
+function cliEntry() {
+  const bundle = join(root, 'dist', 'cli.bundle.cjs');
+  const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : undefined);
+  const built = mtime(bundle);
+  const compiled = mtime(join(root, 'dist', 'cli.js'));
+  if (built === undefined || (compiled !== undefined && built < compiled)) return 'dist/cli.js (no current bundle)';
+  const id = /\/\/# wif-check-build=([0-9a-f]{16})\s*$/.exec(readFileSync(bundle, 'utf8').slice(-64))?.[1];
+  const cache = existsSync(`${bundle}.v8cache`) ? readFileSync(`${bundle}.v8cache`).toString('latin1', 0, 16) : undefined;
+  return `dist/cli.bundle.cjs (${id && cache === id ? 'with its V8 code cache' : 'no matching code cache'})`;
+}
+
+/** The AWS CLI, resolved past a pyenv shim (a bash script that would add its own startup). */
+function findAwsCli() {
+  const onPath = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'aws')).find((file) => existsSync(file));
+  if (!onPath) return null;
+  let path = onPath;
+  if (onPath.includes(`${join('.pyenv', 'shims')}`)) {
+    try {
+      path = execFileSync('pyenv', ['which', 'aws'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || onPath;
+    } catch {
+      path = onPath;
+    }
+  }
+  const probe = spawnSync(path, ['--version'], { encoding: 'utf8', env: { ...process.env, HOME: home }, timeout: 30_000 });
+  if (probe.status !== 0) return null;
+  return { path, version: `${probe.stdout}${probe.stderr}`.trim().split(/\s+/)[0] };
+}
+
+function hasGnuTime() {
+  if (!existsSync('/usr/bin/time')) return false;
+  const check = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, '-e', '0'], { encoding: 'utf8' });
+  return check.status === 0 && /^\d+$/m.test(check.stderr.trim());
+}
+
+function machineInfo() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuCount: cpus.length,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    totalMemMb: Math.round(os.totalmem() / 1024 / 1024),
+    loadAvg1m: round(os.loadavg()[0], 2),
+  };
+}
+
+function gitInfo() {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return null;
+  }
+}
+
+function readPrevious(file) {
+  try {
+    const previous = JSON.parse(readFileSync(file, 'utf8'));
+    return previous.schema === 1 ? previous : null;
+  } catch {
+    return null;
+  }
+}
+
+function printTable(checks, timings, previous) {
+  const rows = [['command', 'median ms', 'baseline', 'base ms', 'ratio', 'target', 'result', 'prev ratio']];
+  for (const c of checks) {
+    const prev = previous?.checks?.find((p) => p.id === c.id && p.baseline === c.baseline)?.ratio;
+    rows.push([
+      c.id,
+      c.medianMs === null ? '—' : ms(c.medianMs),
+      c.baseline,
+      c.baselineMs === null ? '—' : ms(c.baselineMs),
+      c.ratio === null ? '—' : `${c.ratio.toFixed(2)}×`,
+      c.target === null ? 'info' : `≤ ${c.target}×`,
+      c.pass === null ? (c.note && c.ratio === null ? 'skipped' : '—') : c.pass ? 'pass' : 'FAIL',
+      prev === undefined || prev === null ? '' : `${prev.toFixed(2)}×`,
+    ]);
+  }
+  console.log('');
+  printRows(rows);
+  console.log('\nmedian ms (min … p90, MAD) per process:');
+  for (const [id, t] of Object.entries(timings)) {
+    const prev = previous?.timings?.[id]?.median;
+    console.log(`  ${id.padEnd(22)} ${ms(t.median).padStart(7)}  (${ms(t.min)} … ${ms(t.p90)}, ±${ms(t.mad)})${prev ? `   previous ${ms(prev)}` : ''}`);
+  }
+  for (const c of checks) if (c.note && c.ratio === null) console.log(`  note: ${c.id} vs ${c.baseline}: ${c.note}`);
+}
+
+function printMemory(memoryChecks, memory, method, probeWorks, previous) {
+  console.log(`\npeak RSS (${method}); snowflake-sdk loaded? (bench/preload/module-probe.cjs)`);
+  const rows = [['command', 'peak RSS', 'vs connect', 'snowflake-sdk', 'result', 'prev RSS']];
+  for (const c of memoryChecks) {
+    const prev = previous?.memory?.[c.id]?.peakRssKb;
+    rows.push([c.id, mb(c.peakRssKb), `${c.ratio.toFixed(2)}×`, c.snowflakeSdkLoaded ? 'LOADED' : 'not loaded', c.pass ? 'pass' : 'FAIL', prev ? mb(prev) : '']);
+  }
+  const prevConnect = previous?.memory?.connect?.peakRssKb;
+  rows.push(['connect', mb(memory.connect.peakRssKb), '1.00×', memory.connect.snowflakeSdkLoaded ? 'loaded' : 'NOT LOADED', probeWorks ? '(probe ok)' : 'PROBE BROKEN', prevConnect ? mb(prevConnect) : '']);
+  printRows(rows);
+}
+
+function printRows(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  rows.forEach((r, index) => {
+    console.log(r.map((cell, i) => (i === 0 || i === 2 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ').trimEnd());
+    if (index === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  });
+}
+
+function summarize(list) {
+  const sorted = [...list].sort((a, b) => a - b);
+  const med = median(sorted);
+  return {
+    median: round(med, 1),
+    min: round(sorted[0], 1),
+    p90: round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))], 1),
+    mad: round(median(sorted.map((x) => Math.abs(x - med))), 1),
+    runs: sorted.length,
+    samples: list.map((x) => round(x, 1)),
+  };
+}
+
+function median(list) {
+  const sorted = [...list].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+function shuffle(list, random) {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
+  return list;
+}
+
+function positive(value, name) {
+  const n = Number.parseInt(value, 10);
+  if (!Number.isInteger(n) || n < 1) fail(`${name} must be a positive integer`);
+  return n;
+}
+
+function round(value, digits) {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+function ms(value) {
+  return value.toFixed(0);
+}
+
+function kb(bytes) {
+  return `${(bytes / 1024).toFixed(0)} KiB`;
+}
+
+function mb(kbValue) {
+  return `${(kbValue / 1024).toFixed(1)} MiB`;
+}
+
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}
