@@ -49,7 +49,6 @@ async function buildBundle() {
     define: { 'import.meta.url': '__filename' },
     logLevel: 'warning',
     metafile: true,
-    plugins: [startupTrims],
   });
   const code = result.outputFiles[0].text;
   const buildId = createHash('sha256').update(code).digest('hex').slice(0, 16);
@@ -65,7 +64,6 @@ async function buildBundle() {
   const kib = (file) => `${(statSync(file).size / 1024).toFixed(0)} KiB`;
   // stderr: `npm pack --json` runs this (prepare) and its stdout must stay pure JSON.
   console.error(`cli bundle  ${relative(root, bundleFile)}  ${kib(bundleFile)}  (${modules} modules; @aws-sdk, @smithy, snowflake-sdk external)`);
-  console.error(`trims       ${TRIMS.map((trim) => `${trim.name}: ${trim.applied ? 'applied' : 'source changed, skipped'}`).join('; ')}`);
   if (warmed.status !== 0) {
     // Not fatal: without the cache the bundle is compiled at startup, as any script is.
     console.warn(`code cache  not written: ${(warmed.stderr || warmed.stdout).trim().split('\n').slice(-3).join(' / ')}`);
@@ -73,44 +71,6 @@ async function buildBundle() {
     console.error(`code cache  ${relative(root, cacheFile)}  ${kib(cacheFile)}  (${warmed.stdout.trim()})`);
   }
 }
-
-/**
- * Two textual trims of the startup path, each applied only where the exact text is found (else
- * the file is bundled unchanged and the build says so). Together ~0.7 ms of a ~30 ms run.
- */
-const TRIMS = [
-  {
-    // cli.ts reads ../package.json at run time for --version/--help; the bundle knows it already.
-    name: 'version inlined',
-    file: /[\\/]src[\\/]cli\.ts$/,
-    from: "createRequire(import.meta.url)('../package.json')",
-    to: () => `({ version: ${JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version)} })`,
-    loader: 'ts',
-  },
-  {
-    // commander loads node:child_process (and dgram, …) only to spawn git-style executable
-    // subcommands, which wif-check has none of.
-    name: "commander's child_process lazy",
-    file: /[\\/]node_modules[\\/]commander[\\/]lib[\\/]command\.js$/,
-    from: "const childProcess = require('node:child_process');",
-    to: () => "const childProcess = { spawn: (...spawnArgs) => require('node:child_process').spawn(...spawnArgs) };",
-    loader: 'js',
-  },
-];
-
-const startupTrims = {
-  name: 'startup-trims',
-  setup(builder) {
-    for (const trim of TRIMS) {
-      builder.onLoad({ filter: trim.file }, (args) => {
-        const source = readFileSync(args.path, 'utf8');
-        if (!source.includes(trim.from)) return undefined;
-        trim.applied = true;
-        return { contents: source.replace(trim.from, trim.to()), loader: trim.loader };
-      });
-    }
-  },
-};
 
 /** In a child process: load the bundle exactly as bin/wif-check.js does, run it, save V8's code cache. */
 async function warm(buildId) {
