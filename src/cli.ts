@@ -126,7 +126,7 @@ ${EXIT_CODE_HELP}`,
     )
     .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string }) => {
       await runCommand(options, async (printer) => {
-        const { connect, connectDocument } = await import('./commands/connect.js');
+        const { connect, connectDocument, renderConnect } = await import('./commands/connect.js');
         let stopSpinner = () => {};
         try {
           const result = await connect({
@@ -145,12 +145,7 @@ ${EXIT_CODE_HELP}`,
             printer.document(connectDocument(result));
             return;
           }
-          const c = printer.color;
-          printer.result(
-            `${c.green('✔')} Logged in to ${result.accountIdentifier} with WORKLOAD_IDENTITY (AWS) in ${(result.elapsedMs / 1000).toFixed(1)} s\n` +
-              `  user ${c.bold(result.user)}   role ${c.bold(result.role ?? '(none)')}` +
-              (result.callerArn ? `\n  ${c.dim(`as ${result.callerArn}`)}` : ''),
-          );
+          printer.result(renderConnect(result, printer.color));
         } catch (error) {
           if (error instanceof WifError) {
             await writeStepSummary('connect', false, [{ status: 'fail', title: error.code, detail: `${error.message}\n${error.hint ?? ''}` }]);

@@ -177,3 +177,12 @@ export function connectDocument(result: ConnectResult): Record<string, unknown> 
   const { warnings: _warnings, ...document } = result;
   return document;
 }
+
+export function renderConnect(result: ConnectResult, color: { green(text: string): string; bold(text: string): string; dim(text: string): string }): string {
+  const lines = [
+    `${color.green('✔')} Logged in to ${result.accountIdentifier} with WORKLOAD_IDENTITY (AWS) in ${(result.elapsedMs / 1000).toFixed(1)} s`,
+    `  user ${color.bold(result.user)}   role ${color.bold(result.role ?? '(none)')}`,
+  ];
+  if (result.callerArn) lines.push(`  ${color.dim(`as ${result.callerArn}`)}`);
+  return lines.join('\n');
+}
