@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeArnForSnowflake } from '../../src/core/arn.js';
 import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentityName } from '../../src/simulators/index.js';
 import { describeStatement, splitStatements, tokenize, type Token } from '../helpers/sql-tokenizer.js';
-import { allOutput, ANSI_ESCAPE, BIN, cleanEnv, KNOWN_SECRETS, runCli, tempDir, type CliResult } from './run-cli.js';
+import { allOutput, ANSI_ESCAPE, BIN, cleanEnv, describeRun, runCli, runCliWithoutSecrets, stsClientEnv, tempDir, type CliResult } from './run-cli.js';
 
 const ACCOUNT = '123456789012';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/my-fn-role`;
@@ -28,35 +28,16 @@ afterAll(async () => {
   await sts?.close();
 });
 
-function stsEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  return cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url, ...extra });
-}
+const stsEnv = (extra: Record<string, string | undefined> = {}) => stsClientEnv(sts.url, undefined, extra);
+const asIdentity = (name: TestIdentityName, extra: Record<string, string | undefined> = {}) => stsClientEnv(sts.url, TEST_IDENTITIES[name], extra);
 
-function asIdentity(name: TestIdentityName, extra: Record<string, string | undefined> = {}): Record<string, string> {
-  return stsEnv({ ...credentialsEnv(TEST_IDENTITIES[name]), AWS_REGION: 'eu-west-1', ...extra });
-}
-
-/** Runs the CLI; for every run, no secret appears in stdout or stderr. */
-async function wif(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  const result = await runCli(args, { env });
-  const output = allOutput(result);
-  const secrets = [...KNOWN_SECRETS, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter(
-    (secret): secret is string => typeof secret === 'string' && secret.length > 0,
-  );
-  for (const secret of secrets) {
-    expect(output.includes(secret), `a secret (${secret.slice(0, 6)}…) was printed by wif-check ${args.join(' ')}`).toBe(false);
-  }
-  return result;
-}
+const wif = runCliWithoutSecrets;
 
 /** gen-sql with an explicit --arn needs no AWS at all: no credentials, no region, no STS. */
 function genSql(args: readonly string[], extra: Record<string, string | undefined> = {}): Promise<CliResult> {
   return wif(['gen-sql', ...args], cleanEnv(extra));
 }
 
-function describeRun(result: CliResult): string {
-  return `exit ${result.code}\n--- stdout ---\n${result.stdout}--- stderr ---\n${result.stderr}`;
-}
 
 function expectFailure(result: CliResult, code: number): void {
   expect(result.code, describeRun(result)).toBe(code);

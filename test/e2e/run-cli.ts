@@ -7,7 +7,8 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { TEST_IDENTITIES } from '../../src/simulators/index.js';
+import { expect } from 'vitest';
+import { TEST_IDENTITIES, credentialsEnv, type TestIdentity } from '../../src/simulators/index.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(REPO_ROOT, 'bin', 'wif-check.js');
@@ -77,4 +78,30 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
   if (!address || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/** A clean environment pointed at an STS simulator; with an identity, its credentials and a region. */
+export function stsClientEnv(stsUrl: string, identity?: TestIdentity, extra: Record<string, string | undefined> = {}): Record<string, string> {
+  return cleanEnv({ AWS_ENDPOINT_URL_STS: stsUrl, ...(identity ? { ...credentialsEnv(identity), AWS_REGION: 'eu-west-1' } : {}), ...extra });
+}
+
+/**
+ * Runs the CLI and checks what holds for EVERY run: no secret (any simulator identity's secret key
+ * or session token, the secret/token in `env`, or `extraSecrets`) appears in stdout or stderr.
+ */
+export async function runCliWithoutSecrets(args: readonly string[], env: Record<string, string>, extraSecrets: readonly string[] = []): Promise<CliResult> {
+  const result = await runCli(args, { env });
+  const output = allOutput(result);
+  const secrets = [...KNOWN_SECRETS, ...extraSecrets, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter(
+    (secret): secret is string => typeof secret === 'string' && secret.length > 0,
+  );
+  for (const secret of secrets) {
+    expect(output.includes(secret), `a secret (${secret.slice(0, 6)}…) was printed by wif-check ${args.join(' ')}`).toBe(false);
+  }
+  return result;
+}
+
+/** Everything about a run, for assertion messages. */
+export function describeRun(result: CliResult): string {
+  return `exit ${result.code}\n--- stdout ---\n${result.stdout}--- stderr ---\n${result.stderr}`;
 }

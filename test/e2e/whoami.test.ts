@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentityName } from '../../src/simulators/index.js';
-import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, KNOWN_SECRETS, REPO_ROOT, runCli, tempDir, type CliResult } from './run-cli.js';
+import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, describeRun, REPO_ROOT, runCli, runCliWithoutSecrets, stsClientEnv, tempDir, type CliResult } from './run-cli.js';
 
 const ACCOUNT = '123456789012';
 const JSON_KEYS = ['account', 'arn', 'userId', 'principalType', 'snowflakeArn', 'region', 'regionSource'] as const;
@@ -26,36 +26,11 @@ afterAll(async () => {
   await sts?.close();
 });
 
-/** A clean environment pointed at the simulator, plus `extra`. */
-function stsEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  return cleanEnv({ AWS_ENDPOINT_URL_STS: sts.url, ...extra });
-}
+const stsEnv = (extra: Record<string, string | undefined> = {}) => stsClientEnv(sts.url, undefined, extra);
+const asIdentity = (name: TestIdentityName, extra: Record<string, string | undefined> = {}) => stsClientEnv(sts.url, TEST_IDENTITIES[name], extra);
 
-/** The credentials of one simulator identity plus a region, plus `extra`. */
-function asIdentity(name: TestIdentityName, extra: Record<string, string | undefined> = {}): Record<string, string> {
-  return stsEnv({ ...credentialsEnv(TEST_IDENTITIES[name]), AWS_REGION: 'eu-west-1', ...extra });
-}
+const wif = runCliWithoutSecrets;
 
-/**
- * Runs the CLI and checks what holds for EVERY run: no secret (any simulator identity's secret
- * key or session token, and whatever secret/token the case put in the environment or in
- * `extraSecrets`) appears in stdout or stderr.
- */
-async function wif(args: readonly string[], env: Record<string, string>, extraSecrets: readonly string[] = []): Promise<CliResult> {
-  const result = await runCli(args, { env });
-  const output = allOutput(result);
-  const secrets = [...KNOWN_SECRETS, ...extraSecrets, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter(
-    (secret): secret is string => typeof secret === 'string' && secret.length > 0,
-  );
-  for (const secret of secrets) {
-    expect(output.includes(secret), `a secret (${secret.slice(0, 6)}…) was printed by wif-check ${args.join(' ')}`).toBe(false);
-  }
-  return result;
-}
-
-function describeRun(result: CliResult): string {
-  return `exit ${result.code}\n--- stdout ---\n${result.stdout}--- stderr ---\n${result.stderr}`;
-}
 
 /** A successful run: exit 0 and nothing at all on stderr. */
 function expectQuietSuccess(result: CliResult): void {
