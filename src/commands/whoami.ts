@@ -106,7 +106,8 @@ export function renderWhoami(report: WhoamiReport, printer: Printer): string {
   if (report.credentialSource.length <= 30) lines.push(`${label('Credentials')}${report.credentialSource.padEnd(31)}${region}`);
   else lines.push(`${label('Credentials')}${report.credentialSource}`, `${label('Region')}${report.region} ${c.dim(`(${report.regionDescription})`)}`);
   if (report.snowflakeArn) {
-    lines.push(`${label('Snowflake ARN')}${c.green(report.snowflakeArn)}`);
+    const removedPath = report.snowflakeArnNotes.find((note) => note.startsWith('removed IAM path'));
+    lines.push(`${label('Snowflake ARN')}${c.green(report.snowflakeArn)}${removedPath ? c.dim(`  (${removedPath}: Snowflake matches by name)`) : ''}`);
     lines.push(`${' '.repeat(17)}${c.dim("↑ put exactly this in CREATE USER … WORKLOAD_IDENTITY = (TYPE = AWS ARN = '…')")}`);
   } else {
     lines.push(`${label('Snowflake ARN')}${c.red('none')} ${c.dim('— this principal cannot log in to Snowflake with WIF')}`);
