@@ -2,6 +2,7 @@
 // `npm run bundle`: the Lambda handler (src/lambda.ts) as one CommonJS file, zipped for upload.
 // @aws-sdk/* stays external: every Lambda Node.js runtime ships it, and CommonJS `require`
 // finds it through the runtime's NODE_PATH (ES module imports would not).
+// `npm run bundle -- --include-aws-sdk` bundles it too, for a runtime or layer without it.
 import { build } from 'esbuild';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -13,6 +14,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'build', 'lambda');
 const outFile = join(outDir, 'index.js');
 const zipFile = join(root, 'build', 'wif-check-lambda.zip');
+const includeAwsSdk = process.argv.includes('--include-aws-sdk');
 
 await rm(join(root, 'build'), { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
@@ -25,7 +27,7 @@ const result = await build({
   format: 'cjs',
   minify: true,
   legalComments: 'none',
-  external: ['@aws-sdk/*'],
+  external: includeAwsSdk ? [] : ['@aws-sdk/*'],
   logLevel: 'warning',
   metafile: true,
 });
@@ -44,5 +46,5 @@ await new Promise((resolvePromise, reject) => {
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 const modules = Object.keys(result.metafile.inputs).length;
-console.log(`bundle  ${relative(root, outFile)}  ${mb((await stat(outFile)).size)}  (${modules} modules; @aws-sdk/* left external)`);
+console.log(`bundle  ${relative(root, outFile)}  ${mb((await stat(outFile)).size)}  (${modules} modules; ${includeAwsSdk ? '@aws-sdk/* included' : '@aws-sdk/* left external'})`);
 console.log(`zip     ${relative(root, zipFile)}  ${mb((await stat(zipFile)).size)}  (handler: index.handler)`);

@@ -4,7 +4,7 @@
  * Also the bundled zip's entry file, required as CommonJS the way the runtime loads it.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -129,5 +129,19 @@ describe('npm run bundle', () => {
     });
     const report = JSON.parse(stdout) as { ok: boolean; user: string };
     expect(report).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
+  });
+
+  it('--include-aws-sdk builds a self-contained bundle that needs no node_modules at all', async () => {
+    const run = promisify(execFile);
+    const { stdout: built } = await run('node', ['scripts/bundle.mjs', '--include-aws-sdk'], { cwd: REPO_ROOT });
+    expect(built).toContain('@aws-sdk/* included');
+    const unpacked = mkdtempSync(join(tmpdir(), 'wif-check-lambda-zip-'));
+    for (const file of ['index.js', 'package.json']) copyFileSync(join(REPO_ROOT, 'build', 'lambda', file), join(unpacked, file));
+    const script = `require('./index.js').handler({}).then((r) => console.log(JSON.stringify(r)))`;
+    const { stdout } = await run('node', ['-e', script], {
+      cwd: unpacked,
+      env: { PATH: process.env.PATH, ...lambdaEnv(), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
   });
 });
