@@ -7,6 +7,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import { describeAwsError } from '../core/aws-failures.js';
 import { describeCredentialSource } from '../core/credential-source.js';
 import { WifError } from '../core/errors.js';
+import { withDeadline } from '../deadline.js';
 import { NO_REGION_HINT, isValidRegion, resolveRegion, type ResolvedRegion } from '../core/region.js';
 
 export const DEFAULT_AWS_TIMEOUT_MS = 10_000;
@@ -143,7 +144,7 @@ async function loadCredentials(profile: string | undefined, timeoutMs: number, w
   const { fromNodeProviderChain } = await loadCredentialProviders();
   const provider = fromNodeProviderChain({ ...(profile ? { profile } : {}), logger, timeout: Math.min(timeoutMs, 2_000), maxRetries: 0 });
   try {
-    return await withDeadline(provider(), timeoutMs, 'AWS credentials were not found in time');
+    return await withDeadline(provider(), timeoutMs, () => Object.assign(new Error('AWS credentials were not found in time'), { name: 'TimeoutError' }));
   } catch (error) {
     const fields = errorFields(error);
     const message = fields.message ?? 'unknown error';
@@ -193,13 +194,4 @@ function errorFields(error: unknown): { name?: string; message?: string; code?: 
     };
   }
   return { message: String(error) };
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(message), { name: 'TimeoutError' })), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -5,6 +5,7 @@
  */
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
 import type { DriverErrorFields } from '../core/diagnose.js';
+import { withDeadline } from '../deadline.js';
 
 export interface LoginSettings {
   account: string;
@@ -79,7 +80,8 @@ export async function loginAndIdentify(settings: LoginSettings): Promise<Session
     };
   };
   try {
-    return await withDeadline(work(), remaining());
+    const ms = remaining();
+    return await withDeadline(work(), ms, () => new DriverFailure({ name: 'TimeoutError', code: 'TIMEOUT', message: `timed out after ${ms} ms` }));
   } catch (error) {
     throw error instanceof DriverFailure ? error : new DriverFailure(driverErrorFields(error));
   } finally {
@@ -147,14 +149,6 @@ function destroyQuietly(connection: Connection, timeoutMs: number): Promise<void
       resolve();
     }
   });
-}
-
-function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DriverFailure({ name: 'TimeoutError', code: 'TIMEOUT', message: `timed out after ${ms} ms` })), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** The fields diagnosis needs, and nothing else: a driver error can carry the request (and tokens). */
