@@ -4,7 +4,7 @@
  * Also the bundled zip's entry file, required as CommonJS the way the runtime loads it.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -143,5 +143,25 @@ describe('npm run bundle', () => {
       env: { PATH: process.env.PATH, ...lambdaEnv(), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
+  });
+
+  it('runs from a read-only task root with a read-only HOME, as an unprivileged user (as in Lambda)', async () => {
+    // Like /var/task: the unpacked zip in a directory nobody may write to; HOME likewise.
+    const task = mkdtempSync(join(tmpdir(), 'wif-check-readonly-task-'));
+    const readOnlyHome = mkdtempSync(join(tmpdir(), 'wif-check-readonly-home-'));
+    for (const file of ['index.js', 'package.json']) copyFileSync(join(REPO_ROOT, 'build', 'lambda', file), join(task, file));
+    chmodSync(task, 0o555);
+    chmodSync(readOnlyHome, 0o555);
+    const script = `require('./index.js').handler({}).then((r) => console.log(JSON.stringify(r)))`;
+    // root may write anywhere: drop to nobody so that "read-only" means what it does in Lambda.
+    const [command, args] = process.getuid?.() === 0 ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'node', '-e', script]] : ['node', ['-e', script]];
+    const { stdout } = await promisify(execFile)(command, args, {
+      cwd: task,
+      // NODE_PATH stands in for the runtime's SDK in case this runs alone, after the default bundle.
+      env: { PATH: process.env.PATH, ...lambdaEnv(), HOME: readOnlyHome, NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
+    expect(readdirSync(task).sort()).toEqual(['index.js', 'package.json']);
+    expect(readdirSync(readOnlyHome)).toEqual([]);
   });
 });
