@@ -9,6 +9,7 @@ import { identifierForStoredName, storedIdentifierName } from '../core/sql.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
 import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
 import { loadNamedConnection } from '../snowflake/connections.js';
+import { withDeadline } from '../deadline.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
@@ -43,7 +44,10 @@ export interface PreparedConnect {
   settings: SnowflakeSettings;
   aws: AwsContext;
   impersonationPath: string[];
+  /** --timeout, for messages. */
   timeoutMs: number;
+  /** Date.now() by which the whole check must be done: --timeout bounds the command, not each step. */
+  deadline: number;
   warnings: string[];
   /** --expect-user, to name the user in a mapping fix. */
   expectUser?: string | undefined;
@@ -52,6 +56,7 @@ export interface PreparedConnect {
 /** Resolve everything a login needs; throws usage (2) or AWS (3) errors before touching Snowflake. */
 export async function prepareConnect(options: ConnectOptions, env: NodeJS.ProcessEnv = process.env): Promise<PreparedConnect> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   const named = await loadNamedConnection(options.connection, env);
   const settings = resolveSnowflakeSettings(options, env, named?.values);
   if (!settings) throw usageError('No Snowflake account given', 'MISSING_ACCOUNT');
@@ -62,9 +67,14 @@ export async function prepareConnect(options: ConnectOptions, env: NodeJS.Proces
       throw usageError(`--impersonation-path: '${arn}' is not an IAM role ARN${parsed.ok ? '' : ` (${parsed.error})`}`, 'BAD_IMPERSONATION_PATH');
     }
   }
-  const aws = await resolveAwsContext({ ...options, timeoutMs: Math.min(timeoutMs, DEFAULT_AWS_TIMEOUT_MS) }, env);
+  const aws = await resolveAwsContext({ ...options, timeoutMs: Math.min(remainingMs(deadline), DEFAULT_AWS_TIMEOUT_MS) }, env);
   const warnings = [...(named?.warnings ?? []), ...aws.warnings, ...alignDriverEnvironment(aws, options.profile, env)];
-  return { settings, aws, impersonationPath, timeoutMs, warnings, expectUser: options.expectUser };
+  return { settings, aws, impersonationPath, timeoutMs, deadline, warnings, expectUser: options.expectUser };
+}
+
+/** What is left of the time budget (at least a second, so a step can still fail cleanly). */
+export function remainingMs(deadline: number): number {
+  return Math.max(1_000, deadline - Date.now());
 }
 
 /**
@@ -127,8 +137,11 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
   );
   const { loginAndIdentify, DriverFailure } = await import('../snowflake/driver.js');
   try {
-    const session = await loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: prepared.timeoutMs });
-    const { caller, error } = await callerPromise;
+    const session = await loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: remainingMs(prepared.deadline) });
+    // The login worked: the caller ARN is only a detail now, not worth waiting past the budget for.
+    const { caller, error } = await withDeadline(callerPromise, remainingMs(prepared.deadline), () => new Error('STS did not answer in time')).catch(
+      (timeout: Error) => ({ caller: null, error: new WifError('aws', timeout.message, { code: 'STS_TIMEOUT' }) }),
+    );
     const warnings = error instanceof WifError ? [`STS GetCallerIdentity failed, so the caller ARN is unknown: ${error.message}`] : [];
     return { ok: true, session, caller, expectedArn: expectedArnFor(caller, prepared.impersonationPath), warnings };
   } catch (failure) {

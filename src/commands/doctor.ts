@@ -94,6 +94,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     role: null,
   };
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
   const awsTimeoutMs = Math.min(timeoutMs, DEFAULT_AWS_TIMEOUT_MS);
 
   // Usage problems (bad port, unknown connection, missing account when one was asked for) are
@@ -115,7 +116,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     list.skip(['login', 'user'], 'skipped: fix the AWS checks above first');
   } else {
     warnings.push(...alignDriverEnvironment(aws, options.profile, env));
-    const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, warnings: [], expectUser: options.expectUser }, facts.caller);
+    const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, deadline, warnings: [], expectUser: options.expectUser }, facts.caller);
     if (!outcome.ok) {
       list.fail('login', outcome.error);
       list.skip(['user'], 'skipped: no session');

@@ -235,6 +235,19 @@ describe('connect: impersonation path', () => {
 });
 
 describe('connect: the AWS side', () => {
+  it('a hanging STS does not hold up a login that worked: exit 0 within --timeout, with a warning', async () => {
+    bed.sts.setMode('hang');
+    try {
+      const run = await connect(['--timeout', '3', '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(json(run)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER', callerArn: null });
+      expect(run.stderr).toContain('STS GetCallerIdentity failed, so the caller ARN is unknown');
+      expect(run.durationMs).toBeLessThan(5_000);
+    } finally {
+      bed.sts.setMode('normal');
+    }
+  });
+
   it('no credentials, expired credentials or no region exit 3; the driver gets the region and profile wif-check resolved', async () => {
     const awsDir = tempDir('wif-check-aws-');
     const keys = (identity: TestIdentity) =>
