@@ -111,7 +111,7 @@ ${EXIT_CODE_HELP}`,
       });
     });
 
-  withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('connect'))))
+  withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('connect')), WHOLE_COMMAND_TIMEOUT))
     .description('log in to Snowflake with WORKLOAD_IDENTITY (AWS) and check which user it maps to')
     .option('--expect-user <name>', 'fail (exit 1) unless the login maps to this user ("quoted" = exact case)')
     .addHelpText(
@@ -157,7 +157,7 @@ ${EXIT_CODE_HELP}`,
       });
     });
 
-  withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('doctor'))))
+  withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('doctor')), WHOLE_COMMAND_TIMEOUT))
     .description('run every check (AWS credentials, region, caller, ARN, Snowflake login, user) as a checklist')
     .option('--expect-user <name>', 'fail unless the login maps to this user')
     .option('--expect-account <id>', 'fail unless the AWS credentials belong to this account')
@@ -255,12 +255,14 @@ interface AwsFlagOptions {
   timeout?: string;
 }
 
-function withAwsOptions(command: Command): Command {
+function withAwsOptions(command: Command, timeoutHelp = 'seconds to wait for AWS (default 10)'): Command {
   return command
     .option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default chain)')
     .option('--region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)')
-    .option('--timeout <seconds>', 'give up on network calls after this many seconds');
+    .option('--timeout <seconds>', timeoutHelp);
 }
+
+const WHOLE_COMMAND_TIMEOUT = 'seconds for the whole check, AWS and Snowflake (default 30)';
 
 function withCommonOptions(command: Command): Command {
   return command
