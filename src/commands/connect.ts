@@ -61,12 +61,6 @@ export async function prepareConnect(options: ConnectOptions, env: NodeJS.Proces
   const settings = resolveSnowflakeSettings(options, env, named?.values);
   if (!settings) throw usageError('No Snowflake account given', 'MISSING_ACCOUNT');
   const impersonationPath = parseImpersonationPath(options.impersonationPath);
-  for (const arn of impersonationPath) {
-    const parsed = parsePrincipalArn(arn);
-    if (!parsed.ok || parsed.arn.kind !== 'iam-role') {
-      throw usageError(`--impersonation-path: '${arn}' is not an IAM role ARN${parsed.ok ? '' : ` (${parsed.error})`}`, 'BAD_IMPERSONATION_PATH');
-    }
-  }
   const aws = await resolveAwsContext({ ...options, timeoutMs: Math.min(remainingMs(deadline), DEFAULT_AWS_TIMEOUT_MS) }, env);
   const warnings = [...(named?.warnings ?? []), ...aws.warnings, ...alignDriverEnvironment(aws, options.profile, env)];
   return { settings, aws, impersonationPath, timeoutMs, deadline, warnings, expectUser: options.expectUser };

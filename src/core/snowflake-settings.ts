@@ -2,6 +2,7 @@
  * Where to log in: flags win over env (SNOWFLAKE_*), which win over a named connection in
  * connections.toml — the Snowflake CLI's and drivers' order. Pure: env and file entry are inputs.
  */
+import { parsePrincipalArn } from './arn.js';
 import { usageError } from './errors.js';
 
 export interface SnowflakeFlags {
@@ -87,9 +88,18 @@ function parseProtocol(value: string | undefined): 'http' | 'https' | undefined 
   return protocol;
 }
 
-/** --impersonation-path as a list: comma-separated, or already an array (Lambda event). */
+/**
+ * --impersonation-path as a list of IAM role ARNs: comma-separated, or already an array (Lambda
+ * event). Anything that is not an IAM role ARN is a usage error.
+ */
 export function parseImpersonationPath(value: string | readonly string[] | undefined): string[] {
   if (value === undefined) return [];
-  const items = (typeof value === 'string' ? value.split(',') : [...value]).map((item) => item.trim()).filter(Boolean);
+  const items = (typeof value === 'string' ? value.split(',') : [...value]).map((item) => String(item).trim()).filter(Boolean);
+  for (const arn of items) {
+    const parsed = parsePrincipalArn(arn);
+    if (!parsed.ok || parsed.arn.kind !== 'iam-role') {
+      throw usageError(`--impersonation-path: '${arn}' is not an IAM role ARN${parsed.ok ? '' : ` (${parsed.error})`}`, 'BAD_IMPERSONATION_PATH');
+    }
+  }
   return items;
 }

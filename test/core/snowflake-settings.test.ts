@@ -96,4 +96,17 @@ describe('parseImpersonationPath', () => {
   ] as const)('%s', (_name, value, expected) => {
     expect(parseImpersonationPath(value)).toEqual(expected);
   });
+
+  it.each([
+    ['not an ARN', 'notanarn', /'notanarn' is not an IAM role ARN \(not an ARN/],
+    ['an IAM user', 'arn:aws:iam::123456789012:user/alice', /'arn:aws:iam::123456789012:user\/alice' is not an IAM role ARN$/],
+    ['an assumed-role session', `${A},arn:aws:sts::123456789012:assumed-role/r/s`, /assumed-role\/r\/s' is not an IAM role ARN/],
+  ])('refuses %s with a usage error (exit 2)', (_name, value, message) => {
+    expect(() => parseImpersonationPath(value)).toThrow(message);
+    try {
+      parseImpersonationPath(value);
+    } catch (error) {
+      expect(error).toMatchObject({ kind: 'usage', code: 'BAD_IMPERSONATION_PATH', exitCode: 2 });
+    }
+  });
 });

@@ -131,10 +131,16 @@ describe('wif-check doctor', () => {
   });
 
   it('exits 2 for bad settings before checking anything', async () => {
-    const result = await runCli(['doctor', '--port', 'http'], { env: envFor(TEST_IDENTITIES.assumedRole) });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toContain("port 'http'");
+    const [port, path] = await Promise.all([
+      runCli(['doctor', '--port', 'http'], { env: envFor(TEST_IDENTITIES.assumedRole) }),
+      runCli(['doctor', '--impersonation-path', 'notanarn'], { env: envFor(TEST_IDENTITIES.assumedRole) }),
+    ]);
+    expect(port.code).toBe(2);
+    expect(port.stdout).toBe('');
+    expect(port.stderr).toContain("port 'http'");
+    expect(path.code).toBe(2);
+    expect(path.stdout).toBe('');
+    expect(path.stderr).toContain("--impersonation-path: 'notanarn' is not an IAM role ARN");
   });
 
   it('--json is exactly one document, without ANSI escapes even when colour is forced', async () => {
