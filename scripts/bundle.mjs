@@ -3,6 +3,8 @@
 // @aws-sdk/* stays external: every Lambda Node.js runtime ships it, and CommonJS `require`
 // finds it through the runtime's NODE_PATH (ES module imports would not).
 // `npm run bundle -- --include-aws-sdk` bundles it too, for a runtime or layer without it.
+// `--out-dir DIR` writes DIR/lambda/index.js and DIR/wif-check-lambda.zip instead of build/ (the
+// tests and the benchmark use it, so they never replace the zip you built).
 import { build } from 'esbuild';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -11,12 +13,15 @@ import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(root, 'build', 'lambda');
+const args = process.argv.slice(2);
+const outRoot = args.includes('--out-dir') ? resolve(args[args.indexOf('--out-dir') + 1] ?? '') : join(root, 'build');
+const outDir = join(outRoot, 'lambda');
 const outFile = join(outDir, 'index.js');
-const zipFile = join(root, 'build', 'wif-check-lambda.zip');
-const includeAwsSdk = process.argv.includes('--include-aws-sdk');
+const zipFile = join(outRoot, 'wif-check-lambda.zip');
+const includeAwsSdk = args.includes('--include-aws-sdk');
 
-await rm(join(root, 'build'), { recursive: true, force: true });
+await rm(outDir, { recursive: true, force: true });
+await rm(zipFile, { force: true });
 await mkdir(outDir, { recursive: true });
 const result = await build({
   entryPoints: [join(root, 'src', 'lambda.ts')],
@@ -28,6 +33,9 @@ const result = await build({
   minify: true,
   legalComments: 'none',
   external: includeAwsSdk ? [] : ['@aws-sdk/*'],
+  // import() of the external SDK becomes require(): import() ignores NODE_PATH, which is how the
+  // runtime's SDK is found.
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
   metafile: true,
 });

@@ -4,18 +4,17 @@
  * Also the bundled zip's entry file, required as CommonJS the way the runtime loads it.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../src/lambda.js';
 import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../src/simulators/index.js';
-import { REPO_ROOT } from './e2e/run-cli.js';
+import { REPO_ROOT, tempDir } from './e2e/run-cli.js';
 
 let bed: TestBed;
-const home = mkdtempSync(join(tmpdir(), 'wif-check-lambda-home-'));
-const taskRoot = mkdtempSync(join(tmpdir(), 'wif-check-lambda-task-'));
+const home = tempDir('wif-check-lambda-home-');
+const taskRoot = tempDir('wif-check-lambda-task-');
 const identity = TEST_IDENTITIES.assumedRole;
 
 function lambdaEnv(): Record<string, string> {
@@ -28,6 +27,7 @@ function lambdaEnv(): Record<string, string> {
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
     LAMBDA_TASK_ROOT: taskRoot,
     HOME: home,
+    SF_OCSP_RESPONSE_CACHE_DIR: tempDir('wif-check-ocsp-'),
   };
 }
 
@@ -117,51 +117,72 @@ describe('wif-check/lambda handler', () => {
 });
 
 describe('npm run bundle', () => {
-  it('builds a zip whose CommonJS entry runs the handler with @aws-sdk/* from the runtime', async () => {
-    const run = promisify(execFile);
-    const { stdout: built } = await run('node', ['scripts/bundle.mjs'], { cwd: REPO_ROOT });
-    expect(built).toMatch(/zip\s+build\/wif-check-lambda\.zip\s+\d+\.\d\d MB/);
-    const script = `require(${JSON.stringify(join(REPO_ROOT, 'build', 'lambda', 'index.js'))}).handler({}).then((r) => console.log(JSON.stringify(r)))`;
-    // Lambda's runtime provides @aws-sdk/* on NODE_PATH; here the project's node_modules stands in.
-    const { stdout } = await run('node', ['-e', script], {
-      cwd: taskRoot,
+  const run = promisify(execFile);
+  // Private output directories: build/ holds the zip the developer built with `npm run bundle`.
+  const defaultOut = tempDir('wif-check-bundle-');
+  const fullOut = tempDir('wif-check-bundle-full-');
+  let printed: { default: string; full: string };
+
+  beforeAll(async () => {
+    const [withRuntimeSdk, selfContained] = await Promise.all([
+      run('node', ['scripts/bundle.mjs', '--out-dir', defaultOut], { cwd: REPO_ROOT }),
+      run('node', ['scripts/bundle.mjs', '--out-dir', fullOut, '--include-aws-sdk'], { cwd: REPO_ROOT }),
+    ]);
+    printed = { default: withRuntimeSdk.stdout, full: selfContained.stdout };
+  });
+
+  /** The unpacked zip in a directory of its own, outside the repository, like /var/task. */
+  function unpack(out: string): string {
+    const task = tempDir('wif-check-lambda-task-');
+    for (const file of ['index.js', 'package.json']) copyFileSync(join(out, 'lambda', file), join(task, file));
+    return task;
+  }
+
+  const invoke = `require('./index.js').handler({}).then((r) => console.log(JSON.stringify(r)))`;
+
+  it('prints the zip and its size, and leaves build/ alone with --out-dir', () => {
+    expect(printed.default).toMatch(/zip\s+\S*wif-check-lambda\.zip\s+\d+\.\d\d MB/);
+    expect(printed.default).toContain('@aws-sdk/* left external');
+    expect(readdirSync(defaultOut).sort()).toEqual(['lambda', 'wif-check-lambda.zip']);
+  });
+
+  it('runs the handler from the unpacked zip with @aws-sdk/* from the runtime (NODE_PATH, as Lambda provides it)', async () => {
+    const { stdout } = await run('node', ['-e', invoke], {
+      cwd: unpack(defaultOut),
       env: { PATH: process.env.PATH, ...lambdaEnv(), NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
-    const report = JSON.parse(stdout) as { ok: boolean; user: string };
-    expect(report).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
   });
 
   it('--include-aws-sdk builds a self-contained bundle that needs no node_modules at all', async () => {
-    const run = promisify(execFile);
-    const { stdout: built } = await run('node', ['scripts/bundle.mjs', '--include-aws-sdk'], { cwd: REPO_ROOT });
-    expect(built).toContain('@aws-sdk/* included');
-    const unpacked = mkdtempSync(join(tmpdir(), 'wif-check-lambda-zip-'));
-    for (const file of ['index.js', 'package.json']) copyFileSync(join(REPO_ROOT, 'build', 'lambda', file), join(unpacked, file));
-    const script = `require('./index.js').handler({}).then((r) => console.log(JSON.stringify(r)))`;
-    const { stdout } = await run('node', ['-e', script], {
-      cwd: unpacked,
+    expect(printed.full).toContain('@aws-sdk/* included');
+    const { stdout } = await run('node', ['-e', invoke], {
+      cwd: unpack(fullOut),
       env: { PATH: process.env.PATH, ...lambdaEnv(), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
     expect(JSON.parse(stdout)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
   });
 
   it('runs from a read-only task root with a read-only HOME, as an unprivileged user (as in Lambda)', async () => {
-    // Like /var/task: the unpacked zip in a directory nobody may write to; HOME likewise.
-    const task = mkdtempSync(join(tmpdir(), 'wif-check-readonly-task-'));
-    const readOnlyHome = mkdtempSync(join(tmpdir(), 'wif-check-readonly-home-'));
-    for (const file of ['index.js', 'package.json']) copyFileSync(join(REPO_ROOT, 'build', 'lambda', file), join(task, file));
+    const task = unpack(defaultOut);
+    const readOnlyHome = tempDir('wif-check-readonly-home-');
     chmodSync(task, 0o555);
     chmodSync(readOnlyHome, 0o555);
-    const script = `require('./index.js').handler({}).then((r) => console.log(JSON.stringify(r)))`;
-    // root may write anywhere: drop to nobody so that "read-only" means what it does in Lambda.
-    const [command, args] = process.getuid?.() === 0 ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'node', '-e', script]] : ['node', ['-e', script]];
-    const { stdout } = await promisify(execFile)(command, args, {
-      cwd: task,
-      // NODE_PATH stands in for the runtime's SDK in case this runs alone, after the default bundle.
-      env: { PATH: process.env.PATH, ...lambdaEnv(), HOME: readOnlyHome, NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
-    expect(readdirSync(task).sort()).toEqual(['index.js', 'package.json']);
-    expect(readdirSync(readOnlyHome)).toEqual([]);
+    // The tests' temporary root is private (0700); the unprivileged user must be able to enter it.
+    chmodSync(dirname(task), 0o711);
+    try {
+      // root may write anywhere: drop to nobody so that "read-only" means what it does in Lambda.
+      const [command, args] = process.getuid?.() === 0 ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'node', '-e', invoke]] : ['node', ['-e', invoke]];
+      const { stdout } = await run(command, args, {
+        cwd: task,
+        env: { PATH: process.env.PATH, ...lambdaEnv(), HOME: readOnlyHome, NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      });
+      expect(JSON.parse(stdout)).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
+      expect(readdirSync(task).sort()).toEqual(['index.js', 'package.json']);
+      expect(readdirSync(readOnlyHome)).toEqual([]);
+    } finally {
+      chmodSync(task, 0o755);
+      chmodSync(readOnlyHome, 0o755);
+    }
   });
 });

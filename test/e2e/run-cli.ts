@@ -20,13 +20,17 @@ export interface CliResult {
   durationMs: number;
 }
 
+/** Every temporary directory lives under the run's root (test/global-setup.ts removes it). */
+let tempRoot: string | undefined;
+
 export function tempDir(prefix = 'wif-check-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  tempRoot ??= process.env.WIF_CHECK_TEST_TMP ?? mkdtempSync(join(tmpdir(), 'wif-check-tests-'));
+  return mkdtempSync(join(tempRoot, prefix));
 }
 
 /** A fresh, empty HOME and a clean environment with nothing from the developer's machine. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const home = tempDir('wif-check-home-');
+  const home = tempDir('home-');
   mkdirSync(join(home, '.aws'));
   const env: Record<string, string | undefined> = {
     PATH: process.env.PATH,
