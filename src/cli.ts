@@ -3,7 +3,7 @@
  * starting the CLI costs only what the chosen command needs (snowflake-sdk is never loaded by
  * whoami or gen-sql).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
 import { Printer, colorLevel } from './output.js';
@@ -137,7 +137,7 @@ ${EXIT_CODE_HELP}`,
           });
           stopSpinner();
           for (const warning of result.warnings) printer.warn(warning);
-          await writeStepSummary('connect', true, [
+          await writeStepSummary(printer, 'connect', true, [
             { status: 'ok', title: 'Snowflake login', detail: `${result.accountIdentifier} as ${result.user} (role ${result.role ?? 'none'}) in ${result.elapsedMs} ms` },
             { status: 'ok', title: 'AWS identity', detail: result.callerArn ?? 'unknown' },
           ]);
@@ -148,7 +148,7 @@ ${EXIT_CODE_HELP}`,
           printer.result(renderConnect(result, printer.color));
         } catch (error) {
           if (error instanceof WifError) {
-            await writeStepSummary('connect', false, [{ status: 'fail', title: error.code, detail: `${error.message}\n${error.hint ?? ''}` }]);
+            await writeStepSummary(printer, 'connect', false, [{ status: 'fail', title: error.code, detail: `${error.message}\n${error.hint ?? ''}` }]);
           }
           throw error;
         } finally {
@@ -186,7 +186,7 @@ ${EXIT_CODE_HELP}`,
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(doctorDocument(report));
         else printer.result(renderDoctor(report, printer.color));
-        await writeStepSummary('doctor', report.ok, report.checks);
+        await writeStepSummary(printer, 'doctor', report.ok, report.checks);
         return report.exitCode;
       });
     });
@@ -195,9 +195,10 @@ ${EXIT_CODE_HELP}`,
 }
 
 /** Lazy: step-summary.js loads node:fs/promises, which only connect and doctor need (docs/performance.md). */
-async function writeStepSummary(...args: Parameters<typeof import('./step-summary.js').summaryMarkdown>): Promise<void> {
+async function writeStepSummary(printer: Printer, ...args: Parameters<typeof import('./step-summary.js').summaryMarkdown>): Promise<void> {
   const { appendStepSummary, summaryMarkdown } = await import('./step-summary.js');
-  await appendStepSummary(summaryMarkdown(...args));
+  const problem = await appendStepSummary(summaryMarkdown(...args));
+  if (problem) printer.warn(problem);
 }
 
 interface SnowflakeFlagOptions {
@@ -268,14 +269,14 @@ function withCommonOptions(command: Command): Command {
   return command
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
-    .addOption(new Option('--debug', 'show more detail on errors (never secrets)').hideHelp());
+    .option('--debug', 'on errors, also show the underlying cause (never secrets)');
 }
 
 export function parseTimeoutSeconds(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw usageError(`--timeout '${value}' is not a number of seconds between 0 and 3600`, 'BAD_TIMEOUT');
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(seconds) || seconds < 1 || seconds > 3600) {
+    throw usageError(`--timeout '${value}' must be a number of seconds from 1 to 3600`, 'BAD_TIMEOUT');
   }
   return Math.round(seconds * 1000);
 }

@@ -24,12 +24,15 @@ export function summaryMarkdown(heading: string, ok: boolean, rows: readonly Sum
   ].join('\n');
 }
 
-export async function appendStepSummary(markdown: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<void> {
+/** Appends when GITHUB_STEP_SUMMARY is set; returns a warning if it could not (never fails the check). */
+export async function appendStepSummary(markdown: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<string | undefined> {
   const path = env.GITHUB_STEP_SUMMARY;
-  if (!path) return;
+  if (!path) return undefined;
   try {
     await appendFile(path, `${markdown}\n`);
-  } catch {
-    // A summary is a courtesy: never fail the check because the runner's file is unwritable.
+    return undefined;
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
+    return `could not append the job summary to GITHUB_STEP_SUMMARY (${path}): ${reason}`;
   }
 }

@@ -57,6 +57,9 @@ export async function resolveAwsContext(options: AwsOptions, env: NodeJS.Process
 
 /** The region (and the profile it may come from); throws NO_REGION / PROFILE_NOT_FOUND / BAD_REGION. */
 export async function resolveAwsRegion(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ region: ResolvedRegion; profile: string | undefined }> {
+  if (options.region !== undefined && options.region.trim() === '') {
+    throw new WifError('usage', '--region is empty', { code: 'BAD_REGION', hint: 'Give a region such as eu-west-1, or leave --region out.' });
+  }
   const profile = options.profile ?? (env.AWS_PROFILE || undefined);
   const profileName = profile ?? 'default';
   const profiles = await loadProfiles();
@@ -146,21 +149,21 @@ async function loadCredentials(profile: string | undefined, timeoutMs: number, w
   try {
     return await withDeadline(provider(), timeoutMs, () => Object.assign(new Error('AWS credentials were not found in time'), { name: 'TimeoutError' }));
   } catch (error) {
-    const fields = errorFields(error);
-    const message = fields.message ?? 'unknown error';
-    throw new WifError('aws', noCredentialsMessage(message), {
-      code: 'NO_CREDENTIALS',
-      hint:
-        'Configure credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, --profile NAME (or AWS_PROFILE), `aws sso login`, ' +
-        'or run where an IAM role is attached (Lambda, ECS, EC2).',
-      cause: error,
-    });
+    const message = errorFields(error).message ?? 'unknown error';
+    // With a profile selected the SDK ignores AWS_ACCESS_KEY_ID/SECRET: say so rather than ask for them.
+    const hint = profile
+      ? `Profile '${profile}' has no usable credentials: add keys, sso_session, role_arn or credential_process to it, ` +
+        `or drop the profile to use other credentials.${warnings.length ? ` Note: ${warnings.join(' ')}` : ''}`
+      : 'Configure credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, --profile NAME (or AWS_PROFILE), `aws sso login`, ' +
+        'or run where an IAM role is attached (Lambda, ECS, EC2).';
+    throw new WifError('aws', noCredentialsMessage(message, profile), { code: 'NO_CREDENTIALS', hint, cause: error });
   }
 }
 
-function noCredentialsMessage(sdkMessage: string): string {
-  if (/Could not load credentials from any providers|disabled/i.test(sdkMessage)) return 'No AWS credentials were found';
-  return `AWS credentials could not be loaded: ${sdkMessage.replace(/\s+/g, ' ').trim()}`;
+function noCredentialsMessage(sdkMessage: string, profile: string | undefined): string {
+  const where = profile ? ` for profile '${profile}'` : '';
+  if (/Could not load credentials from any providers|disabled/i.test(sdkMessage)) return `No AWS credentials were found${where}`;
+  return `AWS credentials could not be loaded${where}: ${sdkMessage.replace(/\s+/g, ' ').trim()}`;
 }
 
 class SdkWarningCollector {

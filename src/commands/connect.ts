@@ -3,7 +3,7 @@
  * would, and prove the login maps to the expected user. Every failure is diagnosed.
  */
 import { parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
-import { diagnoseLoginError, diagnoseUnexpectedUser, userMatches } from '../core/diagnose.js';
+import { diagnoseLoginError, diagnoseUnexpectedUser, parseExpectUser, userMatches } from '../core/diagnose.js';
 import { WifError, usageError } from '../core/errors.js';
 import { identifierForStoredName, storedIdentifierName } from '../core/sql.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
@@ -51,6 +51,8 @@ export interface PreparedConnect {
   warnings: string[];
   /** --expect-user, to name the user in a mapping fix. */
   expectUser?: string | undefined;
+  /** What the driver must see in process.env during the login (AWS_REGION, AWS_PROFILE). */
+  driverEnv: Record<string, string>;
 }
 
 /** Resolve everything a login needs; throws usage (2) or AWS (3) errors before touching Snowflake. */
@@ -59,11 +61,12 @@ export async function prepareConnect(options: ConnectOptions, env: NodeJS.Proces
   const deadline = Date.now() + timeoutMs;
   const named = await loadNamedConnection(options.connection, env);
   const settings = resolveSnowflakeSettings(options, env, named?.values);
-  if (!settings) throw usageError('No Snowflake account given', 'MISSING_ACCOUNT');
+  const expectUser = parseExpectUser(options.expectUser);
   const impersonationPath = parseImpersonationPath(options.impersonationPath);
   const aws = await resolveAwsContext({ ...options, timeoutMs: Math.min(remainingMs(deadline), DEFAULT_AWS_TIMEOUT_MS) }, env);
-  const warnings = [...(named?.warnings ?? []), ...aws.warnings, ...alignDriverEnvironment(aws, options.profile, env)];
-  return { settings, aws, impersonationPath, timeoutMs, deadline, warnings, expectUser: options.expectUser };
+  const driver = driverEnvironment(aws, options.profile, env);
+  const warnings = [...(named?.warnings ?? []), ...aws.warnings, ...driver.warnings];
+  return { settings, aws, impersonationPath, timeoutMs, deadline, warnings, expectUser, driverEnv: driver.vars };
 }
 
 /** What is left of the time budget (at least a second, so a step can still fail cleanly). */
@@ -73,9 +76,10 @@ export function remainingMs(deadline: number): number {
 
 /**
  * The Node driver reads the region only from AWS_REGION (else EC2 metadata, which fails or hangs
- * off EC2) and credentials from the default chain (AWS_PROFILE): hand it what wif-check resolved.
+ * off EC2) and credentials from the default chain (AWS_PROFILE): what to hand it so that it sees
+ * what wif-check resolved, and warnings where an application with this environment would not.
  */
-export function alignDriverEnvironment(aws: AwsContext, profileFlag: string | undefined, env: NodeJS.ProcessEnv): string[] {
+export function driverEnvironment(aws: AwsContext, profileFlag: string | undefined, env: Readonly<Record<string, string | undefined>>): { vars: Record<string, string>; warnings: string[] } {
   const warnings: string[] = [];
   const driverRegion = env.AWS_REGION?.trim();
   if (driverRegion && driverRegion !== aws.region.region) {
@@ -83,12 +87,27 @@ export function alignDriverEnvironment(aws: AwsContext, profileFlag: string | un
   } else if (!driverRegion && aws.region.source !== '--region') {
     warnings.push(`the Snowflake Node driver reads only AWS_REGION, which is not set (wif-check found ${aws.region.region} ${aws.region.description}); set AWS_REGION in your application`);
   }
-  env.AWS_REGION = aws.region.region;
+  const vars: Record<string, string> = { AWS_REGION: aws.region.region };
   if (profileFlag && env.AWS_PROFILE !== profileFlag) {
     if (env.AWS_PROFILE) warnings.push(`AWS_PROFILE is ${env.AWS_PROFILE} but --profile is ${profileFlag}; the Snowflake driver is given ${profileFlag}`);
-    env.AWS_PROFILE = profileFlag;
+    vars.AWS_PROFILE = profileFlag;
   }
-  return warnings;
+  return { vars, warnings };
+}
+
+/** Set `vars` in process.env (the driver reads it there) and return what puts the old values back. */
+function setProcessEnv(vars: Readonly<Record<string, string>>): () => void {
+  const previous = Object.entries(vars).map(([name, value]) => {
+    const before = process.env[name];
+    process.env[name] = value;
+    return [name, before] as const;
+  });
+  return () => {
+    for (const [name, before] of previous) {
+      if (before === undefined) delete process.env[name];
+      else process.env[name] = before;
+    }
+  };
 }
 
 export async function connect(options: ConnectOptions = {}): Promise<ConnectResult> {
@@ -99,8 +118,8 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
   if (!outcome.ok) throw outcome.error;
   const { session, caller, expectedArn } = outcome;
   const warnings = [...prepared.warnings, ...outcome.warnings];
-  if (options.expectUser !== undefined && !userMatches(options.expectUser, session.user)) {
-    const diagnosis = diagnoseUnexpectedUser(session, options.expectUser, { callerArn: verifiedCallerArn(caller, prepared.impersonationPath), expectedArn });
+  if (prepared.expectUser !== undefined && !userMatches(prepared.expectUser, session.user)) {
+    const diagnosis = diagnoseUnexpectedUser(session, prepared.expectUser, { callerArn: verifiedCallerArn(caller, prepared.impersonationPath), expectedArn });
     throw new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn });
   }
   return {
@@ -109,7 +128,7 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
     role: session.role,
     account: session.account,
     accountIdentifier: prepared.settings.account,
-    elapsedMs: Math.round(performance.now() - started),
+    elapsedMs: Math.round(outcome.loggedInAt - started),
     callerArn: verifiedCallerArn(caller, prepared.impersonationPath),
     snowflakeArn: expectedArn,
     warnings,
@@ -117,31 +136,42 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
 }
 
 export type LoginOutcome =
-  | { ok: true; session: { user: string; role: string | null; account: string }; caller: CallerIdentity | null; expectedArn: string | null; warnings: string[] }
+  | {
+      ok: true;
+      session: { user: string; role: string | null; account: string };
+      /** performance.now() when the session was up and identified. */
+      loggedInAt: number;
+      caller: CallerIdentity | null;
+      expectedArn: string | null;
+      warnings: string[];
+    }
   | { ok: false; error: WifError; caller: CallerIdentity | null; expectedArn: string | null };
 
 /**
  * Log in, and in parallel ask STS who we are: the diagnosis names the identity Snowflake verified
- * without adding a round trip to the happy path.
+ * without adding a round trip to the happy path. `knownCaller`: already asked (null: STS is
+ * unreachable from here, which need not stop the login: Snowflake asks STS itself).
  */
-export async function attemptLogin(prepared: PreparedConnect, knownCaller?: CallerIdentity): Promise<LoginOutcome> {
-  const callerPromise = (knownCaller ? Promise.resolve(knownCaller) : getCallerIdentity(prepared.aws)).then(
-    (caller) => ({ caller, error: undefined }),
+export async function attemptLogin(prepared: PreparedConnect, knownCaller?: CallerIdentity | null): Promise<LoginOutcome> {
+  const callerPromise = (knownCaller !== undefined ? Promise.resolve(knownCaller) : getCallerIdentity(prepared.aws)).then(
+    (caller) => ({ caller, error: undefined as unknown }),
     (error: unknown) => ({ caller: null, error }),
   );
   const { loginAndIdentify, DriverFailure } = await import('../snowflake/driver.js');
+  const restoreEnv = setProcessEnv(prepared.driverEnv);
   try {
     const session = await loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: remainingMs(prepared.deadline) });
-    // The login worked: the caller ARN is only a detail now, not worth waiting past the budget for.
-    const { caller, error } = await withDeadline(callerPromise, remainingMs(prepared.deadline), () => new Error('STS did not answer in time')).catch(
+    const loggedInAt = performance.now();
+    // The login worked: the caller ARN is only a detail now, worth a second at most.
+    const { caller, error } = await withDeadline(callerPromise, Math.min(1_000, remainingMs(prepared.deadline)), () => new Error('STS did not answer in time')).catch(
       (timeout: Error) => ({ caller: null, error: new WifError('aws', timeout.message, { code: 'STS_TIMEOUT' }) }),
     );
     const warnings = error instanceof WifError ? [`STS GetCallerIdentity failed, so the caller ARN is unknown: ${error.message}`] : [];
-    return { ok: true, session, caller, expectedArn: expectedArnFor(caller, prepared.impersonationPath), warnings };
+    return { ok: true, session, loggedInAt, caller, expectedArn: expectedArnFor(caller, prepared.impersonationPath), warnings };
   } catch (failure) {
+    if (!(failure instanceof DriverFailure)) throw failure;
     const { caller, error: stsError } = await callerPromise;
     const expectedArn = expectedArnFor(caller, prepared.impersonationPath);
-    if (!(failure instanceof DriverFailure)) throw failure;
     const awsFailure = stsError instanceof WifError && stsError.kind === 'aws' ? { code: stsError.code, message: stsError.message, hint: stsError.hint } : null;
     const diagnosis = diagnoseLoginError(failure.fields, {
       account: prepared.settings.account,
@@ -149,13 +179,23 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
       timeoutMs: prepared.timeoutMs,
       callerArn: verifiedCallerArn(caller, prepared.impersonationPath),
       expectedArn,
+      unusablePrincipal: unusablePrincipal(caller, prepared.impersonationPath),
       impersonationPath: prepared.impersonationPath,
       expectUser: prepared.expectUser === undefined ? undefined : identifierForStoredName(storedIdentifierName(prepared.expectUser)),
       awsFailure,
     });
     const error = new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn });
     return { ok: false, error, caller, expectedArn };
+  } finally {
+    restoreEnv();
   }
+}
+
+/** Why the verified principal can never be mapped (root, federated user), if it cannot. */
+function unusablePrincipal(caller: CallerIdentity | null, impersonationPath: readonly string[]): string | undefined {
+  if (!caller || impersonationPath.length > 0) return undefined;
+  const snowflake = toSnowflakeArn(parsedOrThrow(caller.arn));
+  return snowflake.ok ? undefined : snowflake.error;
 }
 
 /** The path-free ARN Snowflake matches: the last impersonated role, else the caller's role/user. */
@@ -167,7 +207,7 @@ function expectedArnFor(caller: CallerIdentity | null, impersonationPath: readon
 }
 
 /** With impersonation, Snowflake verifies the last role's session, not the original caller. */
-function verifiedCallerArn(caller: CallerIdentity | null, impersonationPath: readonly string[]): string | null {
+export function verifiedCallerArn(caller: CallerIdentity | null, impersonationPath: readonly string[]): string | null {
   const last = impersonationPath.at(-1);
   if (!last) return caller?.arn ?? null;
   const role = parsedOrThrow(last);

@@ -3,9 +3,9 @@
  * Snowflake driver sees the same), caller, principal usable for WIF, the Snowflake ARN, and with
  * an account: the login and the mapped user. Each failed check carries its fix.
  */
-import { describeKind, parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
-import { diagnoseUnexpectedUser, userMatches } from '../core/diagnose.js';
-import { EXIT_CODES, WifError, type ErrorKind } from '../core/errors.js';
+import { describeKind, parseAccountId, parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
+import { diagnoseUnexpectedUser, parseExpectUser, userMatches } from '../core/diagnose.js';
+import { EXIT_CODES, WifError, usageError, type ErrorKind } from '../core/errors.js';
 import { driverRegion, type ResolvedRegion } from '../core/region.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags } from '../core/snowflake-settings.js';
 import {
@@ -18,7 +18,7 @@ import {
   type CallerIdentity,
 } from '../aws/identity.js';
 import { loadNamedConnection } from '../snowflake/connections.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, alignDriverEnvironment, attemptLogin } from './connect.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, verifiedCallerArn } from './connect.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
 export type CheckId = 'settings' | 'credentials' | 'region' | 'caller' | 'principal' | 'snowflake-arn' | 'account' | 'login' | 'user';
@@ -47,8 +47,10 @@ export interface DoctorReport {
   /** What the CLI exits with: 0, or the first failed check's code. */
   exitCode: number;
   checks: Check[];
-  account: string | null;
-  arn: string | null;
+  /** The AWS account of the credentials. */
+  awsAccount: string | null;
+  /** The caller as STS reported it. */
+  callerArn: string | null;
   snowflakeArn: string | null;
   user: string | null;
   role: string | null;
@@ -95,7 +97,8 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   };
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
-  const awsTimeoutMs = Math.min(timeoutMs, DEFAULT_AWS_TIMEOUT_MS);
+  // Leave the login at least half of the budget when STS is slow or unreachable.
+  const awsTimeoutMs = Math.min(timeoutMs / 2, DEFAULT_AWS_TIMEOUT_MS);
 
   // Usage problems (bad port, unknown connection, missing account when one was asked for) are
   // the caller's to fix before any check means anything: they throw, exit 2.
@@ -103,20 +106,27 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   warnings.push(...(named?.warnings ?? []));
   const settings = resolveSnowflakeSettings(options, env, named?.values, { requireAccount: false });
   const impersonationPath = parseImpersonationPath(options.impersonationPath);
+  const expectUser = parseExpectUser(options.expectUser);
+  const expectAccount = parseAccountId(options.expectAccount);
+  if (!expectAccount.ok) throw usageError(expectAccount.error, 'BAD_ACCOUNT_ID');
 
   const aws = await checkAws(list, options, env, awsTimeoutMs, warnings);
+  // undefined: no AWS context; null: STS could not be reached (Snowflake may still reach it).
+  let caller: CallerIdentity | null | undefined;
   if (aws) {
-    facts.caller = await checkCaller(list, aws, options.expectAccount);
-    if (facts.caller) facts.snowflakeArn = checkPrincipal(list, facts.caller, impersonationPath);
+    caller = await checkCaller(list, aws, expectAccount.account);
+    if (caller) facts.snowflakeArn = checkPrincipal(list, caller, impersonationPath);
+    facts.caller = caller ?? null;
   }
 
   if (!settings) {
     list.skip(['login', 'user'], 'no Snowflake account given (--account or SNOWFLAKE_ACCOUNT): AWS half only');
-  } else if (!aws || !facts.caller || list.checks.some((check) => check.status === 'fail')) {
+  } else if (!aws || caller === undefined || list.checks.some((check) => check.status === 'fail')) {
     list.skip(['login', 'user'], 'skipped: fix the AWS checks above first');
   } else {
-    warnings.push(...alignDriverEnvironment(aws, options.profile, env));
-    const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, deadline, warnings: [], expectUser: options.expectUser }, facts.caller);
+    // The region check above already says where an application would differ: no warnings here.
+    const { vars: driverEnv } = driverEnvironment(aws, options.profile, env);
+    const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, deadline, warnings: [], expectUser, driverEnv }, caller);
     if (!outcome.ok) {
       list.fail('login', outcome.error);
       list.skip(['user'], 'skipped: no session');
@@ -125,7 +135,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
       facts.user = outcome.session.user;
       facts.role = outcome.session.role;
       list.add('login', 'ok', `logged in to ${settings.account} with WORKLOAD_IDENTITY (AWS)`);
-      checkUser(list, outcome.session, options.expectUser, { callerArn: facts.caller.arn, expectedArn: facts.snowflakeArn });
+      checkUser(list, outcome.session, expectUser, { callerArn: verifiedCallerArn(caller, impersonationPath), expectedArn: facts.snowflakeArn });
     }
   }
 
@@ -134,8 +144,8 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     ok: firstFailure === undefined,
     exitCode: firstFailure?.exitCode ?? EXIT_CODES.ok,
     checks: list.checks,
-    account: facts.caller?.account ?? null,
-    arn: facts.caller?.arn ?? null,
+    awsAccount: facts.caller?.account ?? null,
+    callerArn: facts.caller?.arn ?? null,
     snowflakeArn: facts.snowflakeArn,
     user: facts.user,
     role: facts.role,
@@ -185,24 +195,30 @@ function regionCheck(region: ResolvedRegion, env: NodeJS.ProcessEnv): Parameters
   ];
 }
 
-async function checkCaller(list: Checklist, aws: AwsContext, expectAccount: string | undefined): Promise<CallerIdentity | null> {
+/** The caller; null when STS cannot be reached from here (a warning: Snowflake asks STS itself); undefined when STS refused. */
+async function checkCaller(list: Checklist, aws: AwsContext, expectAccount: string | undefined): Promise<CallerIdentity | null | undefined> {
   try {
     const caller = await getCallerIdentity(aws);
     list.add('caller', 'ok', `${caller.arn} (account ${caller.account})`);
-    const expected = expectAccount?.trim();
-    if (expected !== undefined) {
-      if (expected === caller.account) list.add('account', 'ok', `account ${caller.account} as expected`);
+    if (expectAccount !== undefined) {
+      if (expectAccount === caller.account) list.add('account', 'ok', `account ${caller.account} as expected`);
       else
-        list.add('account', 'fail', `expected AWS account ${expected}, but the credentials belong to ${caller.account}`, {
+        list.add('account', 'fail', `expected AWS account ${expectAccount}, but the credentials belong to ${caller.account}`, {
           fix: 'Use credentials for the expected account (--profile, AWS_PROFILE), or fix --expect-account.',
         });
     }
     return caller;
   } catch (error) {
     if (!(error instanceof WifError)) throw error;
+    if (error.code === 'STS_UNREACHABLE' || error.code === 'STS_TIMEOUT') {
+      // A VPC without a route to STS can still use WIF: the driver only signs the request.
+      list.add('caller', 'warn', `${error.message}; wif-check cannot name the caller, but Snowflake verifies it with STS itself`, { fix: error.hint });
+      list.skip(['principal', 'snowflake-arn'], 'skipped: caller unknown');
+      return null;
+    }
     list.fail('caller', error);
     list.skip(['principal', 'snowflake-arn'], 'skipped: caller unknown');
-    return null;
+    return undefined;
   }
 }
 

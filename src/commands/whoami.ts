@@ -2,7 +2,7 @@
  * `wif-check whoami`: who am I to Snowflake? Asks STS for the caller identity and shows the
  * path-free IAM ARN that Snowflake matches.
  */
-import { describeKind, parsePrincipalArn, toSnowflakeArn, type PrincipalKind } from '../core/arn.js';
+import { describeKind, parseAccountId, parsePrincipalArn, toSnowflakeArn, type PrincipalKind } from '../core/arn.js';
 import { WifError } from '../core/errors.js';
 import type { RegionSource } from '../core/region.js';
 import { getCallerIdentity, resolveAwsContext, type AwsOptions } from '../aws/identity.js';
@@ -38,10 +38,9 @@ export interface WhoamiReport {
 }
 
 export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport> {
-  const expectAccount = options.expectAccount?.trim();
-  if (expectAccount !== undefined && !/^\d{12}$/.test(expectAccount)) {
-    throw new WifError('usage', `--expect-account '${expectAccount}' is not a 12-digit AWS account id`, { code: 'BAD_ACCOUNT_ID' });
-  }
+  const expected = parseAccountId(options.expectAccount);
+  if (!expected.ok) throw new WifError('usage', expected.error, { code: 'BAD_ACCOUNT_ID' });
+  const expectAccount = expected.account;
   const context = await resolveAwsContext(options);
   const caller = await getCallerIdentity(context);
   const report = describeCaller(caller, context);

@@ -34,9 +34,6 @@ export type SnowflakeArnResult =
   | { ok: true; arn: string; notes: string[] }
   | { ok: false; error: string };
 
-/** The `principalType` values of the public JSON contract. */
-export type PrincipalType = PrincipalKind;
-
 // IAM quotas: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html
 // and the STS API reference (RoleSessionName, GetFederationToken Name).
 const MAX_ARN_LENGTH = 2048;
@@ -300,12 +297,11 @@ export function describeKind(kind: PrincipalKind): string {
   return KIND_LABELS[kind];
 }
 
-/**
- * The `principalType` of the public JSON contract. The contract lists the values STS can return
- * for a caller; an IAM role ARN (only ever given by hand, e.g. gen-sql --arn) maps to 'iam-role'.
- */
-export function toPrincipalType(kind: PrincipalKind): PrincipalType {
-  return kind;
+/** A 12-digit AWS account id as typed for --expect-account; undefined when the flag is absent. */
+export function parseAccountId(value: string | undefined, what = '--expect-account'): { ok: true; account: string | undefined } | { ok: false; error: string } {
+  if (value === undefined) return { ok: true, account: undefined };
+  const account = value.trim();
+  return ACCOUNT_PATTERN.test(account) ? { ok: true, account } : { ok: false, error: `${what} '${account}' is not a 12-digit AWS account id` };
 }
 
 function succeed<T>(value: T): Checked<T> {

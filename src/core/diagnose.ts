@@ -6,7 +6,7 @@
  * documented anywhere public (FACTS.md, "Login wire format").
  */
 import { formatSeconds, oneLine } from './aws-failures.js';
-import type { ErrorKind } from './errors.js';
+import { usageError, type ErrorKind } from './errors.js';
 import { identifierForStoredName, storedIdentifierName } from './sql.js';
 
 export interface DriverErrorFields {
@@ -30,6 +30,8 @@ export interface LoginContext {
   callerArn?: string | null | undefined;
   /** The path-free ARN a user must be registered with, when known. */
   expectedArn?: string | null | undefined;
+  /** Why the verified principal can never be mapped (root, federated user), when that is so. */
+  unusablePrincipal?: string | undefined;
   impersonationPath?: readonly string[] | undefined;
   /** --expect-user as a SQL identifier, to name the user in the fix. */
   expectUser?: string | undefined;
@@ -89,6 +91,14 @@ const isAttestationRejected = (error: DriverErrorFields) => error.name === 'Oper
 
 const RULES: readonly Rule[] = [
   {
+    // No user can ever be mapped to the account root or a federated user: the mapping is not the fix.
+    when: (error, context) => UNMAPPED_USER.test(error.message) && context.unusablePrincipal !== undefined,
+    kind: 'verification',
+    code: 'PRINCIPAL_NOT_USABLE',
+    message: (_error, context) => `Snowflake verified your AWS identity, but ${context.unusablePrincipal ?? 'this principal cannot be used for WIF'}`,
+    hint: () => 'Run as an IAM role (Lambda/ECS/EC2 execution role, or AssumeRole; --impersonation-path does that for you) or an IAM user.',
+  },
+  {
     when: (error) => UNMAPPED_USER.test(error.message),
     kind: 'verification',
     code: 'USER_NOT_MAPPED',
@@ -96,9 +106,10 @@ const RULES: readonly Rule[] = [
     hint: (_error, context) => {
       const arn = context.expectedArn ?? 'arn:aws:iam::<account>:role/<role name>';
       const user = context.expectUser ?? '<your user>';
+      const principal = arn.includes(':user/') ? 'IAM user' : 'role';
       return [
-        `Snowflake matches the role by name: ARN = '${arn}'.`,
-        'A user created with a role path (role/service-role/NAME) never matches. Fix:',
+        `Snowflake matches the ${principal} by name: ARN = '${arn}'.`,
+        `A user registered with an IAM path (e.g. role/service-role/NAME) never matches. Fix:`,
         `  ALTER USER ${user} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${arn}');`,
         `Check it with SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS FOR USER ${user}; (the user must be TYPE = SERVICE).`,
       ].join('\n');
@@ -222,6 +233,16 @@ export function diagnoseLoginError(error: DriverErrorFields, context: LoginConte
     hint: 'Run `wif-check doctor` for the full checklist; compare the caller with `wif-check whoami`.',
     expectedArn: context.expectedArn ?? null,
   };
+}
+
+/** --expect-user as typed, checked before any network call: empty (an unset CI variable) is a usage error. */
+export function parseExpectUser(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed === '""') {
+    throw usageError('--expect-user is empty', 'BAD_EXPECT_USER', 'Give the Snowflake user name, e.g. --expect-user LAMBDA_LOADER (is the variable you passed set?).');
+  }
+  return trimmed;
 }
 
 /**

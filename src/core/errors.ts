@@ -58,7 +58,3 @@ export class WifError extends Error {
 export function usageError(message: string, code = 'USAGE', hint?: string): WifError {
   return new WifError('usage', message, { code, ...(hint === undefined ? {} : { hint }) });
 }
-
-export function exitCodeOf(error: unknown): number {
-  return error instanceof WifError ? error.exitCode : EXIT_CODES.internal;
-}

@@ -36,10 +36,16 @@ const ENV_NAMES: Readonly<Record<Key, string>> = {
   warehouse: 'SNOWFLAKE_WAREHOUSE',
 };
 
+type Env = Readonly<Record<string, string | undefined>>;
+type FileEntry = Readonly<Record<string, unknown>>;
+
+/** Without an account: a usage error (exit 2), or undefined with `requireAccount: false` (doctor's AWS half). */
+export function resolveSnowflakeSettings(flags: SnowflakeFlags, env: Env, file?: FileEntry, options?: { requireAccount?: true }): SnowflakeSettings;
+export function resolveSnowflakeSettings(flags: SnowflakeFlags, env: Env, file: FileEntry | undefined, options: { requireAccount: false }): SnowflakeSettings | undefined;
 export function resolveSnowflakeSettings(
   flags: SnowflakeFlags,
-  env: Readonly<Record<string, string | undefined>>,
-  file: Readonly<Record<string, unknown>> = {},
+  env: Env,
+  file: FileEntry = {},
   options: { requireAccount?: boolean } = {},
 ): SnowflakeSettings | undefined {
   const pick = (key: Key): string | undefined => {
@@ -61,7 +67,7 @@ export function resolveSnowflakeSettings(
   }
   const port = parsePort(values.port);
   const protocol = parseProtocol(values.protocol);
-  const account = values.account;
+  const account = parseAccount(values.account);
   const host = values.host;
   return {
     account,
@@ -72,6 +78,19 @@ export function resolveSnowflakeSettings(
     warehouse: values.warehouse,
     url: `${protocol ?? 'https'}://${host ?? `${account}.snowflakecomputing.com`}${port ? `:${port}` : ''}`,
   };
+}
+
+/**
+ * An account identifier (orgname-accountname, or a locator such as xy12345.eu-west-1), not a URL
+ * or host name: the driver appends .snowflakecomputing.com itself.
+ */
+function parseAccount(value: string): string {
+  const hint = 'Give the account identifier, e.g. --account myorg-myacct (or xy12345.eu-west-1); put a full host name in --host.';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /\.snowflakecomputing\.(com|cn)$|\.snowflakecomputing\.mil$/i.test(value)) {
+    throw usageError(`account '${value}' is a URL or host name, not an account identifier`, 'BAD_ACCOUNT', hint);
+  }
+  if (!/^[A-Za-z0-9_.-]+$/.test(value)) throw usageError(`account '${value}' is not an account identifier`, 'BAD_ACCOUNT', hint);
+  return value;
 }
 
 function parsePort(value: string | undefined): number | undefined {

@@ -19,15 +19,21 @@ export interface NamedConnection {
   warnings: string[];
 }
 
-/** The connection named by --connection or SNOWFLAKE_DEFAULT_CONNECTION_NAME; undefined if neither is set. */
+/**
+ * The connection named by --connection (strict: a missing file or name is a usage error) or by
+ * SNOWFLAKE_DEFAULT_CONNECTION_NAME (lenient: a missing file or name is ignored, so the variable a
+ * developer exports for other tools never breaks `--account …`); undefined if neither is set.
+ */
 export async function loadNamedConnection(name: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<NamedConnection | undefined> {
   const wanted = name ?? (env.SNOWFLAKE_DEFAULT_CONNECTION_NAME || undefined);
   if (!wanted) return undefined;
+  const strict = name !== undefined;
   const path = connectionsFilePath(env);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch {
+    if (!strict) return undefined;
     throw usageError(`Connection '${wanted}' was requested but ${path} cannot be read`, 'NO_CONNECTIONS_FILE', 'Create it, set SNOWFLAKE_HOME, or pass --account instead.');
   }
   const { parse } = await import('smol-toml');
@@ -40,6 +46,7 @@ export async function loadNamedConnection(name: string | undefined, env: NodeJS.
   }
   const entry = document[wanted];
   if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+    if (!strict) return undefined;
     const known = Object.keys(document).filter((key) => typeof document[key] === 'object');
     throw usageError(`Connection '${wanted}' is not in ${path}`, 'UNKNOWN_CONNECTION', known.length ? `Known connections: ${known.join(', ')}` : undefined);
   }

@@ -46,8 +46,9 @@ async function importQuietly(): Promise<Driver> {
   // `Authorization: Snowflake Token="…"`; `debug` reads DEBUG once, when it is loaded.
   // Platform detection is client telemetry: it probes EC2/Azure/GCP metadata and calls STS at
   // load time, which costs up to seconds off-cloud and adds nothing to a WIF check.
+  // Both are read once, while the driver loads: put the caller's environment back afterwards.
+  const saved = { DEBUG: process.env.DEBUG, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION };
   process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
-  const debug = process.env.DEBUG;
   delete process.env.DEBUG;
   try {
     const module = (await import('snowflake-sdk')) as Driver & { default?: Driver };
@@ -56,7 +57,10 @@ async function importQuietly(): Promise<Driver> {
     snowflake.configure({ logLevel: 'OFF', customLogger: SILENT_LOGGER });
     return snowflake;
   } finally {
-    if (debug !== undefined) process.env.DEBUG = debug;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 

@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   describeKind,
+  parseAccountId,
   normalizeArnForSnowflake,
   parsePrincipalArn,
-  toPrincipalType,
   toSnowflakeArn,
   type PrincipalArn,
   type PrincipalKind,
@@ -246,16 +246,28 @@ describe('toSnowflakeArn / normalizeArnForSnowflake', () => {
   });
 });
 
-describe('describeKind / toPrincipalType', () => {
+describe('describeKind', () => {
   it.each([
-    ['assumed-role', 'assumed role', 'assumed-role'],
-    ['iam-role', 'IAM role', 'iam-role'],
-    ['iam-user', 'IAM user', 'iam-user'],
-    ['root', 'root user', 'root'],
-    ['federated-user', 'federated user', 'federated-user'],
-  ] as const)('%s → %j, principalType %j', (kind, label, principalType) => {
+    ['assumed-role', 'assumed role'],
+    ['iam-role', 'IAM role'],
+    ['iam-user', 'IAM user'],
+    ['root', 'root user'],
+    ['federated-user', 'federated user'],
+  ] as const)('%s → %j', (kind, label) => {
     expect(describeKind(kind)).toBe(label);
-    expect(toPrincipalType(kind)).toBe(principalType);
+  });
+});
+
+describe('parseAccountId', () => {
+  it.each([
+    [undefined, { ok: true, account: undefined }],
+    ['123456789012', { ok: true, account: '123456789012' }],
+    [' 123456789012 ', { ok: true, account: '123456789012' }],
+    ['12345678901', { ok: false, error: "--expect-account '12345678901' is not a 12-digit AWS account id" }],
+    ['abc', { ok: false, error: "--expect-account 'abc' is not a 12-digit AWS account id" }],
+    ['', { ok: false, error: "--expect-account '' is not a 12-digit AWS account id" }],
+  ])('%j → %j', (input, expected) => {
+    expect(parseAccountId(input)).toEqual(expected);
   });
 });
 

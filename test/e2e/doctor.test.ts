@@ -124,6 +124,45 @@ describe('wif-check doctor', () => {
     expect(statuses(result)).toMatchObject({ login: 'ok', user: 'ok' });
   });
 
+  it('when STS cannot be reached from here, warns and still proves the login (Snowflake asks STS itself)', async () => {
+    bed.sts.setMode('hang');
+    try {
+      const result = await runCli(['doctor', '--json', '--timeout', '4', '--expect-user', 'LAMBDA_LOADER'], { env: envFor(TEST_IDENTITIES.assumedRole) });
+      expect(result.code, result.stderr).toBe(0);
+      expect(statuses(result)).toMatchObject({ caller: 'warn', principal: 'skip', 'snowflake-arn': 'skip', login: 'ok', user: 'ok' });
+      expect(result.durationMs).toBeLessThan(6_000);
+    } finally {
+      bed.sts.setMode('normal');
+    }
+  });
+
+  it('refuses a malformed --expect-account or an empty --expect-user up front (exit 2), like whoami', async () => {
+    const [account, user] = await Promise.all([
+      runCli(['doctor', '--expect-account', 'abc'], { env: envFor(TEST_IDENTITIES.assumedRole) }),
+      runCli(['doctor', '--expect-user', ' '], { env: envFor(TEST_IDENTITIES.assumedRole) }),
+    ]);
+    expect(account.code).toBe(2);
+    expect(account.stderr).toContain("--expect-account 'abc' is not a 12-digit AWS account id");
+    expect(user.code).toBe(2);
+    expect(user.stderr).toContain('--expect-user is empty');
+  });
+
+  it('--json names the AWS side awsAccount and callerArn (account means Snowflake\'s in connect)', async () => {
+    const result = await runCli(['doctor', '--json'], { env: envFor(TEST_IDENTITIES.assumedRole) });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      awsAccount: '123456789012',
+      callerArn: TEST_IDENTITIES.assumedRole.arn,
+      snowflakeArn: 'arn:aws:iam::123456789012:role/my-fn-role',
+      user: 'LAMBDA_LOADER',
+    });
+  });
+
+  it('ignores SNOWFLAKE_DEFAULT_CONNECTION_NAME when there is no connections.toml (set for other tools)', async () => {
+    const result = await runCli(['doctor', '--json'], { env: envFor(TEST_IDENTITIES.assumedRole, { SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'dev' }) });
+    expect(result.code, result.stderr).toBe(0);
+    expect(statuses(result)).toMatchObject({ login: 'ok' });
+  });
+
   it('exits 4 when Snowflake is unreachable', async () => {
     const result = await runCli(['doctor', '--json', '--timeout', '5'], { env: envFor(TEST_IDENTITIES.assumedRole, { SNOWFLAKE_PORT: String(await closedPort()) }) });
     expect(result.code).toBe(4);

@@ -259,6 +259,21 @@ describe('whoami with a shared config/credentials profile', () => {
   });
 });
 
+describe('whoami: a profile without credentials', () => {
+  it('names the profile, and that it hides the environment keys, instead of asking for keys that are set', async () => {
+    const dir = tempDir('wif-check-aws-');
+    const config = join(dir, 'config');
+    writeFileSync(config, '[profile regiononly]\nregion = eu-west-1\n');
+    const env = asIdentity('assumedRole', { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') });
+    const result = await wif(['whoami', '--profile', 'regiononly', '--json'], env);
+    expect(result.code, describeRun(result)).toBe(3);
+    const document = JSON.parse(result.stdout) as { error: { code: string; message: string }; hint: string };
+    expect(document.error).toEqual({ code: 'NO_CREDENTIALS', message: "No AWS credentials were found for profile 'regiononly'" });
+    expect(document.hint).toContain("Profile 'regiononly' has no usable credentials");
+    expect(document.hint).toContain('AWS_ACCESS_KEY_ID');
+  });
+});
+
 describe('whoami: region sources', () => {
   it('takes --region, then AWS_REGION, then AWS_DEFAULT_REGION, and says where it came from', async () => {
     const cases = [

@@ -1,0 +1,60 @@
+/**
+ * The library in a host process: connect() and doctor() hand the Snowflake driver the region and
+ * profile they resolved, but leave process.env as they found it afterwards (other AWS clients in
+ * the same process must not change behaviour).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, doctor } from '../src/index.js';
+import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../src/simulators/index.js';
+import { tempDir } from './e2e/run-cli.js';
+
+let bed: TestBed;
+const WATCHED = ['AWS_REGION', 'AWS_PROFILE', 'SNOWFLAKE_DISABLE_PLATFORM_DETECTION', 'DEBUG'] as const;
+
+beforeAll(async () => {
+  bed = await startTestBed();
+  for (const key of Object.keys(process.env)) if (/^(AWS_|SNOWFLAKE_|DEBUG$)/.test(key)) delete process.env[key];
+  const home = tempDir('wif-check-library-home-');
+  Object.assign(process.env, {
+    ...credentialsEnv(TEST_IDENTITIES.assumedRole),
+    AWS_ENDPOINT_URL_STS: bed.env.AWS_ENDPOINT_URL_STS,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    AWS_CONFIG_FILE: `${home}/config`,
+    AWS_SHARED_CREDENTIALS_FILE: `${home}/credentials`,
+    SF_OCSP_RESPONSE_CACHE_DIR: tempDir('wif-check-ocsp-'),
+    SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: bed.env.SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES,
+    DEBUG: 'host-app:*',
+  });
+});
+
+afterAll(async () => {
+  await bed.close();
+});
+
+const snowflake = () => ({ account: bed.env.SNOWFLAKE_ACCOUNT, host: bed.env.SNOWFLAKE_HOST, port: bed.env.SNOWFLAKE_PORT, protocol: 'http' as const });
+const watched = () => Object.fromEntries(WATCHED.map((key) => [key, process.env[key]]));
+
+describe('library calls leave process.env as they found it', () => {
+  it('connect({ region }) logs in with that region and then restores the environment', async () => {
+    const before = watched();
+    expect(before).toEqual({ AWS_REGION: undefined, AWS_PROFILE: undefined, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: undefined, DEBUG: 'host-app:*' });
+    const result = await connect({ ...snowflake(), region: 'eu-west-1', expectUser: 'LAMBDA_LOADER' });
+    expect(result).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
+    // The driver signed for the region wif-check resolved, though AWS_REGION was never set.
+    expect(bed.snowflake.logins.at(-1)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
+    expect(watched()).toEqual(before);
+  });
+
+  it('doctor({ region }) likewise, also when the login fails', async () => {
+    const before = watched();
+    bed.snowflake.setUserArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/service-role/my-fn-role');
+    try {
+      const report = await doctor({ ...snowflake(), region: 'eu-west-1' });
+      expect(report).toMatchObject({ ok: false, exitCode: 1 });
+    } finally {
+      bed.snowflake.setUserArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/my-fn-role');
+    }
+    expect(watched()).toEqual(before);
+  });
+});
