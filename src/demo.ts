@@ -70,12 +70,12 @@ async function main(): Promise<number> {
     say(`Does the login map to ${USER}? (this is the failure people lose hours on)`);
     await run({ args: ['connect', '--expect-user', USER], expectExit: 1 });
 
-    say('wif-check names the fix. gen-sql prints it (stdout is only SQL, ready for a worksheet):');
-    const json = await run({ args: ['gen-sql', '--alter', '--user', USER, '--json'], expectExit: 0 });
-    const generated = JSON.parse(json) as { arn: string; sql: string };
-    process.stdout.write(c.dim('An admin runs that SQL; the demo applies it to the simulated Snowflake:\n'));
-    process.stdout.write(`${generated.sql}\n`);
-    bed.snowflake.setUserArn(USER, generated.arn);
+    say('wif-check names the fix. gen-sql prints it (stdout is only SQL, ready for a worksheet; notes go to stderr):');
+    const sql = await run({ args: ['gen-sql', '--alter', '--user', USER], expectExit: 0 });
+    const arn = /ARN = '([^']+)'/.exec(sql)?.[1];
+    if (!arn) throw new Error(`demo: gen-sql printed no ARN:\n${sql}`);
+    process.stdout.write(c.dim(`An admin runs that SQL; the demo applies it to the simulated Snowflake (ARN ${arn}).\n`));
+    bed.snowflake.setUserArn(USER, arn);
 
     say('Now the login maps to the expected user:');
     await run({ args: ['connect', '--expect-user', USER], expectExit: 0 });

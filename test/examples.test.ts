@@ -32,7 +32,9 @@ describe('examples/github-actions.yml', () => {
     const checkIndex = steps.findIndex((step) => /npx (--yes )?wif-check(@\S+)? (doctor|connect) .*--expect-user \S+/.test(step.run ?? ''));
     expect(checkIndex).toBeGreaterThan(awsIndex);
     expect(awsIndex).toBeGreaterThanOrEqual(0);
+    // The account comes from the step's env or an --account flag.
     const check = steps[checkIndex];
-    expect(check?.env?.SNOWFLAKE_ACCOUNT ?? check?.run).toMatch(/\S/);
+    const account = check?.env?.SNOWFLAKE_ACCOUNT ?? /--account[ =](\S+)/.exec(check?.run ?? '')?.[1];
+    expect(account).toMatch(/^[A-Za-z0-9_.-]+$/);
   });
 });
