@@ -65,7 +65,7 @@ ${EXIT_CODE_HELP}`,
   withCommonOptions(withAwsOptions(program.command('gen-sql')))
     .description('print the exact, safe SQL that maps an AWS role or user to a Snowflake user')
     .option('--arn <arn>', 'IAM role/user ARN (path is removed) or STS assumed-role ARN (default: the caller, like whoami)')
-    .option('--user <name>', 'Snowflake user name (default: derived from the role or user name)')
+    .option('--user <name>', 'Snowflake user name; "Quoted" keeps its exact case (default: derived from the role name; required with --alter)')
     .option('--default-role <role>', 'DEFAULT_ROLE for the user')
     .option('--default-warehouse <warehouse>', 'DEFAULT_WAREHOUSE for the user')
     .option('--default-namespace <db[.schema]>', 'DEFAULT_NAMESPACE for the user')

@@ -11,12 +11,13 @@ import type { AwsOptions } from '../aws/identity.js';
 export interface GenerateSqlOptions extends AwsOptions {
   /** IAM role / user ARN (with or without path) or STS assumed-role ARN; default: the caller. */
   arn?: string | undefined;
+  /** Default (CREATE only): derived from the IAM role or user name. Required with `alter`. */
   user?: string | undefined;
   defaultRole?: string | undefined;
   defaultWarehouse?: string | undefined;
   defaultNamespace?: string | undefined;
   comment?: string | undefined;
-  /** Emit ALTER USER … SET WORKLOAD_IDENTITY for an existing user. */
+  /** Emit ALTER USER … SET WORKLOAD_IDENTITY for an existing user; needs `user`. */
   alter?: boolean | undefined;
   ifNotExists?: boolean | undefined;
   orReplace?: boolean | undefined;
@@ -40,6 +41,10 @@ export async function generateSql(options: GenerateSqlOptions = {}): Promise<Gen
   }
   if (options.ifNotExists && options.orReplace) {
     throw usageError('--if-not-exists and --or-replace cannot be combined: choose one', 'CONFLICTING_OPTIONS');
+  }
+  // A name guessed from the IAM principal could be some other existing user: ALTER needs it given.
+  if (options.alter && options.user === undefined) {
+    throw usageError('--alter needs --user: name the existing Snowflake user to alter', 'MISSING_USER');
   }
   const { principal, callerArn, awsWarnings } =
     options.arn !== undefined ? fromArnOption(options.arn) : await principalOfCaller(options);

@@ -7,7 +7,7 @@
  */
 import { formatSeconds, oneLine } from './aws-failures.js';
 import { usageError, type ErrorKind } from './errors.js';
-import { identifierForStoredName, storedIdentifierName } from './sql.js';
+import { identifierForStoredName, quotedIdentifierContent, storedIdentifierName } from './sql.js';
 
 export interface DriverErrorFields {
   /** The driver's error type: OperationFailedError, NetworkError, RequestFailedError, … */
@@ -250,9 +250,8 @@ export function parseExpectUser(value: string | undefined): string | undefined {
  * an unquoted one case-insensitively (Snowflake stores unquoted identifiers upper-case).
  */
 export function userMatches(expected: string, actual: string): boolean {
-  const trimmed = expected.trim();
-  const quoted = trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"');
-  return quoted ? storedIdentifierName(trimmed) === actual : trimmed.toUpperCase() === actual.toUpperCase();
+  const exact = quotedIdentifierContent(expected.trim());
+  return exact !== undefined ? exact === actual : expected.trim().toUpperCase() === actual.toUpperCase();
 }
 
 /** Logged in, but as another user than --expect-user: both names and how to move the mapping. */

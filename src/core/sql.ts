@@ -17,7 +17,10 @@ export type QuoteResult = { ok: true; sql: string } | { ok: false; error: string
 export interface GenerateSqlOptions {
   /** The path-free Snowflake ARN (the caller normalises it); still emitted as an escaped literal. */
   arn: string;
-  /** The user name as the person typed it. */
+  /**
+   * The user name as the person typed it: `"Name"` (a valid quoted identifier) means exactly
+   * Name; anything else is the name itself. The same holds for the role, warehouse and namespace parts.
+   */
   user: string;
   /** Default 'create'. */
   mode?: 'create' | 'alter';
@@ -27,7 +30,7 @@ export interface GenerateSqlOptions {
   orReplace?: boolean;
   defaultRole?: string;
   defaultWarehouse?: string;
-  /** 'DB' or 'DB.SCHEMA'; each part is quoted on its own. */
+  /** 'DB' or 'DB.SCHEMA'; each part is quoted on its own (a "quoted" part may hold dots). */
   defaultNamespace?: string;
   comment?: string;
   /** Default true: append the SHOW statement that checks the registration. */
@@ -139,6 +142,39 @@ export function quoteIdentifier(name: string, what = 'identifier'): QuoteResult 
 }
 
 /**
+ * The name a person means by `typed` when it is a valid quoted identifier: `"` + content + `"`
+ * with every `"` in the content doubled. Returns the content with `""` undone, else undefined
+ * (then the text is the name itself). This is how Snowflake SQL and `--expect-user` read it.
+ */
+export function quotedIdentifierContent(typed: string): string | undefined {
+  if (typed.length < 2 || !typed.startsWith('"') || !typed.endsWith('"')) return undefined;
+  const content = typed.slice(1, -1);
+  // Runs of quotes pair up from the left: an odd run leaves one `"` behind.
+  if (content.replaceAll('""', '').includes('"')) return undefined;
+  return content.replaceAll('""', '"');
+}
+
+/**
+ * A name as a person typed it, as a Snowflake identifier. A valid quoted identifier (`"Svc"`,
+ * `"a""b"`) means exactly its content and is emitted quoted; the content must pass the same rules
+ * as any name (non-empty, at most 255 characters, nothing refused). Anything else is a name by
+ * itself, as for quoteIdentifier.
+ */
+export function quoteTypedIdentifier(typed: string, what = 'identifier'): QuoteResult {
+  const name = quotedIdentifierContent(typed);
+  if (name === undefined) return quoteIdentifier(typed, what);
+  // The quotes themselves are never refused, so positions are those of the typed text.
+  const refused = findRefusedChar(typed, what, false);
+  if (refused !== undefined) return { ok: false, error: refused };
+  if (name.length === 0) return { ok: false, error: `${what} is empty: "" names no identifier` };
+  const length = characterCount(name);
+  if (length > MAX_IDENTIFIER_CHARS) {
+    return { ok: false, error: `${what} is ${length} characters long inside its quotes; Snowflake allows at most ${MAX_IDENTIFIER_CHARS}` };
+  }
+  return { ok: true, sql: `"${name.replaceAll('"', '""')}"` };
+}
+
+/**
  * `value` as a single-quoted Snowflake string literal. Snowflake honours backslash escapes inside
  * '…' as well as '' for a quote, so both `\` and `'` are escaped. Control characters other than
  * tab are refused rather than escaped: none belongs in an ARN or a comment.
@@ -176,8 +212,11 @@ export function defaultUserNameFor(principalName: string): string {
  */
 export function storedIdentifierName(typed: string): string {
   const trimmed = typed.trim();
-  if (trimmed.length >= 2 && trimmed.startsWith('"') && trimmed.endsWith('"')) return trimmed.slice(1, -1).replaceAll('""', '"');
-  return trimmed.toUpperCase();
+  const quoted = quotedIdentifierContent(trimmed);
+  if (quoted !== undefined) return quoted;
+  // What gen-sql does with the same text: plain identifiers are stored upper-case, anything else
+  // is quoted, so exactly as typed.
+  return canStayUnquoted(trimmed) ? trimmed.toUpperCase() : trimmed;
 }
 
 /**
@@ -217,11 +256,15 @@ interface QuotedInputs {
 
 function identifierWarnings(typed: string, emitted: string, what: string, isUser: boolean): string[] {
   const warnings: string[] = [];
-  if (typed.length >= 2 && typed.startsWith('"') && typed.endsWith('"')) {
-    warnings.push(`${what} starts and ends with '"': those quotes become part of the name (give the name without them)`);
+  const quotedByPerson = quotedIdentifierContent(typed) !== undefined;
+  if (!quotedByPerson && typed.length >= 2 && typed.startsWith('"') && typed.endsWith('"')) {
+    warnings.push(
+      `${what} starts and ends with '"' but is not a valid quoted identifier (a '"' inside must be doubled): ` +
+        'those quotes become part of the name',
+    );
   }
   if (emitted.startsWith('"')) {
-    const why = RESERVED_WORDS.has(typed.toUpperCase()) ? 'is a reserved word, so it is quoted and ' : 'is ';
+    const why = !quotedByPerson && RESERVED_WORDS.has(typed.toUpperCase()) ? 'is a reserved word, so it is quoted and ' : 'is ';
     const consequence = isUser ? 'log in / compare with it exactly' : 'it must match the existing name exactly';
     warnings.push(`${what} ${emitted} ${why}case-sensitive: ${consequence}`);
   } else if (isUser && emitted !== emitted.toUpperCase()) {
@@ -231,13 +274,28 @@ function identifierWarnings(typed: string, emitted: string, what: string, isUser
 }
 
 function quoteIdentifierWarn(name: string, what: string, warnings: string[], isUser = false): string {
-  const emitted = must(quoteIdentifier(name, what));
+  const emitted = must(quoteTypedIdentifier(name, what));
   warnings.push(...identifierWarnings(name, emitted, what, isUser));
   return emitted;
 }
 
+// A valid quoted part, which may hold dots, ends at a dot or at the end of the namespace.
+const QUOTED_NAMESPACE_PART = /^"(?:[^"]|"")*"(?=\.|$)/;
+
+/** `DB`, `DB.SCHEMA`, `"my.db"."Schema"`: split at the dots outside valid quoted parts. */
+function namespaceParts(namespace: string): string[] {
+  const parts: string[] = [];
+  let rest = namespace;
+  for (;;) {
+    const part = QUOTED_NAMESPACE_PART.exec(rest)?.[0] ?? rest.split('.', 1)[0] ?? '';
+    parts.push(part);
+    if (part.length === rest.length) return parts;
+    rest = rest.slice(part.length + 1);
+  }
+}
+
 function quoteNamespace(namespace: string, warnings: string[]): string {
-  const parts = namespace.split('.');
+  const parts = namespaceParts(namespace);
   if (parts.length > 2) {
     throw new InputError(
       `default namespace has ${parts.length} dot-separated parts; expected DATABASE or DATABASE.SCHEMA`,
@@ -300,14 +358,16 @@ function checkModeFlags(opts: GenerateSqlOptions): void {
 
 // An IAM role or user ARN with a path: the case where the registered ARN visibly differs from the
 // caller's. (An assumed-role ARN never shows the role's path.)
-const ARN_WITH_PATH = /^arn:[^:]*:iam::[^:]*:(role|user)\/.*\/[^/]*$/;
+const ARN_WITH_PATH = /^arn:[^:]*:iam::[^:]*:(role|user)\/(.*\/)[^/]*$/;
 
 function headerLines(opts: GenerateSqlOptions): string[] {
   if (opts.callerArn === undefined) return [];
   const callerArn = commentText(opts.callerArn, 'caller ARN');
   const lines = [`-- wif-check: Snowflake will see ${callerArn}`];
   const withPath = ARN_WITH_PATH.exec(callerArn);
-  if (withPath !== null) lines.push(`-- the ARN has no IAM path: Snowflake matches the ${withPath[1]} by name`);
+  if (withPath !== null) {
+    lines.push(`-- registered without its IAM path ${withPath[2] ?? ''}: Snowflake matches the ${withPath[1] ?? ''} by name`);
+  }
   return lines;
 }
 

@@ -6,9 +6,13 @@ import {
   generateSql,
   quoteIdentifier,
   quoteStringLiteral,
+  quoteTypedIdentifier,
+  quotedIdentifierContent,
+  storedIdentifierName,
   type GenerateSqlOptions,
 } from '../../src/core/sql.js';
-import { describeStatement, splitStatements, tokenize } from '../helpers/sql-tokenizer.js';
+import { userMatches } from '../../src/core/diagnose.js';
+import { describeStatement, splitStatements, tokenize, type Token } from '../helpers/sql-tokenizer.js';
 
 const ARN = 'arn:aws:iam::123456789012:role/my-fn-role';
 const CALLER = 'arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn';
@@ -37,8 +41,50 @@ type Expected = string | string[];
 
 const EQ = 'punctuation:=';
 
-/** A name decodes to the exact input when quoted, or to its upper-case when left unquoted. */
+/**
+ * The name meant by `input` when it is a valid quoted identifier ("…" with every inner " doubled),
+ * with "" undone; else undefined. Written independently of src/core/sql.ts on purpose.
+ */
+function quotedContent(input: string): string | undefined {
+  return /^"((?:[^"]|"")*)"$/.exec(input)?.[1]?.replaceAll('""', '"');
+}
+
+/**
+ * The name Snowflake stores for `input` as emitted in `token`: the content of a valid quoted
+ * identifier; else the input itself, upper-cased when it was left unquoted.
+ */
+function storedName(input: string, token: Token | undefined): string {
+  return quotedContent(input) ?? (token?.type === 'identifier' ? input.toUpperCase() : input);
+}
+
+/** DATABASE[.SCHEMA] split at the dots outside valid quoted parts (a scanner, unlike src's regex). */
+function namespaceParts(namespace: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  for (;;) {
+    let end = -1;
+    if (namespace[start] === '"') {
+      let i = start + 1;
+      while (i < namespace.length && !(namespace[i] === '"' && namespace[i + 1] !== '"')) i += namespace[i] === '"' ? 2 : 1;
+      if (i < namespace.length && (i + 1 === namespace.length || namespace[i + 1] === '.')) end = i + 1;
+    }
+    if (end === -1) {
+      const dot = namespace.indexOf('.', start);
+      end = dot === -1 ? namespace.length : dot;
+    }
+    parts.push(namespace.slice(start, end));
+    if (end === namespace.length) return parts;
+    start = end + 1;
+  }
+}
+
+/**
+ * A valid quoted identifier decodes to exactly its content; any other name to the exact input
+ * when quoted, or to its upper-case when left unquoted.
+ */
 function nameTokens(input: string): Expected[] {
+  const content = quotedContent(input);
+  if (content !== undefined) return [`quoted-identifier:${content}`];
   const alternatives = [`quoted-identifier:${input}`];
   if (/^[A-Za-z_][A-Za-z0-9_$]*$/.test(input) && !RESERVED_WORDS.has(input.toUpperCase())) {
     alternatives.push(input.toUpperCase());
@@ -53,7 +99,7 @@ function propertyTokens(opts: GenerateSqlOptions): Expected[] {
     tokens.push('DEFAULT_WAREHOUSE', EQ, ...nameTokens(opts.defaultWarehouse));
   }
   if (opts.defaultNamespace !== undefined) {
-    const parts = opts.defaultNamespace.split('.').map(nameTokens);
+    const parts = namespaceParts(opts.defaultNamespace).map(nameTokens);
     tokens.push('DEFAULT_NAMESPACE', EQ, ...parts.flatMap((part, i) => (i === 0 ? part : ['punctuation:.', ...part])));
   }
   if (opts.comment !== undefined) tokens.push('COMMENT', EQ, `string:${opts.comment}`);
@@ -108,7 +154,7 @@ function expectSafe(opts: GenerateSqlOptions): void {
   }
   expectIntendedStatements(opts, result.sql);
   const userToken = splitStatements(result.sql).statements[0]?.find((t) => t.text === result.user);
-  expect(userToken?.value).toBe(userToken?.type === 'identifier' ? opts.user.toUpperCase() : opts.user);
+  expect(userToken?.value).toBe(storedName(opts.user, userToken));
 }
 
 // --- quoting ----------------------------------------------------------------------------------
@@ -125,7 +171,7 @@ describe('quoteIdentifier', () => {
     ['with space', '"with space"'],
     ['a"b', '"a""b"'],
     ['"', '""""'],
-    ['"quoted"', '"""quoted"""'],
+    ['"quoted"', '"""quoted"""'], // raw: a stored name with quotes (typed names: quoteTypedIdentifier)
     ["it's", '"it\'s"'],
     ['back\\slash', '"back\\slash"'],
     ['x; DROP USER y; --', '"x; DROP USER y; --"'],
@@ -161,6 +207,78 @@ describe('quoteIdentifier', () => {
 
   it('names the field in errors, with a default', () => {
     expect(quoteIdentifier('')).toEqual({ ok: false, error: 'identifier is empty' });
+  });
+});
+
+describe('quotedIdentifierContent', () => {
+  it.each<[string, string | undefined]>([
+    ['"svc"', 'svc'],
+    ['"a""b"', 'a"b'],
+    ['""""', '"'],
+    ['"a"""', 'a"'],
+    ['""', ''],
+    ['"my.db"', 'my.db'],
+    ['"x y; --"', 'x y; --'],
+    ['svc', undefined],
+    ['"', undefined],
+    ['"""', undefined],
+    ['"a"b"', undefined],
+    ['"a"""b"', undefined],
+    [' "svc"', undefined],
+    ['"svc" ', undefined],
+    ["'svc'", undefined],
+    ['"svc', undefined],
+  ])('%j -> %j', (typed, content) => {
+    expect(quotedIdentifierContent(typed)).toBe(content);
+  });
+
+  it('agrees with storedIdentifierName (how connect --expect-user reads a name) on valid quoted names', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('"', 'a', 'B', ' ', '.'), maxLength: 12 }), (content) => {
+        const typed = `"${content.replaceAll('"', '""')}"`;
+        expect(quotedIdentifierContent(typed)).toBe(content);
+        expect(storedIdentifierName(typed)).toBe(content);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('quoteTypedIdentifier', () => {
+  it.each<[string, string]>([
+    ['"svc"', '"svc"'],
+    ['"SVC"', '"SVC"'],
+    ['"a""b"', '"a""b"'],
+    ['""""', '""""'],
+    ['"SELECT"', '"SELECT"'],
+    ['"x""; DROP USER y; --"', '"x""; DROP USER y; --"'],
+    ['"' + 'a'.repeat(255) + '"', '"' + 'a'.repeat(255) + '"'],
+    ['"' + '""'.repeat(255) + '"', '"' + '""'.repeat(255) + '"'],
+    ['"' + '😀'.repeat(255) + '"', '"' + '😀'.repeat(255) + '"'],
+    // Not valid quoted identifiers: the text is the name, quotes and all.
+    ['"a"b"', '"""a""b"""'],
+    ['"', '""""'],
+    ['"""', '""""""""'],
+    ['x"; DROP USER y; --"', '"x""; DROP USER y; --"""'],
+    // Plain names as before.
+    ['svc', 'svc'],
+    ['my-user', '"my-user"'],
+    ['select', '"select"'],
+  ])('%j -> %s', (typed, sql) => {
+    expect(quoteTypedIdentifier(typed)).toEqual({ ok: true, sql });
+  });
+
+  it.each<[string, string]>([
+    ['""', 'user name is empty: "" names no identifier'],
+    ['"' + 'a'.repeat(256) + '"', 'user name is 256 characters long inside its quotes; Snowflake allows at most 255'],
+    ['"' + '""'.repeat(256) + '"', 'user name is 256 characters long inside its quotes; Snowflake allows at most 255'],
+    ['"a\nb"', 'user name contains a control character (U+000A) at character 3'],
+    ['"ad\u200bmin"', 'user name contains an invisible formatting character (U+200B) at character 4'],
+    ['"x\u2028"', 'user name contains a line separator (U+2028) at character 3'],
+    ['"x\ud800"', 'user name contains an unpaired UTF-16 surrogate (U+D800) at character 3'],
+    ['"a"b\n"', 'user name contains a control character (U+000A) at character 5'],
+  ])('refuses %j', (typed, error) => {
+    expect(quoteTypedIdentifier(typed, 'user name')).toEqual({ ok: false, error });
   });
 });
 
@@ -310,6 +428,12 @@ describe('generateSql golden output', () => {
     ['namespace: quoted parts', { defaultNamespace: 'my-db.Schema 1' }, '  DEFAULT_NAMESPACE = "my-db"."Schema 1";'],
     ['comment only', { comment: '' }, "  COMMENT = '';"],
     ['quoted role', { defaultRole: 'my role' }, '  DEFAULT_ROLE = "my role";'],
+    ['a role typed quoted', { defaultRole: '"Loader"' }, '  DEFAULT_ROLE = "Loader";'],
+    ['a warehouse typed quoted', { defaultWarehouse: '"Load ""WH"""' }, '  DEFAULT_WAREHOUSE = "Load ""WH""";'],
+    ['namespace: parts typed quoted', { defaultNamespace: '"Raw"."Landing"' }, '  DEFAULT_NAMESPACE = "Raw"."Landing";'],
+    ['namespace: a quoted part with dots', { defaultNamespace: '"my.db".s' }, '  DEFAULT_NAMESPACE = "my.db".s;'],
+    ['namespace: one quoted part with a dot', { defaultNamespace: '"a.b"' }, '  DEFAULT_NAMESPACE = "a.b";'],
+    ['namespace: a malformed quoted part', { defaultNamespace: 'DB."a"b"' }, '  DEFAULT_NAMESPACE = DB."""a""b""";'],
   ])('CREATE with %s', (_name, extra, lastLine) => {
     expect(sqlOf({ arn: ARN, user: 'U', verify: false, ...extra })).toBe(
       lines('CREATE USER U', "  WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')", '  TYPE = SERVICE', lastLine),
@@ -333,6 +457,21 @@ describe('generateSql golden output', () => {
     );
   });
 
+  it('quotes a name typed as a quoted identifier exactly as typed, everywhere it appears', () => {
+    expect(sqlOf({ arn: ARN, user: '"svc"' })).toBe(
+      lines(
+        'CREATE USER "svc"',
+        "  WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')",
+        '  TYPE = SERVICE;',
+        '-- check it:',
+        `${SHOW} FOR USER "svc";`,
+      ),
+    );
+    expect(sqlOf({ arn: ARN, user: '"a""b"', mode: 'alter', verify: false })).toBe(
+      "ALTER USER \"a\"\"b\" SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');",
+    );
+  });
+
   it('explains the missing path when the caller ARN shows one', () => {
     const sql = sqlOf({
       arn: 'arn:aws:iam::123456789012:user/alice',
@@ -342,9 +481,18 @@ describe('generateSql golden output', () => {
     });
     expect(sql.split('\n').slice(0, 3)).toEqual([
       '-- wif-check: Snowflake will see arn:aws:iam::123456789012:user/dev/team/alice',
-      '-- the ARN has no IAM path: Snowflake matches the user by name',
+      '-- registered without its IAM path dev/team/: Snowflake matches the user by name',
       'CREATE USER ALICE',
     ]);
+    const role = sqlOf({ arn: ARN, user: 'U', callerArn: 'arn:aws:iam::123456789012:role/service-role/my-fn-role', verify: false });
+    expect(role.split('\n').slice(0, 3)).toEqual([
+      '-- wif-check: Snowflake will see arn:aws:iam::123456789012:role/service-role/my-fn-role',
+      '-- registered without its IAM path service-role/: Snowflake matches the role by name',
+      'CREATE USER U',
+    ]);
+    // No such line when the caller ARN has no path to explain.
+    const plain = sqlOf({ arn: 'arn:aws:iam::123456789012:user/alice', user: 'U', callerArn: 'arn:aws:iam::123456789012:user/alice' });
+    expect(plain).not.toMatch(/IAM path/);
   });
 
   it('ALTER', () => {
@@ -382,6 +530,8 @@ describe('generateSql result', () => {
   it('returns the user identifier as emitted', () => {
     const result = generateSql({ arn: ARN, user: 'a"b' });
     expect(result.ok && result.user).toBe('"a""b"');
+    const quoted = generateSql({ arn: ARN, user: '"a""b"' });
+    expect(quoted.ok && quoted.user).toBe('"a""b"');
   });
 
   it('warns about quoted (case-sensitive) and lower-case unquoted names, and passes notes on', () => {
@@ -403,11 +553,23 @@ describe('generateSql result', () => {
     expect(plain.ok && plain.warnings).toEqual([]);
   });
 
-  it('warns when the name carries its own quotes, the ARN has a path, or ALTER cannot set TYPE', () => {
-    const result = generateSql({ arn: 'arn:aws:iam::123456789012:role/service-role/x', user: '"x"', mode: 'alter' });
+  it('a name typed quoted is the exact-case name: warned as case-sensitive, never as carrying its quotes', () => {
+    const result = generateSql({ arn: ARN, user: '"svc"', defaultRole: '"Loader"', defaultNamespace: '"my.db".S' });
     expect(result.ok && result.warnings).toEqual([
-      `user name starts and ends with '"': those quotes become part of the name (give the name without them)`,
-      'user name """x""" is case-sensitive: log in / compare with it exactly',
+      'user name "svc" is case-sensitive: log in / compare with it exactly',
+      'default role "Loader" is case-sensitive: it must match the existing name exactly',
+      'default namespace database "my.db" is case-sensitive: it must match the existing name exactly',
+    ]);
+    // Quoted by the person, not because it is reserved.
+    const reserved = generateSql({ arn: ARN, user: '"SELECT"' });
+    expect(reserved.ok && reserved.warnings).toEqual(['user name "SELECT" is case-sensitive: log in / compare with it exactly']);
+  });
+
+  it('warns when the name carries quotes that are not a quoted identifier, the ARN has a path, or ALTER cannot set TYPE', () => {
+    const result = generateSql({ arn: 'arn:aws:iam::123456789012:role/service-role/x', user: '"a"b"', mode: 'alter' });
+    expect(result.ok && result.warnings).toEqual([
+      `user name starts and ends with '"' but is not a valid quoted identifier (a '"' inside must be doubled): those quotes become part of the name`,
+      'user name """a""b""" is case-sensitive: log in / compare with it exactly',
       'ARN arn:aws:iam::123456789012:role/service-role/x is not of the form arn:<partition>:iam::<account>:role/<name> (or user/<name>): Snowflake matches IAM roles and users by name, without a path',
       "ALTER USER keeps the user's TYPE: workload identity federation needs TYPE = SERVICE",
     ]);
@@ -417,6 +579,13 @@ describe('generateSql result', () => {
     ['both create flags', { arn: ARN, user: 'U', orReplace: true, ifNotExists: true }, 'orReplace and ifNotExists cannot be combined: choose one'],
     ['a create flag with alter', { arn: ARN, user: 'U', mode: 'alter', ifNotExists: true }, 'orReplace and ifNotExists apply only to CREATE USER, not to ALTER USER'],
     ['an empty user', { arn: ARN, user: '' }, 'user name is empty'],
+    ['an empty quoted user', { arn: ARN, user: '""' }, 'user name is empty: "" names no identifier'],
+    ['a too long quoted user', { arn: ARN, user: `"${'a'.repeat(256)}"` }, 'user name is 256 characters long inside its quotes; Snowflake allows at most 255'],
+    ['a newline in a quoted user', { arn: ARN, user: '"a\nDROP USER x"' }, 'user name contains a control character (U+000A) at character 3'],
+    ['an empty quoted role', { arn: ARN, user: 'U', defaultRole: '""' }, 'default role is empty: "" names no identifier'],
+    ['a bidi override in a quoted warehouse', { arn: ARN, user: 'U', defaultWarehouse: '"wh\u202e"' }, 'default warehouse contains an invisible formatting character (U+202E) at character 4'],
+    ['three quoted namespace parts', { arn: ARN, user: 'U', defaultNamespace: '"a"."b.c".d' }, 'default namespace has 3 dot-separated parts; expected DATABASE or DATABASE.SCHEMA'],
+    ['an empty quoted schema', { arn: ARN, user: 'U', defaultNamespace: '"my.db".""' }, 'default namespace schema is empty: "" names no identifier'],
     ['an empty ARN', { arn: '', user: 'U' }, 'ARN is empty'],
     ['a newline in the ARN', { arn: `${ARN}\n`, user: 'U' }, 'ARN contains a control character (U+000A) at character 42'],
     ['an empty role', { arn: ARN, user: 'U', defaultRole: '' }, 'default role is empty'],
@@ -443,6 +612,10 @@ const HOSTILE: string[] = [
   'a'.repeat(255), 'a'.repeat(256), '😀'.repeat(255), '😀'.repeat(256), 'x'.repeat(1024), 'x'.repeat(1025),
   '😀', '👨‍👩‍👧', 'a.b', 'a.b.c', '.', '', ' ', ' lead', 'trail ', '1abc', '$abc', 'a$b', '_', 'my-user',
   'DB."quoted"', '"x"', 'naïve', '日本語',
+  // Quoted identifiers (valid and not): the content is the name, with every safety rule applied to it.
+  '"a""b"', '""""', '"""', '"a"b"', '"SELECT"', '"USER"', '"if"', '"svc"', '"Svc"', '" "', '"x""; DROP USER y; --"',
+  'x"; DROP USER y; --"', '"x"; DROP USER y; --"', '"\'; DROP USER y; --"', '"a\nb"', '"rlo\u202e"', '"lone\ud800"',
+  `"${'a'.repeat(255)}"`, `"${'a'.repeat(256)}"`, `"${'""'.repeat(255)}"`, '"my.db"."S"', '"a.b"', '"a"."b"."c"', '"my.db".""',
 ];
 
 describe('generateSql with hostile input', () => {
@@ -471,10 +644,28 @@ describe('generateSql with hostile input', () => {
       const userToken = create?.[2];
       const commentToken = create?.at(-1);
       expect(userToken?.text).toBe(result.user);
-      expect(userToken?.value).toBe(userToken?.type === 'identifier' ? user.toUpperCase() : user);
+      expect(userToken?.value).toBe(storedName(user, userToken));
+      if (quotedContent(user) !== undefined) expect(userToken).toMatchObject({ type: 'quoted-identifier', value: quotedContent(user) });
       expect(commentToken).toMatchObject({ type: 'string', value: user });
     }
     expect(accepted).toBeGreaterThan(HOSTILE.length / 2);
+  });
+
+  it('reads the valid quoted hostile names as their content', () => {
+    const decoded = (user: string): string | undefined => {
+      const result = generateSql({ arn: ARN, user, verify: false });
+      return result.ok ? splitStatements(result.sql).statements[0]?.[2]?.value : result.error;
+    };
+    expect(decoded('"a""b"')).toBe('a"b');
+    expect(decoded('""""')).toBe('"');
+    expect(decoded('"x""; DROP USER y; --"')).toBe('x"; DROP USER y; --');
+    expect(decoded('"SELECT"')).toBe('SELECT');
+    expect(decoded('" "')).toBe(' ');
+    expect(decoded(`"${'""'.repeat(255)}"`)).toBe('"'.repeat(255));
+    // Not valid: the quotes are part of the name.
+    expect(decoded('"""')).toBe('"""');
+    expect(decoded('"x"; DROP USER y; --"')).toBe('"x"; DROP USER y; --"');
+    expect(decoded('""')).toBe('user name is empty: "" names no identifier');
   });
 });
 
@@ -485,13 +676,20 @@ const HOSTILE_CHARS = [
   '\u202e', '\u200d', '\uff07', '\u2019', '\uff02', '\u037e', '😀', 'a', 'Z', '_', '1', '\ud800', '\udc00',
 ];
 
-const anyText: fc.Arbitrary<string> = fc.oneof(
+const plainText: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.string({ unit: fc.constantFrom(...HOSTILE_CHARS), maxLength: 30 }),
   fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)), maxLength: 30 }),
   fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_$]{0,12}$/),
   fc.mixedCase(fc.constantFrom(...RESERVED_WORDS, 'IF', 'USER', 'RESET')),
   fc.string({ unit: 'grapheme', minLength: 250, maxLength: 260 }),
+);
+
+/** Mostly plain text; else a valid quoted identifier of it, or the text merely put between quotes. */
+const anyText: fc.Arbitrary<string> = fc.oneof(
+  { arbitrary: plainText, weight: 6 },
+  { arbitrary: plainText.map((text) => `"${text.replaceAll('"', '""')}"`), weight: 1 },
+  { arbitrary: plainText.map((text) => `"${text}"`), weight: 1 },
 );
 
 const optionalText = fc.option(anyText, { nil: undefined });
@@ -511,9 +709,19 @@ const anyOptions: fc.Arbitrary<GenerateSqlOptions> = fc.record({
   iamRoleName: optionalText,
 });
 
-/** What the contract lets through: non-empty, at most 255 characters, nothing invisible or breaking. */
-function acceptableName(name: string): boolean {
+/**
+ * What the contract lets through: non-empty, at most 255 characters, nothing invisible or
+ * breaking; for a valid quoted identifier, all of that of its content.
+ */
+function acceptableName(typed: string): boolean {
+  const name = quotedContent(typed) ?? typed;
   return name.length > 0 && [...name].length <= 255 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(name);
+}
+
+/** Whether connect --expect-user reads `typed` as gen-sql does: no surrounding space, no malformed "…". */
+function expectUserReadsAlike(typed: string): boolean {
+  const malformed = typed.length >= 2 && typed.startsWith('"') && typed.endsWith('"') && quotedContent(typed) === undefined;
+  return typed === typed.trim() && !malformed;
 }
 
 describe('generateSql properties', () => {
@@ -542,6 +750,37 @@ describe('generateSql properties', () => {
     fc.assert(
       fc.property(anyText, (user) => {
         expect(generateSql({ arn: ARN, user }).ok).toBe(acceptableName(user));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a user name typed as a quoted identifier is created as exactly its content', () => {
+    fc.assert(
+      fc.property(plainText, fc.constantFrom('create' as const, 'alter' as const), (name, mode) => {
+        const typed = `"${name.replaceAll('"', '""')}"`;
+        const result = generateSql({ arn: ARN, user: typed, mode });
+        expect(result.ok).toBe(acceptableName(name));
+        if (!result.ok) return;
+        expect(result.user).toBe(typed);
+        const users = splitStatements(result.sql).statements.map((statement) => statement.find((token) => token.text === typed));
+        expect(users).toHaveLength(2);
+        for (const token of users) expect(token).toMatchObject({ type: 'quoted-identifier', value: name });
+        expect(storedIdentifierName(typed)).toBe(name);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('connect --expect-user with the same text matches the user gen-sql creates', () => {
+    fc.assert(
+      fc.property(anyText, (user) => {
+        const result = generateSql({ arn: ARN, user, verify: false });
+        fc.pre(result.ok && expectUserReadsAlike(user));
+        if (!result.ok) return;
+        const token = splitStatements(result.sql).statements[0]?.[2];
+        expect(token?.text).toBe(result.user);
+        expect(userMatches(user, token?.value ?? '')).toBe(true);
       }),
       { numRuns: 3000 },
     );

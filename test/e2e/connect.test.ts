@@ -161,7 +161,8 @@ describe('connect: identity verified but not the expected user', () => {
     expect(document.error.message).toContain('other_user');
     expect(document.expectedArn).toBe(PATH_FREE_ARN);
     expect(injected.code).toBe(1);
-    expect(injected.stderr).toContain(`ALTER USER "X; DROP USER Y" SET WORKLOAD_IDENTITY`);
+    // Not a plain identifier: quoted, exactly as gen-sql --user would have created it.
+    expect(injected.stderr).toContain(`ALTER USER "x; DROP USER y" SET WORKLOAD_IDENTITY`);
   });
 });
 

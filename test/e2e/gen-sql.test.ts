@@ -114,7 +114,11 @@ describe('gen-sql resolving the caller through STS', () => {
     expect(result.code, describeRun(result)).toBe(0);
     const document = JSON.parse(result.stdout) as { arn: string; sql: string; warnings: string[] };
     expect(document.arn).toBe(`arn:aws:iam::${ACCOUNT}:user/alice`);
-    expect(document.sql.split('\n')[0]).toBe(`-- wif-check: Snowflake will see ${TEST_IDENTITIES.iamUser.arn}`);
+    expect(TEST_IDENTITIES.iamUser.arn).toBe(`arn:aws:iam::${ACCOUNT}:user/division/alice`);
+    expect(document.sql.split('\n').slice(0, 2)).toEqual([
+      `-- wif-check: Snowflake will see ${TEST_IDENTITIES.iamUser.arn}`,
+      '-- registered without its IAM path division/: Snowflake matches the user by name',
+    ]);
     const [create] = splitStatements(document.sql).statements;
     expect(stringValue(create!, 'ARN')).toBe(`arn:aws:iam::${ACCOUNT}:user/alice`);
     expect(document.warnings).toEqual(expect.arrayContaining([expect.stringContaining('removed IAM path division/')]));
@@ -226,6 +230,73 @@ describe('gen-sql --arn', () => {
     expect(withoutVerify).toHaveLength(1);
     expect(noVerify.stdout).not.toMatch(/SHOW/);
     expect(describeStatement(withoutVerify[0]!).slice(0, 3)).toEqual(['CREATE', 'USER', 'MY_FN_ROLE']);
+  });
+
+  it('--alter without --user is a usage error (exit 2) naming both flags, before any AWS call', async () => {
+    const before = sts.requests.length;
+    const [withArn, asCaller, json] = await Promise.all([
+      genSql(['--arn', ROLE_ARN, '--alter']),
+      wif(['gen-sql', '--alter', '--default-role', 'LOADER_ROLE'], asIdentity('assumedRole')),
+      genSql(['--arn', ROLE_ARN, '--alter', '--json']),
+    ]);
+    for (const result of [withArn, asCaller]) {
+      expectFailure(result, 2);
+      expect(result.stderr).toBe('✖ --alter needs --user: name the existing Snowflake user to alter\n');
+      // No guessed user anywhere.
+      expect(allOutput(result)).not.toMatch(/MY_FN_ROLE/);
+    }
+    expect(json.code, describeRun(json)).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'MISSING_USER', message: expect.stringMatching(/--alter.*--user/) } });
+    // The caller was never resolved: a guess is refused before asking AWS.
+    expect(sts.requests.length).toBe(before);
+  });
+
+  it('--user given in "quotes" is the exact-case name, as for connect --expect-user', async () => {
+    const [create, alter] = await Promise.all([
+      genSql([
+        '--arn', ROLE_ARN,
+        '--user', '"svc"',
+        '--default-role', '"Loader"',
+        '--default-warehouse', '"Load ""WH"""',
+        '--default-namespace', '"my.db"."Landing"',
+      ]),
+      genSql(['--arn', ROLE_ARN, '--alter', '--user', '"a""b"']),
+    ]);
+    expect(create.code, describeRun(create)).toBe(0);
+    expect(create.stdout).toContain('CREATE USER "svc"\n');
+    const statements = expectOnlySql(create.stdout);
+    expect(statements).toHaveLength(2);
+    expect(describeStatement(statements[0]!)).toEqual([
+      'CREATE', 'USER', 'quoted-identifier:svc',
+      'WORKLOAD_IDENTITY', 'punctuation:=', 'punctuation:(', 'TYPE', 'punctuation:=', 'AWS', 'ARN', 'punctuation:=', `string:${ROLE_ARN}`, 'punctuation:)',
+      'TYPE', 'punctuation:=', 'SERVICE',
+      'DEFAULT_ROLE', 'punctuation:=', 'quoted-identifier:Loader',
+      'DEFAULT_WAREHOUSE', 'punctuation:=', 'quoted-identifier:Load "WH"',
+      'DEFAULT_NAMESPACE', 'punctuation:=', 'quoted-identifier:my.db', 'punctuation:.', 'quoted-identifier:Landing',
+    ]);
+    expect(describeStatement(statements[1]!)).toEqual([...SHOW, 'quoted-identifier:svc']);
+    expect(create.stderr).toMatch(/^note: user name "svc" is case-sensitive/m);
+    expect(create.stderr).not.toMatch(/part of the name/);
+
+    expect(alter.code, describeRun(alter)).toBe(0);
+    const alterStatements = expectOnlySql(alter.stdout);
+    expect(alterStatements).toHaveLength(2);
+    expect(describeStatement(alterStatements[0]!).slice(0, 5)).toEqual(['ALTER', 'USER', 'quoted-identifier:a"b', 'SET', 'WORKLOAD_IDENTITY']);
+    expect(describeStatement(alterStatements[1]!)).toEqual([...SHOW, 'quoted-identifier:a"b']);
+  });
+
+  it('an empty or over-long name inside quotes is refused (exit 2)', async () => {
+    const [empty, long, control] = await Promise.all([
+      genSql(['--arn', ROLE_ARN, '--user', '""']),
+      genSql(['--arn', ROLE_ARN, '--user', 'U', '--default-role', `"${'r'.repeat(256)}"`]),
+      genSql(['--arn', ROLE_ARN, '--user', '"svc\u202e"']),
+    ]);
+    expectFailure(empty, 2);
+    expect(empty.stderr).toMatch(/^✖ user name is empty: "" names no identifier$/m);
+    expectFailure(long, 2);
+    expect(long.stderr).toMatch(/^✖ default role is 256 characters long inside its quotes; Snowflake allows at most 255$/m);
+    expectFailure(control, 2);
+    expect(control.stderr).toMatch(/^✖ user name contains an invisible formatting character \(U\+202E\) at character 5$/m);
   });
 
   it('conflicting mode flags are usage errors (exit 2) that name the flags', async () => {
