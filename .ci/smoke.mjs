@@ -3,7 +3,7 @@
 // run it against the local simulators on Node 20 (this machine) and the Lambda runtimes' Node 22
 // and 24 (npx -y node@N, served by the npm registry). Checks exit codes, not just "it ran".
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TEST_IDENTITIES, credentialsEnv, startTestBed } from '../dist/simulators/index.js';
@@ -59,6 +59,7 @@ try {
   }
 } finally {
   await bed.close();
+  rmSync(work, { recursive: true, force: true });
 }
 console.log(failed === 0 ? 'smoke: packed CLI ok on Node 20, 22 and 24' : `smoke: ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;
