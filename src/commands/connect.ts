@@ -4,7 +4,7 @@
  */
 import { parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
 import { diagnoseLoginError, diagnoseUnexpectedUser, parseExpectUser, userMatches } from '../core/diagnose.js';
-import { WifError, usageError } from '../core/errors.js';
+import { WifError } from '../core/errors.js';
 import { identifierForStoredName, storedIdentifierName } from '../core/sql.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
 import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';

@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeArnForSnowflake } from '../../src/core/arn.js';
-import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentityName } from '../../src/simulators/index.js';
+import { TEST_IDENTITIES, startStsSimulator, type StsSimulator, type TestIdentityName } from '../../src/simulators/index.js';
 import { describeStatement, splitStatements, tokenize, type Token } from '../helpers/sql-tokenizer.js';
-import { allOutput, ANSI_ESCAPE, BIN, cleanEnv, describeRun, runCli, runCliWithoutSecrets, stsClientEnv, tempDir, type CliResult } from './run-cli.js';
+import { allOutput, ANSI_ESCAPE, BIN, cleanEnv, describeRun, runCliWithoutSecrets, stsClientEnv, tempDir, type CliResult } from './run-cli.js';
 
 const ACCOUNT = '123456789012';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/my-fn-role`;

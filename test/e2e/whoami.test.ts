@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentityName } from '../../src/simulators/index.js';
-import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, describeRun, REPO_ROOT, runCli, runCliWithoutSecrets, stsClientEnv, tempDir, type CliResult } from './run-cli.js';
+import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, describeRun, REPO_ROOT, runCliWithoutSecrets, stsClientEnv, tempDir, type CliResult } from './run-cli.js';
 
 const ACCOUNT = '123456789012';
 const JSON_KEYS = ['account', 'arn', 'userId', 'principalType', 'snowflakeArn', 'region', 'regionSource'] as const;
