@@ -10,6 +10,7 @@ import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags, 
 import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
 import { loadNamedConnection } from '../snowflake/connections.js';
 import { withDeadline } from '../deadline.js';
+import { setProcessEnv } from '../process-env.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
@@ -93,21 +94,6 @@ export function driverEnvironment(aws: AwsContext, profileFlag: string | undefin
     vars.AWS_PROFILE = profileFlag;
   }
   return { vars, warnings };
-}
-
-/** Set `vars` in process.env (the driver reads it there) and return what puts the old values back. */
-function setProcessEnv(vars: Readonly<Record<string, string>>): () => void {
-  const previous = Object.entries(vars).map(([name, value]) => {
-    const before = process.env[name];
-    process.env[name] = value;
-    return [name, before] as const;
-  });
-  return () => {
-    for (const [name, before] of previous) {
-      if (before === undefined) delete process.env[name];
-      else process.env[name] = before;
-    }
-  };
 }
 
 export async function connect(options: ConnectOptions = {}): Promise<ConnectResult> {

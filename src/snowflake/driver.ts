@@ -6,6 +6,7 @@
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
 import type { DriverErrorFields } from '../core/diagnose.js';
 import { withDeadline } from '../deadline.js';
+import { setProcessEnv } from '../process-env.js';
 
 export interface LoginSettings {
   account: string;
@@ -47,9 +48,7 @@ async function importQuietly(): Promise<Driver> {
   // Platform detection is client telemetry: it probes EC2/Azure/GCP metadata and calls STS at
   // load time, which costs up to seconds off-cloud and adds nothing to a WIF check.
   // Both are read once, while the driver loads: put the caller's environment back afterwards.
-  const saved = { DEBUG: process.env.DEBUG, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION };
-  process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ??= 'true';
-  delete process.env.DEBUG;
+  const restore = setProcessEnv({ DEBUG: undefined, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION ?? 'true' });
   try {
     const module = (await import('snowflake-sdk')) as Driver & { default?: Driver };
     const snowflake = module.default ?? module;
@@ -57,10 +56,7 @@ async function importQuietly(): Promise<Driver> {
     snowflake.configure({ logLevel: 'OFF', customLogger: SILENT_LOGGER });
     return snowflake;
   } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
+    restore();
   }
 }
 
