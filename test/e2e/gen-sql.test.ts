@@ -7,29 +7,20 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { normalizeArnForSnowflake } from '../../src/core/arn.js';
-import { TEST_IDENTITIES, startStsSimulator, type StsSimulator, type TestIdentityName } from '../../src/simulators/index.js';
+import { TEST_IDENTITIES } from '../../src/simulators/index.js';
 import { describeStatement, splitStatements, tokenize, type Token } from '../helpers/sql-tokenizer.js';
-import { allOutput, ANSI_ESCAPE, BIN, cleanEnv, describeRun, runCliWithoutSecrets, stsClientEnv, tempDir, type CliResult } from './run-cli.js';
+import { allOutput, ANSI_ESCAPE, BIN, cleanEnv, describeRun, runCliWithoutSecrets, tempDir, useStsSimulator, type CliResult } from './run-cli.js';
 
 const ACCOUNT = '123456789012';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/my-fn-role`;
 const SHOW = ['SHOW', 'USER', 'WORKLOAD', 'IDENTITY', 'AUTHENTICATION', 'METHODS', 'FOR', 'USER'];
 
 
-let sts: StsSimulator;
-
-beforeAll(async () => {
-  sts = await startStsSimulator();
-});
-
-afterAll(async () => {
-  await sts?.close();
-});
-
-const stsEnv = (extra: Record<string, string | undefined> = {}) => stsClientEnv(sts.url, undefined, extra);
-const asIdentity = (name: TestIdentityName, extra: Record<string, string | undefined> = {}) => stsClientEnv(sts.url, TEST_IDENTITIES[name], extra);
+const sim = useStsSimulator();
+const stsEnv = sim.env;
+const asIdentity = sim.as;
 
 const wif = runCliWithoutSecrets;
 
@@ -106,7 +97,7 @@ describe('gen-sql resolving the caller through STS', () => {
     ]);
     expect(describeStatement(statements[1]!)).toEqual([...SHOW, 'MY_FN_ROLE']);
     // It really asked STS with these credentials.
-    expect(sts.requests).toContainEqual({ action: 'GetCallerIdentity', accessKeyId: TEST_IDENTITIES.assumedRole.accessKeyId });
+    expect(sim.sts.requests).toContainEqual({ action: 'GetCallerIdentity', accessKeyId: TEST_IDENTITIES.assumedRole.accessKeyId });
   });
 
   it('IAM user with a path: the header shows the caller ARN, the SQL the path-free one', async () => {
@@ -161,7 +152,7 @@ describe('gen-sql resolving the caller through STS', () => {
 
 describe('gen-sql --arn', () => {
   it('a role path is removed: note on stderr, only SQL on stdout, no AWS needed', async () => {
-    const before = sts.requests.length;
+    const before = sim.sts.requests.length;
     const result = await genSql(['--arn', `arn:aws:iam::${ACCOUNT}:role/service-role/my-fn-role`]);
     expect(result.code, describeRun(result)).toBe(0);
     expect(result.stderr).toContain('service-role/');
@@ -170,7 +161,7 @@ describe('gen-sql --arn', () => {
     expect(result.stdout).not.toMatch(/note:|warning:/);
     const statements = expectOnlySql(result.stdout);
     expect(stringValue(statements[0]!, 'ARN')).toBe(ROLE_ARN);
-    expect(sts.requests.length).toBe(before);
+    expect(sim.sts.requests.length).toBe(before);
   });
 
   it('--user, --default-role, --default-warehouse, --default-namespace and --comment', async () => {
@@ -233,7 +224,7 @@ describe('gen-sql --arn', () => {
   });
 
   it('--alter without --user is a usage error (exit 2) naming both flags, before any AWS call', async () => {
-    const before = sts.requests.length;
+    const before = sim.sts.requests.length;
     const [withArn, asCaller, json] = await Promise.all([
       genSql(['--arn', ROLE_ARN, '--alter']),
       wif(['gen-sql', '--alter', '--default-role', 'LOADER_ROLE'], asIdentity('assumedRole')),
@@ -248,7 +239,7 @@ describe('gen-sql --arn', () => {
     expect(json.code, describeRun(json)).toBe(2);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'MISSING_USER', message: expect.stringMatching(/--alter.*--user/) } });
     // The caller was never resolved: a guess is refused before asking AWS.
-    expect(sts.requests.length).toBe(before);
+    expect(sim.sts.requests.length).toBe(before);
   });
 
   it('--user given in "quotes" is the exact-case name, as for connect --expect-user', async () => {

@@ -7,8 +7,8 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { expect } from 'vitest';
-import { TEST_IDENTITIES, credentialsEnv, type TestIdentity } from '../../src/simulators/index.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentity, type TestIdentityName } from '../../src/simulators/index.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export const BIN = join(REPO_ROOT, 'bin', 'wif-check.js');
@@ -82,6 +82,35 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
   if (!address || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/**
+ * An STS simulator for the calling test file (started before its tests, closed after), with
+ * environments for the CLI: `env()` points at it; `as(name)` adds a test identity and a region.
+ */
+export function useStsSimulator(): {
+  readonly sts: StsSimulator;
+  env(extra?: Record<string, string | undefined>): Record<string, string>;
+  as(name: TestIdentityName, extra?: Record<string, string | undefined>): Record<string, string>;
+} {
+  let sts: StsSimulator | undefined;
+  beforeAll(async () => {
+    sts = await startStsSimulator();
+  });
+  afterAll(async () => {
+    await sts?.close();
+  });
+  const running = (): StsSimulator => {
+    if (!sts) throw new Error('the STS simulator is not running (useStsSimulator() outside a test?)');
+    return sts;
+  };
+  return {
+    get sts() {
+      return running();
+    },
+    env: (extra = {}) => stsClientEnv(running().url, undefined, extra),
+    as: (name, extra = {}) => stsClientEnv(running().url, TEST_IDENTITIES[name], extra),
+  };
 }
 
 /** A clean environment pointed at an STS simulator; with an identity, its credentials and a region. */

@@ -8,26 +8,17 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentityName } from '../../src/simulators/index.js';
-import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, describeRun, REPO_ROOT, runCliWithoutSecrets, stsClientEnv, tempDir, type CliResult } from './run-cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TEST_IDENTITIES, credentialsEnv, type TestIdentityName } from '../../src/simulators/index.js';
+import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, describeRun, REPO_ROOT, runCliWithoutSecrets, tempDir, useStsSimulator, type CliResult } from './run-cli.js';
 
 const ACCOUNT = '123456789012';
 const JSON_KEYS = ['account', 'arn', 'userId', 'principalType', 'snowflakeArn', 'region', 'regionSource'] as const;
 
 
-let sts: StsSimulator;
-
-beforeAll(async () => {
-  sts = await startStsSimulator();
-});
-
-afterAll(async () => {
-  await sts?.close();
-});
-
-const stsEnv = (extra: Record<string, string | undefined> = {}) => stsClientEnv(sts.url, undefined, extra);
-const asIdentity = (name: TestIdentityName, extra: Record<string, string | undefined> = {}) => stsClientEnv(sts.url, TEST_IDENTITIES[name], extra);
+const sim = useStsSimulator();
+const stsEnv = sim.env;
+const asIdentity = sim.as;
 
 const wif = runCliWithoutSecrets;
 
@@ -112,7 +103,7 @@ describe('whoami: principal types', () => {
       }
     }
     // Every run really asked the simulator (12 runs, each one GetCallerIdentity at least).
-    const asked = new Set(sts.requests.filter((r) => r.action === 'GetCallerIdentity').map((r) => r.accessKeyId));
+    const asked = new Set(sim.sts.requests.filter((r) => r.action === 'GetCallerIdentity').map((r) => r.accessKeyId));
     for (const c of cases) expect(asked.has(TEST_IDENTITIES[c.name].accessKeyId), c.name).toBe(true);
   });
 
@@ -360,15 +351,15 @@ describe('whoami: AWS failures exit 3 with a precise message', () => {
   });
 
   it('STS hanging with --timeout 1: exit 3 within a bounded time', async () => {
-    sts.setMode('hang');
+    sim.sts.setMode('hang');
     try {
       const result = await wif(['whoami', '--timeout', '1'], asIdentity('assumedRole'));
       expectFailure(result, 3);
-      expect(result.stderr).toContain(`STS did not answer within 1 s (${sts.url})`);
+      expect(result.stderr).toContain(`STS did not answer within 1 s (${sim.sts.url})`);
       expect(result.stderr).toContain('--timeout');
       expect(result.durationMs).toBeLessThan(8_000);
     } finally {
-      sts.setMode('normal');
+      sim.sts.setMode('normal');
     }
   });
 
@@ -384,14 +375,14 @@ describe('whoami: AWS failures exit 3 with a precise message', () => {
 describe('whoami --expect-account', () => {
   it('exit 0 on a match, 1 on a mismatch naming both accounts, 2 for a malformed id', async () => {
     const env = asIdentity('assumedRole');
-    const before = sts.requests.length;
+    const before = sim.sts.requests.length;
     const bad = await Promise.all(['12345', 'abcdefghijkl', '1234567890123'].map((id) => wif(['whoami', '--expect-account', id], env)));
     for (const result of bad) {
       expectFailure(result, 2);
       expect(result.stderr).toMatch(/is not a 12-digit AWS account id/);
     }
     // A usage error is found before any network call.
-    expect(sts.requests.length).toBe(before);
+    expect(sim.sts.requests.length).toBe(before);
 
     const [match, mismatch, mismatchJson] = await Promise.all([
       wif(['whoami', '--expect-account', ACCOUNT], env),
