@@ -17,3 +17,23 @@ export function setProcessEnv(vars: Readonly<Record<string, string | undefined>>
     }
   };
 }
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Run `work` with `vars` set in process.env, then restore them. Calls are serialised: process.env
+ * is one per process, so two concurrent logins that need different AWS_REGION values (or the
+ * first one restoring while the second still reads) would otherwise see each other's values.
+ */
+export function withProcessEnv<T>(vars: Readonly<Record<string, string | undefined>>, work: () => Promise<T>): Promise<T> {
+  const run = queue.then(async () => {
+    const restore = setProcessEnv(vars);
+    try {
+      return await work();
+    } finally {
+      restore();
+    }
+  });
+  queue = run.catch(() => undefined);
+  return run;
+}

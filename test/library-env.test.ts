@@ -46,6 +46,17 @@ describe('library calls leave process.env as they found it', () => {
     expect(watched()).toEqual(before);
   });
 
+  it('two concurrent connect() calls with different regions both log in, and the environment is restored', async () => {
+    const before = watched();
+    const results = await Promise.all([
+      connect({ ...snowflake(), region: 'eu-west-1' }),
+      connect({ ...snowflake(), region: 'us-east-1' }),
+      connect({ ...snowflake(), region: 'ap-southeast-2' }),
+    ]);
+    expect(results.map((result) => result.user)).toEqual(['LAMBDA_LOADER', 'LAMBDA_LOADER', 'LAMBDA_LOADER']);
+    expect(watched()).toEqual(before);
+  });
+
   it('doctor({ region }) likewise, also when the login fails', async () => {
     const before = watched();
     bed.snowflake.setUserArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/service-role/my-fn-role');

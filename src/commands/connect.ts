@@ -10,7 +10,7 @@ import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags, 
 import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
 import { loadNamedConnection } from '../snowflake/connections.js';
 import { withDeadline } from '../deadline.js';
-import { setProcessEnv } from '../process-env.js';
+import { withProcessEnv } from '../process-env.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
@@ -144,9 +144,10 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
     (error: unknown) => ({ caller: null, error }),
   );
   const { loginAndIdentify, DriverFailure } = await import('../snowflake/driver.js');
-  const restoreEnv = setProcessEnv(prepared.driverEnv);
   try {
-    const session = await loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: remainingMs(prepared.deadline) });
+    const session = await withProcessEnv(prepared.driverEnv, () =>
+      loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: remainingMs(prepared.deadline) }),
+    );
     const loggedInAt = performance.now();
     // The login worked: the caller ARN is only a detail now, worth a second at most.
     const { caller, error } = await withDeadline(callerPromise, Math.min(1_000, remainingMs(prepared.deadline)), () => new Error('STS did not answer in time')).catch(
@@ -172,8 +173,6 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
     });
     const error = new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn });
     return { ok: false, error, caller, expectedArn };
-  } finally {
-    restoreEnv();
   }
 }
 
