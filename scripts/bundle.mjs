@@ -14,7 +14,12 @@ import yazl from 'yazl';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const outRoot = args.includes('--out-dir') ? resolve(args[args.indexOf('--out-dir') + 1] ?? '') : join(root, 'build');
+const outDirArg = args.includes('--out-dir') ? args[args.indexOf('--out-dir') + 1] : undefined;
+if (args.includes('--out-dir') && (!outDirArg || outDirArg.startsWith('--'))) {
+  console.error('bundle: --out-dir needs a directory, e.g. --out-dir /tmp/wif-check-lambda');
+  process.exit(2);
+}
+const outRoot = outDirArg ? resolve(outDirArg) : join(root, 'build');
 const outDir = join(outRoot, 'lambda');
 const outFile = join(outDir, 'index.js');
 const zipFile = join(outRoot, 'wif-check-lambda.zip');

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
+import { parseTimeoutSeconds } from './core/timeout.js';
 import { Printer, colorLevel } from './output.js';
 
 interface CommonOptions {
@@ -225,6 +226,10 @@ function withSnowflakeOptions(command: Command): Command {
 }
 
 function snowflakeOptionsFrom(options: SnowflakeFlagOptions) {
+  // Given but empty is an unset CI variable, not "no impersonation".
+  if (options.impersonationPath !== undefined && options.impersonationPath.replaceAll(',', '').trim() === '') {
+    throw usageError('--impersonation-path is empty', 'BAD_IMPERSONATION_PATH', 'Give one or more role ARNs, comma-separated, or leave the flag out.');
+  }
   return {
     account: options.account,
     host: options.host,
@@ -270,15 +275,6 @@ function withCommonOptions(command: Command): Command {
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .option('--debug', 'on errors, also show the underlying cause (never secrets)');
-}
-
-export function parseTimeoutSeconds(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !Number.isFinite(seconds) || seconds < 1 || seconds > 3600) {
-    throw usageError(`--timeout '${value}' must be a number of seconds from 1 to 3600`, 'BAD_TIMEOUT');
-  }
-  return Math.round(seconds * 1000);
 }
 
 function awsOptionsFrom(options: AwsFlagOptions, defaultTimeoutSeconds?: number): { profile?: string; region?: string; timeoutMs?: number } {

@@ -7,6 +7,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_CODES, WifError } from './core/errors.js';
+import { parseTimeoutSeconds } from './core/timeout.js';
 import type { DoctorReport } from './commands/doctor.js';
 
 export interface WifCheckEvent {
@@ -41,10 +42,9 @@ export async function handler(event: WifCheckEvent | null | undefined = {}, cont
   env.SF_OCSP_RESPONSE_CACHE_DIR ??= join(tmpdir(), 'wif-check-snowflake-cache');
   try {
     const { doctor } = await import('./commands/doctor.js');
-    const timeoutSeconds = Number(input.timeout ?? 30);
     // Finish (with a report) before Lambda kills the function: leave a second to return it.
     const remainingMs = context?.getRemainingTimeInMillis?.();
-    const requestedMs = Number.isFinite(timeoutSeconds) && timeoutSeconds > 0 ? timeoutSeconds * 1000 : 30_000;
+    const requestedMs = parseTimeoutSeconds(input.timeout, 'timeout') ?? 30_000;
     const timeoutMs = remainingMs === undefined ? requestedMs : Math.max(1_000, Math.min(requestedMs, remainingMs - 1_000));
     const report = await doctor({
       account: input.account,

@@ -81,9 +81,11 @@ describe('wif-check/lambda handler', () => {
   });
 
   it('turns bad settings into a failed report with the usage exit code', async () => {
-    const report = await handler({ port: 'eighty' });
-    expect(report).toMatchObject({ ok: false, exitCode: 2 });
-    expect(report.checks[0]?.detail).toContain("port 'eighty'");
+    const [port, timeout] = await Promise.all([handler({ port: 'eighty' }), handler({ timeout: 'abc' })]);
+    expect(port).toMatchObject({ ok: false, exitCode: 2 });
+    expect(port.checks[0]?.detail).toContain("port 'eighty'");
+    expect(timeout).toMatchObject({ ok: false, exitCode: 2 });
+    expect(timeout.checks[0]?.detail).toBe("timeout 'abc' must be a number of seconds from 1 to 3600");
   });
 
   it('uses WIF_CHECK_EXPECT_USER when the event has no expectUser', async () => {
@@ -170,16 +172,21 @@ describe('npm run bundle', () => {
     chmodSync(readOnlyHome, 0o555);
     // The tests' temporary root is private (0700); the unprivileged user must be able to enter it.
     chmodSync(dirname(task), 0o711);
+    // Lambda's /tmp: the only writable place, where the handler must put the driver's OCSP cache.
+    const lambdaTmp = tempDir('wif-check-lambda-tmp-');
+    chmodSync(lambdaTmp, 0o777);
     try {
       // root may write anywhere: drop to nobody so that "read-only" means what it does in Lambda.
       const [command, args] = process.getuid?.() === 0 ? ['setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'node', '-e', invoke]] : ['node', ['-e', invoke]];
+      const { SF_OCSP_RESPONSE_CACHE_DIR: _ownCacheDir, ...env } = lambdaEnv();
       const { stdout } = await run(command, args, {
         cwd: task,
-        env: { PATH: process.env.PATH, ...lambdaEnv(), HOME: readOnlyHome, NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        env: { PATH: process.env.PATH, ...env, HOME: readOnlyHome, TMPDIR: lambdaTmp, NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       });
       expect(JSON.parse(stdout)).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
       expect(readdirSync(task).sort()).toEqual(['index.js', 'package.json']);
       expect(readdirSync(readOnlyHome)).toEqual([]);
+      expect(readdirSync(lambdaTmp)).toContain('wif-check-snowflake-cache');
     } finally {
       chmodSync(task, 0o755);
       chmodSync(readOnlyHome, 0o755);

@@ -4,7 +4,7 @@
  * src/core (region.ts, credential-source.ts, aws-failures.ts).
  */
 import type { STSClient } from '@aws-sdk/client-sts';
-import { describeAwsError } from '../core/aws-failures.js';
+import { describeAwsError, formatSeconds } from '../core/aws-failures.js';
 import { describeCredentialSource } from '../core/credential-source.js';
 import { WifError } from '../core/errors.js';
 import { withDeadline } from '../deadline.js';
@@ -95,11 +95,13 @@ export async function resolveAwsCredentials(
   return { credentials, credentialSource: describeCredentialSource(credentials.$source, { profile: profile ?? 'default', env }), warnings };
 }
 
-export async function getCallerIdentity(context: AwsContext): Promise<CallerIdentity> {
+/** `options.signal` lets a caller that no longer needs the answer stop the request (and its socket). */
+export async function getCallerIdentity(context: AwsContext, options: { signal?: AbortSignal } = {}): Promise<CallerIdentity> {
   const { GetCallerIdentityCommand } = await loadSts();
   const client = await createStsClient(context);
+  const timeout = AbortSignal.timeout(context.timeoutMs);
   try {
-    const result = await client.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(context.timeoutMs) });
+    const result = await client.send(new GetCallerIdentityCommand({}), { abortSignal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout });
     if (!result.Arn || !result.Account || !result.UserId) {
       throw new WifError('aws', 'STS GetCallerIdentity returned an incomplete answer', { code: 'STS_INCOMPLETE' });
     }
@@ -149,7 +151,15 @@ async function loadCredentials(profile: string | undefined, timeoutMs: number, w
   try {
     return await withDeadline(provider(), timeoutMs, () => Object.assign(new Error('AWS credentials were not found in time'), { name: 'TimeoutError' }));
   } catch (error) {
-    const message = errorFields(error).message ?? 'unknown error';
+    const fields = errorFields(error);
+    if (fields.name === 'TimeoutError') {
+      throw new WifError('aws', `AWS credentials were not resolved within ${formatSeconds(timeoutMs)}${profile ? ` (profile '${profile}')` : ''}`, {
+        code: 'CREDENTIALS_TIMEOUT',
+        hint: 'The credential source (SSO, credential_process, container or instance metadata) did not answer in time: check it, or raise --timeout.',
+        cause: error,
+      });
+    }
+    const message = fields.message ?? 'unknown error';
     // With a profile selected the SDK ignores AWS_ACCESS_KEY_ID/SECRET: say so rather than ask for them.
     const hint = profile
       ? `Profile '${profile}' has no usable credentials: add keys, sso_session, role_arn or credential_process to it, ` +

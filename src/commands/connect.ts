@@ -60,7 +60,7 @@ export interface PreparedConnect {
 export async function prepareConnect(options: ConnectOptions, env: NodeJS.ProcessEnv = process.env): Promise<PreparedConnect> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
-  const named = await loadNamedConnection(options.connection, env);
+  const named = await loadNamedConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()) });
   const settings = resolveSnowflakeSettings(options, env, named?.values);
   const expectUser = parseExpectUser(options.expectUser);
   const impersonationPath = parseImpersonationPath(options.impersonationPath);
@@ -139,31 +139,40 @@ export type LoginOutcome =
  * unreachable from here, which need not stop the login: Snowflake asks STS itself).
  */
 export async function attemptLogin(prepared: PreparedConnect, knownCaller?: CallerIdentity | null): Promise<LoginOutcome> {
-  const callerPromise = (knownCaller !== undefined ? Promise.resolve(knownCaller) : getCallerIdentity(prepared.aws)).then(
+  // Stopped once nobody needs the answer, so a hanging STS keeps no socket (or host process) alive.
+  const stsRequest = new AbortController();
+  const stsContext = { ...prepared.aws, timeoutMs: Math.min(prepared.aws.timeoutMs, remainingMs(prepared.deadline)) };
+  const callerPromise = (knownCaller !== undefined ? Promise.resolve(knownCaller) : getCallerIdentity(stsContext, { signal: stsRequest.signal })).then(
     (caller) => ({ caller, error: undefined as unknown }),
     (error: unknown) => ({ caller: null, error }),
   );
+  /** The caller, if STS answers within `ms`; else unknown, with the reason. */
+  const callerWithin = (ms: number) =>
+    withDeadline(callerPromise, ms, () => new Error('STS did not answer in time')).catch((timeout: Error) => ({
+      caller: null,
+      error: new WifError('aws', timeout.message, { code: 'STS_TIMEOUT' }) as unknown,
+    }));
   const { loginAndIdentify, DriverFailure } = await import('../snowflake/driver.js');
+  let loginBudgetMs = remainingMs(prepared.deadline);
   try {
-    const session = await withProcessEnv(prepared.driverEnv, () =>
-      loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: remainingMs(prepared.deadline) }),
-    );
+    const session = await withProcessEnv(prepared.driverEnv, () => {
+      loginBudgetMs = remainingMs(prepared.deadline);
+      return loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: loginBudgetMs });
+    });
     const loggedInAt = performance.now();
     // The login worked: the caller ARN is only a detail now, worth a second at most.
-    const { caller, error } = await withDeadline(callerPromise, Math.min(1_000, remainingMs(prepared.deadline)), () => new Error('STS did not answer in time')).catch(
-      (timeout: Error) => ({ caller: null, error: new WifError('aws', timeout.message, { code: 'STS_TIMEOUT' }) }),
-    );
+    const { caller, error } = await callerWithin(Math.min(1_000, remainingMs(prepared.deadline)));
     const warnings = error instanceof WifError ? [`STS GetCallerIdentity failed, so the caller ARN is unknown: ${error.message}`] : [];
     return { ok: true, session, loggedInAt, caller, expectedArn: expectedArnFor(caller, prepared.impersonationPath), warnings };
   } catch (failure) {
     if (!(failure instanceof DriverFailure)) throw failure;
-    const { caller, error: stsError } = await callerPromise;
+    const { caller, error: stsError } = await callerWithin(remainingMs(prepared.deadline));
     const expectedArn = expectedArnFor(caller, prepared.impersonationPath);
     const awsFailure = stsError instanceof WifError && stsError.kind === 'aws' ? { code: stsError.code, message: stsError.message, hint: stsError.hint } : null;
     const diagnosis = diagnoseLoginError(failure.fields, {
       account: prepared.settings.account,
       url: prepared.settings.url,
-      timeoutMs: prepared.timeoutMs,
+      timeoutMs: loginBudgetMs,
       callerArn: verifiedCallerArn(caller, prepared.impersonationPath),
       expectedArn,
       unusablePrincipal: unusablePrincipal(caller, prepared.impersonationPath),
@@ -173,6 +182,8 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
     });
     const error = new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn });
     return { ok: false, error, caller, expectedArn };
+  } finally {
+    stsRequest.abort();
   }
 }
 

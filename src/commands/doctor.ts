@@ -4,7 +4,7 @@
  * an account: the login and the mapped user. Each failed check carries its fix.
  */
 import { describeKind, parseAccountId, parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
-import { diagnoseUnexpectedUser, parseExpectUser, userMatches } from '../core/diagnose.js';
+import { NOT_USABLE_FIX, diagnoseUnexpectedUser, parseExpectUser, userMatches } from '../core/diagnose.js';
 import { EXIT_CODES, WifError, usageError, type ErrorKind } from '../core/errors.js';
 import { driverRegion, type ResolvedRegion } from '../core/region.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags } from '../core/snowflake-settings.js';
@@ -102,7 +102,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
 
   // Usage problems (bad port, unknown connection, missing account when one was asked for) are
   // the caller's to fix before any check means anything: they throw, exit 2.
-  const named = await loadNamedConnection(options.connection, env);
+  const named = await loadNamedConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()) });
   warnings.push(...(named?.warnings ?? []));
   const settings = resolveSnowflakeSettings(options, env, named?.values, { requireAccount: false });
   const impersonationPath = parseImpersonationPath(options.impersonationPath);
@@ -213,6 +213,9 @@ async function checkCaller(list: Checklist, aws: AwsContext, expectAccount: stri
     if (error.code === 'STS_UNREACHABLE' || error.code === 'STS_TIMEOUT') {
       // A VPC without a route to STS can still use WIF: the driver only signs the request.
       list.add('caller', 'warn', `${error.message}; wif-check cannot name the caller, but Snowflake verifies it with STS itself`, { fix: error.hint });
+      if (expectAccount !== undefined) {
+        list.add('account', 'fail', `cannot check --expect-account ${expectAccount}: STS is unreachable from here`, { fix: error.hint, kind: 'aws' });
+      }
       list.skip(['principal', 'snowflake-arn'], 'skipped: caller unknown');
       return null;
     }
@@ -230,7 +233,7 @@ function checkPrincipal(list: Checklist, caller: CallerIdentity, impersonationPa
   }
   const snowflake = toSnowflakeArn(parsed.arn);
   if (!snowflake.ok) {
-    list.add('principal', 'fail', snowflake.error, { fix: 'Run as an IAM role (Lambda/ECS/EC2 role, or AssumeRole) or an IAM user.' });
+    list.add('principal', 'fail', snowflake.error, { fix: NOT_USABLE_FIX });
     list.skip(['snowflake-arn'], 'skipped: principal not usable');
     return null;
   }

@@ -86,6 +86,10 @@ interface Rule {
   keepExpectedArn?: boolean;
 }
 
+/** Root and federation sessions cannot AssumeRole either (AWS refuses both): other credentials are the fix. */
+export const NOT_USABLE_FIX =
+  "Use an IAM role's credentials (e.g. the Lambda/ECS/EC2 execution role, or an SSO permission set) or an IAM user's, not the account root user or a GetFederationToken session.";
+
 const REFRESH_CREDENTIALS = 'Refresh the AWS credentials; `wif-check whoami` checks them against STS directly.';
 const isAttestationRejected = (error: DriverErrorFields) => error.name === 'OperationFailedError' && ATTESTATION_REJECTED.test(error.message);
 
@@ -96,7 +100,7 @@ const RULES: readonly Rule[] = [
     kind: 'verification',
     code: 'PRINCIPAL_NOT_USABLE',
     message: (_error, context) => `Snowflake verified your AWS identity, but ${context.unusablePrincipal ?? 'this principal cannot be used for WIF'}`,
-    hint: () => 'Run as an IAM role (Lambda/ECS/EC2 execution role, or AssumeRole; --impersonation-path does that for you) or an IAM user.',
+    hint: () => NOT_USABLE_FIX,
   },
   {
     when: (error) => UNMAPPED_USER.test(error.message),

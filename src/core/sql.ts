@@ -162,7 +162,14 @@ export function quotedIdentifierContent(typed: string): string | undefined {
  */
 export function quoteTypedIdentifier(typed: string, what = 'identifier'): QuoteResult {
   const name = quotedIdentifierContent(typed);
-  if (name === undefined) return quoteIdentifier(typed, what);
+  if (name === undefined) {
+    const quoted = quoteIdentifier(typed, what);
+    // ' Svc' or 'Svc ' is almost always a stray space (and --expect-user trims it): refuse it.
+    if (quoted.ok && typed !== typed.trim()) {
+      return { ok: false, error: `${what} has leading or trailing spaces: remove them, or write the name in double quotes if they belong to it` };
+    }
+    return quoted;
+  }
   // The quotes themselves are never refused, so positions are those of the typed text.
   const refused = findRefusedChar(typed, what, false);
   if (refused !== undefined) return { ok: false, error: refused };

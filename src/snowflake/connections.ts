@@ -21,11 +21,17 @@ export interface NamedConnection {
 
 /**
  * The connection named by --connection (strict: a missing file or name is a usage error) or by
- * SNOWFLAKE_DEFAULT_CONNECTION_NAME (lenient: a missing file or name is ignored, so the variable a
- * developer exports for other tools never breaks `--account …`); undefined if neither is set.
+ * SNOWFLAKE_DEFAULT_CONNECTION_NAME. The default is lenient and only a fallback: a missing file or
+ * name is ignored, and it is not read at all when an account is given (--account or
+ * SNOWFLAKE_ACCOUNT), so the variable a developer exports for other tools never mixes another
+ * connection's host or role into `--account …`. Undefined when no connection applies.
  */
-export async function loadNamedConnection(name: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<NamedConnection | undefined> {
-  const wanted = name ?? (env.SNOWFLAKE_DEFAULT_CONNECTION_NAME || undefined);
+export async function loadNamedConnection(
+  name: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { accountGiven?: boolean } = {},
+): Promise<NamedConnection | undefined> {
+  const wanted = name ?? (options.accountGiven ? undefined : env.SNOWFLAKE_DEFAULT_CONNECTION_NAME || undefined);
   if (!wanted) return undefined;
   const strict = name !== undefined;
   const path = connectionsFilePath(env);

@@ -666,6 +666,9 @@ describe('generateSql with hostile input', () => {
     expect(decoded('"""')).toBe('"""');
     expect(decoded('"x"; DROP USER y; --"')).toBe('"x"; DROP USER y; --"');
     expect(decoded('""')).toBe('user name is empty: "" names no identifier');
+    // A stray space around an unquoted name is refused; inside quotes it is part of the name.
+    expect(decoded(' Svc')).toBe('user name has leading or trailing spaces: remove them, or write the name in double quotes if they belong to it');
+    expect(decoded('"Svc "')).toBe('Svc ');
   });
 });
 
@@ -715,7 +718,8 @@ const anyOptions: fc.Arbitrary<GenerateSqlOptions> = fc.record({
  */
 function acceptableName(typed: string): boolean {
   const name = quotedContent(typed) ?? typed;
-  return name.length > 0 && [...name].length <= 255 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(name);
+  const straySpace = quotedContent(typed) === undefined && typed !== typed.trim();
+  return name.length > 0 && [...name].length <= 255 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(name) && !straySpace;
 }
 
 /** Whether connect --expect-user reads `typed` as gen-sql does: no surrounding space, no malformed "…". */
@@ -760,7 +764,7 @@ describe('generateSql properties', () => {
       fc.property(plainText, fc.constantFrom('create' as const, 'alter' as const), (name, mode) => {
         const typed = `"${name.replaceAll('"', '""')}"`;
         const result = generateSql({ arn: ARN, user: typed, mode });
-        expect(result.ok).toBe(acceptableName(name));
+        expect(result.ok).toBe(acceptableName(typed));
         if (!result.ok) return;
         expect(result.user).toBe(typed);
         const users = splitStatements(result.sql).statements.map((statement) => statement.find((token) => token.text === typed));

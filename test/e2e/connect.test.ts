@@ -268,12 +268,14 @@ describe('connect: the AWS side', () => {
 
   it('refuses bad input before any network call: an account URL, an empty --expect-user (exit 2)', async () => {
     const before = bed.snowflake.requests.length;
-    const [url, host, empty] = await Promise.all([
+    const [url, host, empty, noPath] = await Promise.all([
       connect(['--account', 'https://myorg-myacct.snowflakecomputing.com']),
       connect(['--account', 'myorg-myacct.snowflakecomputing.com']),
       connect(['--expect-user', '']),
+      connect(['--impersonation-path', ' , ']),
     ]);
-    for (const run of [url, host, empty]) {
+    expect(noPath.stderr).toContain('--impersonation-path is empty');
+    for (const run of [url, host, empty, noPath]) {
       expect(run.code, run.stderr).toBe(2);
       expect(run.stdout).toBe('');
     }
@@ -494,5 +496,16 @@ describe('connect --connection (connections.toml)', () => {
     expect(json(fromHome)).toMatchObject({ ok: true, role: 'FILE_ROLE' });
     expect(missingFile.code).toBe(2);
     expect(missingFile.stderr).toContain('connections.toml');
+  });
+
+  it('SNOWFLAKE_DEFAULT_CONNECTION_NAME is only a fallback: with an account given, none of its fields apply', async () => {
+    const home = tempDir('wif-check-snowflake-home-');
+    writeConnections(home, 0o600, await closedPort());
+    // The default connection points at a dead port with role FILE_ROLE; the flags name the live one.
+    const run = await connect(['--account', bed.env.SNOWFLAKE_ACCOUNT, '--host', bed.snowflake.host, '--port', String(bed.snowflake.port), '--json'], {
+      baseEnv: envWithoutSnowflake({ SNOWFLAKE_HOME: home, SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'sim', SNOWFLAKE_PROTOCOL: 'http' }),
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(json(run)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER', role: 'LOADER' });
   });
 });

@@ -136,6 +136,17 @@ describe('wif-check doctor', () => {
     }
   });
 
+  it('cannot check --expect-account without STS: a failed check (exit 3), never a silent pass', async () => {
+    bed.sts.setMode('hang');
+    try {
+      const result = await runCli(['doctor', '--json', '--timeout', '4', '--expect-account', '999999999999'], { env: envFor(TEST_IDENTITIES.assumedRole) });
+      expect(result.code).toBe(3);
+      expect(statuses(result)).toMatchObject({ caller: 'warn', account: 'fail' });
+    } finally {
+      bed.sts.setMode('normal');
+    }
+  });
+
   it('refuses a malformed --expect-account or an empty --expect-user up front (exit 2), like whoami', async () => {
     const [account, user] = await Promise.all([
       runCli(['doctor', '--expect-account', 'abc'], { env: envFor(TEST_IDENTITIES.assumedRole) }),

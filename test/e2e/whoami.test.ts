@@ -265,6 +265,20 @@ describe('whoami: a profile without credentials', () => {
   });
 });
 
+describe('whoami: a slow credential source', () => {
+  it('says the credential source did not answer in time (exit 3), not that the profile has none', async () => {
+    const dir = tempDir('wif-check-aws-');
+    const config = join(dir, 'config');
+    writeFileSync(config, `[profile slow]\nregion = eu-west-1\ncredential_process = ${process.execPath} -e "setTimeout(() => {}, 20000)"\n`);
+    const result = await wif(['whoami', '--profile', 'slow', '--timeout', '1', '--json'], cleanEnv({ AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') }));
+    expect(result.code, describeRun(result)).toBe(3);
+    const document = JSON.parse(result.stdout) as { error: { code: string; message: string }; hint: string };
+    expect(document.error).toEqual({ code: 'CREDENTIALS_TIMEOUT', message: "AWS credentials were not resolved within 1 s (profile 'slow')" });
+    expect(document.hint).toContain('raise --timeout');
+    expect(result.durationMs).toBeLessThan(5_000);
+  });
+});
+
 describe('whoami: region sources', () => {
   it('takes --region, then AWS_REGION, then AWS_DEFAULT_REGION, and says where it came from', async () => {
     const cases = [
