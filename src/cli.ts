@@ -17,7 +17,14 @@ interface CommonOptions {
 
 const EXIT_CODE_HELP = `\nExit codes:\n${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}\n`;
 
-export function buildProgram(version: string): Command {
+export const COMMAND_NAMES = ['whoami', 'gen-sql', 'connect', 'doctor'] as const;
+
+/**
+ * The commander program. `only`: the command on the command line; the others are left out, since
+ * defining ~50 options costs startup time (docs/performance.md) and only root --help lists them.
+ */
+export function buildProgram(version: string, only?: (typeof COMMAND_NAMES)[number]): Command {
+  const wanted = (name: (typeof COMMAND_NAMES)[number]) => only === undefined || only === name;
   const program = new Command('wif-check')
     .description('Prove that a Snowflake workload identity federation (WIF) login from AWS works, and say how to fix it.')
     .version(version, '-V, --version', 'print the version')
@@ -41,6 +48,18 @@ ${EXIT_CODE_HELP}
 Docs: README.md (troubleshooting, CI and Lambda usage).`,
     );
 
+  const define: Record<(typeof COMMAND_NAMES)[number], (program: Command) => void> = {
+    whoami: defineWhoami,
+    'gen-sql': defineGenSql,
+    connect: defineConnect,
+    doctor: defineDoctor,
+  };
+  for (const name of COMMAND_NAMES) if (wanted(name)) define[name](program);
+
+  return program;
+}
+
+function defineWhoami(program: Command): void {
   withCommonOptions(withAwsOptions(program.command('whoami')))
     .description('show the AWS identity Snowflake will see and the exact ARN to register')
     .option('--expect-account <id>', 'fail (exit 1) unless the credentials belong to this 12-digit AWS account')
@@ -62,7 +81,9 @@ ${EXIT_CODE_HELP}`,
         else printer.result(renderWhoami(report, printer));
       });
     });
+}
 
+function defineGenSql(program: Command): void {
   withCommonOptions(withAwsOptions(program.command('gen-sql')))
     .description('print the exact, safe SQL that maps an AWS role or user to a Snowflake user')
     .option('--arn <arn>', 'IAM role/user ARN (path is removed) or STS assumed-role ARN (default: the caller, like whoami)')
@@ -111,7 +132,9 @@ ${EXIT_CODE_HELP}`,
         printer.result(generated.sql);
       });
     });
+}
 
+function defineConnect(program: Command): void {
   withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('connect')), WHOLE_COMMAND_TIMEOUT))
     .description('log in to Snowflake with WORKLOAD_IDENTITY (AWS) and check which user it maps to')
     .option('--expect-user <name>', 'fail (exit 1) unless the login maps to this user ("quoted" = exact case)')
@@ -157,7 +180,9 @@ ${EXIT_CODE_HELP}`,
         }
       });
     });
+}
 
+function defineDoctor(program: Command): void {
   withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('doctor')), WHOLE_COMMAND_TIMEOUT))
     .description('run every check (AWS credentials, region, caller, ARN, Snowflake login, user) as a checklist')
     .option('--expect-user <name>', 'fail unless the login maps to this user')
@@ -191,8 +216,6 @@ ${EXIT_CODE_HELP}`,
         return report.exitCode;
       });
     });
-
-  return program;
 }
 
 /** Lazy: step-summary.js loads node:fs/promises, which only connect and doctor need (docs/performance.md). */
@@ -325,7 +348,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     process.exit(process.exitCode ?? 0);
   });
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-  const program = buildProgram(version);
+  const first = argv[2];
+  const program = buildProgram(version, COMMAND_NAMES.find((name) => name === first));
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
