@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_CODES, WifError } from './core/errors.js';
 import { parseTimeoutSeconds } from './core/timeout.js';
-import type { DoctorReport } from './commands/doctor.js';
+import type { PublicDoctorReport } from './commands/doctor.js';
 
 export interface WifCheckEvent {
   account?: string;
@@ -25,10 +25,7 @@ export interface WifCheckEvent {
   timeout?: number | string;
 }
 
-export type WifCheckLambdaResult = Omit<DoctorReport, 'warnings' | 'checks'> & {
-  checks: Array<Omit<DoctorReport['checks'][number], 'exitCode' | 'title'>>;
-  warnings: string[];
-};
+export type WifCheckLambdaResult = PublicDoctorReport;
 
 /** The part of Lambda's context object the handler uses. */
 export interface LambdaContextLike {
@@ -41,7 +38,7 @@ export async function handler(event: WifCheckEvent | null | undefined = {}, cont
   // The driver keeps an OCSP cache under $HOME, which is read-only in Lambda: keep it in /tmp.
   env.SF_OCSP_RESPONSE_CACHE_DIR ??= join(tmpdir(), 'wif-check-snowflake-cache');
   try {
-    const { doctor } = await import('./commands/doctor.js');
+    const { doctor, publicReport } = await import('./commands/doctor.js');
     // Finish (with a report) before Lambda kills the function: leave a second to return it.
     const remainingMs = context?.getRemainingTimeInMillis?.();
     const requestedMs = parseTimeoutSeconds(input.timeout, 'timeout') ?? 30_000;
@@ -59,7 +56,7 @@ export async function handler(event: WifCheckEvent | null | undefined = {}, cont
       timeoutMs,
       env,
     });
-    return { ...report, checks: report.checks.map(({ exitCode: _exitCode, title: _title, ...check }) => check) };
+    return publicReport(report);
   } catch (error) {
     // Usage problems (bad port, bad ARN) and bugs become a failed report, never a thrown error.
     const wif = error instanceof WifError ? error : undefined;

@@ -5,7 +5,8 @@
 import { parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
 import { diagnoseLoginError, diagnoseUnexpectedUser, parseExpectUser, userMatches } from '../core/diagnose.js';
 import { WifError } from '../core/errors.js';
-import { identifierForStoredName, storedIdentifierName } from '../core/sql.js';
+import { identifierForTypedName } from '../core/sql.js';
+import { driverRegion } from '../core/region.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
 import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
 import { loadNamedConnection } from '../snowflake/connections.js';
@@ -82,10 +83,10 @@ export function remainingMs(deadline: number): number {
  */
 export function driverEnvironment(aws: AwsContext, profileFlag: string | undefined, env: Readonly<Record<string, string | undefined>>): { vars: Record<string, string>; warnings: string[] } {
   const warnings: string[] = [];
-  const driverRegion = env.AWS_REGION?.trim();
-  if (driverRegion && driverRegion !== aws.region.region) {
-    warnings.push(`AWS_REGION is ${driverRegion} but wif-check uses ${aws.region.region} (${aws.region.description}); the Snowflake driver is given ${aws.region.region}, set AWS_REGION to match in your application`);
-  } else if (!driverRegion && aws.region.source !== '--region') {
+  const seenByDriver = driverRegion(env);
+  if (seenByDriver && seenByDriver !== aws.region.region) {
+    warnings.push(`AWS_REGION is ${seenByDriver} but wif-check uses ${aws.region.region} (${aws.region.description}); the Snowflake driver is given ${aws.region.region}, set AWS_REGION to match in your application`);
+  } else if (!seenByDriver && aws.region.source !== '--region') {
     warnings.push(`the Snowflake Node driver reads only AWS_REGION, which is not set (wif-check found ${aws.region.region} ${aws.region.description}); set AWS_REGION in your application`);
   }
   const vars: Record<string, string> = { AWS_REGION: aws.region.region };
@@ -177,7 +178,7 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
       expectedArn,
       unusablePrincipal: unusablePrincipal(caller, prepared.impersonationPath),
       impersonationPath: prepared.impersonationPath,
-      expectUser: prepared.expectUser === undefined ? undefined : identifierForStoredName(storedIdentifierName(prepared.expectUser)),
+      expectUser: prepared.expectUser === undefined ? undefined : identifierForTypedName(prepared.expectUser),
       awsFailure,
     });
     const error = new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn });

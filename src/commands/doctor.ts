@@ -279,7 +279,15 @@ export function renderDoctor(report: DoctorReport, color: { green(t: string): st
   return lines.join('\n');
 }
 
-export function doctorDocument(report: DoctorReport): Record<string, unknown> {
-  const { warnings: _warnings, ...rest } = report;
-  return { ...rest, checks: report.checks.map(({ exitCode: _exitCode, title: _title, ...check }) => check) };
+/** The report as callers see it: each check without its display title and internal exit code. */
+export type PublicDoctorReport = Omit<DoctorReport, 'checks'> & { checks: Array<Omit<Check, 'exitCode' | 'title'>> };
+
+export function publicReport(report: DoctorReport): PublicDoctorReport {
+  return { ...report, checks: report.checks.map(({ exitCode: _exitCode, title: _title, ...check }) => check) };
+}
+
+/** --json: the public report; warnings went to stderr. */
+export function doctorDocument(report: DoctorReport): Omit<PublicDoctorReport, 'warnings'> {
+  const { warnings: _warnings, ...document } = publicReport(report);
+  return document;
 }

@@ -7,7 +7,7 @@
  */
 import { formatSeconds, oneLine } from './aws-failures.js';
 import { usageError, type ErrorKind } from './errors.js';
-import { identifierForStoredName, quotedIdentifierContent, storedIdentifierName } from './sql.js';
+import { identifierForStoredName, identifierForTypedName, quotedIdentifierContent } from './sql.js';
 
 export interface DriverErrorFields {
   /** The driver's error type: OperationFailedError, NetworkError, RequestFailedError, … */
@@ -265,7 +265,7 @@ export function diagnoseUnexpectedUser(
   context: { callerArn?: string | null | undefined; expectedArn?: string | null | undefined },
 ): Diagnosis {
   const actual = identifierForStoredName(session.user) ?? '<mapped user>';
-  const expected = identifierForStoredName(storedIdentifierName(expectUser)) ?? '<expected user>';
+  const expected = identifierForTypedName(expectUser) ?? '<expected user>';
   const arn = context.expectedArn ?? 'arn:aws:iam::<account>:role/<role name>';
   return {
     kind: 'verification',

@@ -236,6 +236,11 @@ export function identifierForStoredName(name: string): string | undefined {
   return quoted.sql === name && name === name.toUpperCase() ? name : `"${name.replaceAll('"', '""')}"`;
 }
 
+/** SQL for the user a person means by `typed` (as in --expect-user), when it can be written safely. */
+export function identifierForTypedName(typed: string): string | undefined {
+  return identifierForStoredName(storedIdentifierName(typed));
+}
+
 // --- generateSql -----------------------------------------------------------------------------
 
 class InputError extends Error {}
