@@ -78,7 +78,7 @@ ${EXIT_CODE_HELP}`,
         const report = await whoami({ ...awsOptionsFrom(options), expectAccount: options.expectAccount });
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(whoamiDocument(report));
-        else printer.result(renderWhoami(report, printer));
+        else printer.render(report, renderWhoami);
       });
     });
 }
@@ -169,7 +169,7 @@ ${EXIT_CODE_HELP}`,
             printer.document(connectDocument(result));
             return;
           }
-          printer.result(renderConnect(result, printer.color));
+          printer.render(result, renderConnect);
         } catch (error) {
           if (error instanceof WifError) {
             await writeStepSummary(printer, 'connect', false, [{ status: 'fail', title: error.code, detail: `${error.message}\n${error.hint ?? ''}` }]);
@@ -211,7 +211,7 @@ ${EXIT_CODE_HELP}`,
         }).finally(stopSpinner);
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(doctorDocument(report));
-        else printer.result(renderDoctor(report, printer.color));
+        else printer.render(report, renderDoctor);
         await writeStepSummary(printer, 'doctor', report.ok, report.checks);
         return report.exitCode;
       });
@@ -234,6 +234,7 @@ interface SnowflakeFlagOptions {
   role?: string;
   warehouse?: string;
   impersonationPath?: string;
+  allowInsecureHttp?: boolean;
 }
 
 function withSnowflakeOptions(command: Command): Command {
@@ -245,7 +246,8 @@ function withSnowflakeOptions(command: Command): Command {
     .option('--connection <name>', 'read account, host, port, protocol, role, warehouse from connections.toml ($SNOWFLAKE_HOME or ~/.snowflake)')
     .option('--role <role>', 'role to use in the session (env SNOWFLAKE_ROLE)')
     .option('--warehouse <warehouse>', 'warehouse to use (env SNOWFLAKE_WAREHOUSE)')
-    .option('--impersonation-path <arns>', 'comma-separated role ARNs to assume first (role chaining)');
+    .option('--impersonation-path <arns>', 'comma-separated role ARNs to assume first (role chaining)')
+    .option('--allow-insecure-http', 'allow --protocol http to a host that is not a loopback address (sends the login unencrypted)');
 }
 
 function snowflakeOptionsFrom(options: SnowflakeFlagOptions) {
@@ -262,6 +264,7 @@ function snowflakeOptionsFrom(options: SnowflakeFlagOptions) {
     role: options.role,
     warehouse: options.warehouse,
     impersonationPath: options.impersonationPath,
+    allowInsecureHttp: options.allowInsecureHttp === true,
   };
 }
 
@@ -342,10 +345,14 @@ function reportFailure(error: unknown, printer: Printer): number {
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   // The SDK's Node-version notice is noise for a CLI user; they did not choose the SDK.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  // A reader that stops early (`wif-check gen-sql | head -1`) is not a crash: stop quietly.
+  // A reader that stops early (`wif-check gen-sql | head -1`) is not a crash: stop quietly. Any other
+  // write failure (a full disk) is one line on stderr and exit 74; that code loads only then.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    process.exit(process.exitCode ?? 0);
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    void import('./terminal/stdout.js').then(
+      ({ reportOutputFailure }) => reportOutputFailure(error),
+      () => process.exit(EXIT_CODES.output),
+    );
   });
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
   const first = argv[2];

@@ -4,6 +4,7 @@
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import { WifError } from './core/errors.js';
+import { escapeControl, escapeControlKeepNewlines } from './core/terminal-text.js';
 
 export type ColorLevel = 0 | 1 | 2 | 3;
 
@@ -52,9 +53,17 @@ export class Printer {
     this.color = new Chalk({ level: options.colorLevel });
   }
 
-  /** The result: text, SQL, or (with --json) one JSON document. */
+  /** The result: text or SQL that wif-check composed from trusted parts (see `render` for reports). */
   result(text: string): void {
     this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /**
+   * A report as text: the one way untrusted values (server answers, environment) reach the
+   * terminal. Every string in the report is escaped (terminalSafe) before the renderer adds colour.
+   */
+  render<T>(report: T, renderer: (safe: T, color: ChalkInstance) => string): void {
+    this.result(renderer(terminalSafe(report), this.color));
   }
 
   document(value: unknown): void {
@@ -62,24 +71,25 @@ export class Printer {
   }
 
   note(text: string): void {
-    this.streams.stderr.write(`${this.color.dim('note:')} ${text}\n`);
+    this.streams.stderr.write(`${this.color.dim('note:')} ${escapeControl(text)}\n`);
   }
 
   warn(text: string): void {
-    this.streams.stderr.write(`${this.color.yellow('warning:')} ${text}\n`);
+    this.streams.stderr.write(`${this.color.yellow('warning:')} ${escapeControl(text)}\n`);
   }
 
-  /** Raw progress/diagnostic text for stderr. */
+  /** Progress/diagnostic text for stderr (lines kept, every other control character escaped). */
   info(text: string): void {
-    this.streams.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = escapeControlKeepNewlines(text);
+    this.streams.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
   failure(error: WifError): void {
     if (this.json) {
       this.document(failureDocument(error));
     }
-    this.streams.stderr.write(`${this.color.red('✖')} ${error.message}\n`);
-    if (error.hint) this.streams.stderr.write(`${indent(error.hint)}\n`);
+    this.streams.stderr.write(`${this.color.red('✖')} ${escapeControl(error.message)}\n`);
+    if (error.hint) this.streams.stderr.write(`${indent(escapeControlKeepNewlines(error.hint))}\n`);
   }
 
   /** A spinner on stderr, only on an interactive terminal, never with --json or in CI. */
@@ -98,8 +108,29 @@ export class Printer {
   }
 }
 
-export function failureDocument(error: WifError): { ok: false; error: { code: string; message: string }; hint: string | null; expectedArn: string | null } {
-  return { ok: false, error: { code: error.code, message: error.message }, hint: error.hint ?? null, expectedArn: error.expectedArn };
+export interface FailureDocument {
+  ok: false;
+  error: { code: string; message: string; snowflakeCode?: string | null; snowflakeMessage?: string };
+  hint: string | null;
+  expectedArn: string | null;
+}
+
+export function failureDocument(error: WifError): FailureDocument {
+  const snowflake = error.snowflake ? { snowflakeCode: error.snowflake.code, snowflakeMessage: error.snowflake.message } : {};
+  return { ok: false, error: { code: error.code, message: error.message, ...snowflake }, hint: error.hint ?? null, expectedArn: error.expectedArn };
+}
+
+/** Keys whose text is ours and multi-line by design (untrusted values in it are escaped where they are embedded). */
+const MULTI_LINE_KEYS: ReadonlySet<string> = new Set(['fix', 'hint', 'sql']);
+
+/** `value` with every string escaped for the terminal (escapeControl), deeply; numbers and the rest as they are. */
+export function terminalSafe<T>(value: T, key = ''): T {
+  if (typeof value === 'string') return (MULTI_LINE_KEYS.has(key) ? escapeControlKeepNewlines(value) : escapeControl(value)) as T;
+  if (Array.isArray(value)) return value.map((item) => terminalSafe(item, key)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, terminalSafe(item, name)])) as T;
+  }
+  return value;
 }
 
 export function indent(text: string, prefix = '  '): string {

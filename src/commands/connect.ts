@@ -7,11 +7,11 @@ import { diagnoseLoginError, diagnoseUnexpectedUser, parseExpectUser, userMatche
 import { WifError } from '../core/errors.js';
 import { identifierForTypedName } from '../core/sql.js';
 import { driverRegion } from '../core/region.js';
-import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
+import { parseImpersonationPath, resolveSnowflakeSettings, type SettingsSources, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
 import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
 import { loadNamedConnection } from '../snowflake/connections.js';
 import { withDeadline } from '../deadline.js';
-import { withProcessEnv } from '../process-env.js';
+import { hostEnv, withProcessEnv } from '../process-env.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
@@ -58,17 +58,23 @@ export interface PreparedConnect {
 }
 
 /** Resolve everything a login needs; throws usage (2) or AWS (3) errors before touching Snowflake. */
-export async function prepareConnect(options: ConnectOptions, env: NodeJS.ProcessEnv = process.env): Promise<PreparedConnect> {
+export async function prepareConnect(options: ConnectOptions, env: NodeJS.ProcessEnv = hostEnv()): Promise<PreparedConnect> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   const named = await loadNamedConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()) });
-  const settings = resolveSnowflakeSettings(options, env, named?.values);
+  const settings = resolveSnowflakeSettings(options, env, named?.values, { sources: settingsSources(named) });
   const expectUser = parseExpectUser(options.expectUser);
   const impersonationPath = parseImpersonationPath(options.impersonationPath);
-  const aws = await resolveAwsContext({ ...options, timeoutMs: Math.min(remainingMs(deadline), DEFAULT_AWS_TIMEOUT_MS) }, env);
+  // In the env queue: the credential chain reads AWS_PROFILE from process.env itself.
+  const aws = await withProcessEnv({}, () => resolveAwsContext({ ...options, timeoutMs: Math.min(remainingMs(deadline), DEFAULT_AWS_TIMEOUT_MS) }, env));
   const driver = driverEnvironment(aws, options.profile, env);
   const warnings = [...(named?.warnings ?? []), ...aws.warnings, ...driver.warnings];
   return { settings, aws, impersonationPath, timeoutMs, deadline, warnings, expectUser, driverEnv: driver.vars };
+}
+
+/** How the sources of a setting are named in messages (a named connection by name and file). */
+export function settingsSources(named: { name: string; path: string } | undefined, flagLabel?: (key: string) => string): SettingsSources {
+  return { ...(flagLabel ? { flag: flagLabel } : {}), ...(named ? { file: `connection '${named.name}' in ${named.path}` } : {}) };
 }
 
 /** What is left of the time budget (at least a second, so a step can still fail cleanly). */
@@ -99,7 +105,8 @@ export function driverEnvironment(aws: AwsContext, profileFlag: string | undefin
 
 export async function connect(options: ConnectOptions = {}): Promise<ConnectResult> {
   const started = performance.now();
-  const prepared = await prepareConnect(options);
+  // The environment as it is now, without another call's temporary AWS_REGION/AWS_PROFILE.
+  const prepared = await prepareConnect(options, hostEnv());
   options.onLoginStart?.();
   const outcome = await attemptLogin(prepared);
   if (!outcome.ok) throw outcome.error;
@@ -158,12 +165,14 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
   try {
     const session = await withProcessEnv(prepared.driverEnv, () => {
       loginBudgetMs = remainingMs(prepared.deadline);
-      return loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: loginBudgetMs });
+      return loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: loginBudgetMs, secrets: knownSecrets(prepared.aws) });
     });
     const loggedInAt = performance.now();
     // The login worked: the caller ARN is only a detail now, worth a second at most.
     const { caller, error } = await callerWithin(Math.min(1_000, remainingMs(prepared.deadline)));
     const warnings = error instanceof WifError ? [`STS GetCallerIdentity failed, so the caller ARN is unknown: ${error.message}`] : [];
+    const unreadable = unreadableCaller(caller, prepared.impersonationPath);
+    if (unreadable) warnings.push(unreadable);
     return { ok: true, session, loggedInAt, caller, expectedArn: expectedArnFor(caller, prepared.impersonationPath), warnings };
   } catch (failure) {
     if (!(failure instanceof DriverFailure)) throw failure;
@@ -181,25 +190,46 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
       expectUser: prepared.expectUser === undefined ? undefined : identifierForTypedName(prepared.expectUser),
       awsFailure,
     });
-    const error = new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn });
+    const error = new WifError(diagnosis.kind, diagnosis.message, {
+      code: diagnosis.code,
+      hint: diagnosis.hint,
+      expectedArn: diagnosis.expectedArn,
+      snowflake: diagnosis.snowflake,
+    });
     return { ok: false, error, caller, expectedArn };
   } finally {
     stsRequest.abort();
   }
 }
 
+/** The AWS secrets wif-check holds: never shown, even if a server echoes them. */
+function knownSecrets(aws: AwsContext): string[] {
+  return [aws.credentials.secretAccessKey, aws.credentials.sessionToken].filter((secret): secret is string => typeof secret === 'string' && secret !== '');
+}
+
 /** Why the verified principal can never be mapped (root, federated user), if it cannot. */
 function unusablePrincipal(caller: CallerIdentity | null, impersonationPath: readonly string[]): string | undefined {
   if (!caller || impersonationPath.length > 0) return undefined;
-  const snowflake = toSnowflakeArn(parsedOrThrow(caller.arn));
+  const parsed = parsePrincipalArn(caller.arn);
+  if (!parsed.ok) return undefined;
+  const snowflake = toSnowflakeArn(parsed.arn);
   return snowflake.ok ? undefined : snowflake.error;
 }
 
-/** The path-free ARN Snowflake matches: the last impersonated role, else the caller's role/user. */
+/** A warning when STS named a caller wif-check cannot read (it is then only shown, never mapped). */
+function unreadableCaller(caller: CallerIdentity | null, impersonationPath: readonly string[]): string | undefined {
+  if (!caller || impersonationPath.length > 0) return undefined;
+  const parsed = parsePrincipalArn(caller.arn);
+  return parsed.ok ? undefined : `STS named the caller ${caller.arn.slice(0, 300)}, which wif-check cannot read (${parsed.error}): the Snowflake ARN is unknown`;
+}
+
+/** The path-free ARN Snowflake matches: the last impersonated role, else the caller's role/user (null when unreadable). */
 function expectedArnFor(caller: CallerIdentity | null, impersonationPath: readonly string[]): string | null {
   const source = impersonationPath.at(-1) ?? caller?.arn;
   if (!source) return null;
-  const normalized = toSnowflakeArn(parsedOrThrow(source));
+  const parsed = parsePrincipalArn(source);
+  if (!parsed.ok) return null;
+  const normalized = toSnowflakeArn(parsed.arn);
   return normalized.ok ? normalized.arn : null;
 }
 
@@ -207,14 +237,10 @@ function expectedArnFor(caller: CallerIdentity | null, impersonationPath: readon
 export function verifiedCallerArn(caller: CallerIdentity | null, impersonationPath: readonly string[]): string | null {
   const last = impersonationPath.at(-1);
   if (!last) return caller?.arn ?? null;
-  const role = parsedOrThrow(last);
-  return `arn:${role.partition}:sts::${role.account}:assumed-role/${role.name}/identity-federation-session`;
-}
-
-function parsedOrThrow(arn: string) {
-  const parsed = parsePrincipalArn(arn);
-  if (!parsed.ok) throw new WifError('internal', `unreadable ARN ${arn}: ${parsed.error}`, { code: 'INTERNAL' });
-  return parsed.arn;
+  // parseImpersonationPath accepted only IAM role ARNs.
+  const role = parsePrincipalArn(last);
+  if (!role.ok) return null;
+  return `arn:${role.arn.partition}:sts::${role.arn.account}:assumed-role/${role.arn.name}/identity-federation-session`;
 }
 
 export function connectDocument(result: ConnectResult): Record<string, unknown> {

@@ -18,7 +18,8 @@ import {
   type CallerIdentity,
 } from '../aws/identity.js';
 import { loadNamedConnection } from '../snowflake/connections.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, verifiedCallerArn } from './connect.js';
+import { hostEnv, withProcessEnv } from '../process-env.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, settingsSources, verifiedCallerArn } from './connect.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
 export type CheckId = 'settings' | 'credentials' | 'region' | 'caller' | 'principal' | 'snowflake-arn' | 'account' | 'login' | 'user';
@@ -29,6 +30,9 @@ export interface Check {
   status: CheckStatus;
   detail: string;
   fix?: string;
+  /** A failed login: Snowflake's own code and message (redacted and capped), when it answered. */
+  snowflakeCode?: string | null;
+  snowflakeMessage?: string;
   /** For failed checks: what the CLI exits with (the first failure decides). */
   exitCode?: number;
 }
@@ -40,6 +44,8 @@ export interface DoctorOptions extends AwsOptions, SnowflakeFlags {
   expectAccount?: string | undefined;
   impersonationPath?: string | readonly string[] | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** How an option is named in messages (default `--host` style); the Lambda handler says `event.host`. */
+  optionLabel?: ((key: string) => string) | undefined;
 }
 
 export interface DoctorReport {
@@ -79,6 +85,8 @@ class Checklist {
   }
   fail(id: CheckId, error: WifError): void {
     this.add(id, 'fail', error.message, { fix: error.hint, kind: error.kind });
+    const check = this.checks.at(-1);
+    if (check && error.snowflake) Object.assign(check, { snowflakeCode: error.snowflake.code, snowflakeMessage: error.snowflake.message });
   }
   skip(ids: CheckId[], why: string): void {
     for (const id of ids) this.add(id, 'skip', why);
@@ -86,7 +94,8 @@ class Checklist {
 }
 
 export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport> {
-  const env = options.env ?? process.env;
+  // The environment as it is now, without another call's temporary AWS_REGION/AWS_PROFILE.
+  const env = options.env ?? hostEnv();
   const list = new Checklist();
   const warnings: string[] = [];
   const facts: { caller: CallerIdentity | null; snowflakeArn: string | null; user: string | null; role: string | null } = {
@@ -104,7 +113,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   // the caller's to fix before any check means anything: they throw, exit 2.
   const named = await loadNamedConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()) });
   warnings.push(...(named?.warnings ?? []));
-  const settings = resolveSnowflakeSettings(options, env, named?.values, { requireAccount: false });
+  const settings = resolveSnowflakeSettings(options, env, named?.values, { requireAccount: false, sources: settingsSources(named, options.optionLabel) });
   const impersonationPath = parseImpersonationPath(options.impersonationPath);
   const expectUser = parseExpectUser(options.expectUser);
   const expectAccount = parseAccountId(options.expectAccount);
@@ -154,7 +163,8 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
 }
 
 async function checkAws(list: Checklist, options: DoctorOptions, env: NodeJS.ProcessEnv, timeoutMs: number, warnings: string[]): Promise<AwsContext | undefined> {
-  const credentials = await resolveAwsCredentials(options.profile ?? (env.AWS_PROFILE || undefined), timeoutMs, env).then(
+  // In the env queue: the credential chain reads AWS_PROFILE from process.env itself.
+  const credentials = await withProcessEnv({}, () => resolveAwsCredentials(options.profile ?? (env.AWS_PROFILE || undefined), timeoutMs, env)).then(
     (found) => {
       warnings.push(...found.warnings);
       list.add('credentials', 'ok', found.credentialSource);

@@ -6,7 +6,8 @@ import { describeKind, parseAccountId, parsePrincipalArn, toSnowflakeArn, type P
 import { WifError } from '../core/errors.js';
 import type { RegionSource } from '../core/region.js';
 import { getCallerIdentity, resolveAwsContext, type AwsOptions } from '../aws/identity.js';
-import type { Printer } from '../output.js';
+import { hostEnv, withProcessEnv } from '../process-env.js';
+import type { ChalkInstance } from 'chalk';
 
 export type PrincipalType = 'assumed-role' | 'iam-user' | 'root' | 'federated-user';
 
@@ -41,7 +42,8 @@ export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport>
   const expected = parseAccountId(options.expectAccount);
   if (!expected.ok) throw new WifError('usage', expected.error, { code: 'BAD_ACCOUNT_ID' });
   const expectAccount = expected.account;
-  const context = await resolveAwsContext(options);
+  // The host's environment, and the credential chain in the env queue (src/process-env.ts).
+  const context = await withProcessEnv({}, () => resolveAwsContext(options, hostEnv()));
   const caller = await getCallerIdentity(context);
   const report = describeCaller(caller, context);
   if (expectAccount !== undefined && caller.account !== expectAccount) {
@@ -91,8 +93,7 @@ export function whoamiDocument(report: WhoamiReport): Record<string, unknown> {
   return document;
 }
 
-export function renderWhoami(report: WhoamiReport, printer: Printer): string {
-  const c = printer.color;
+export function renderWhoami(report: WhoamiReport, c: ChalkInstance): string {
   const label = (text: string) => c.bold(text.padEnd(17));
   const kind = describeKind(report.principalType);
   const session = report.sessionName ? `, session ${report.sessionName}` : '';

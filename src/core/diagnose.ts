@@ -8,6 +8,7 @@
 import { formatSeconds, oneLine } from './aws-failures.js';
 import { usageError, type ErrorKind } from './errors.js';
 import { identifierForStoredName, identifierForTypedName, quotedIdentifierContent } from './sql.js';
+import { escapeControl } from './terminal-text.js';
 
 export interface DriverErrorFields {
   /** The driver's error type: OperationFailedError, NetworkError, RequestFailedError, … */
@@ -19,6 +20,12 @@ export interface DriverErrorFields {
   /** Node's code of the underlying network error (ECONNREFUSED, CERT_HAS_EXPIRED, …). */
   causeCode?: string | undefined;
   causeMessage?: string | undefined;
+  /** The host a 3xx answer pointed to (the redirect was not followed). */
+  redirectTarget?: string | undefined;
+  /** The Content-Type of an answer that was not Snowflake's JSON. */
+  contentType?: string | undefined;
+  /** false: the driver failed before it sent anything to Snowflake (AWS side, or a local refusal). */
+  reachedSnowflake?: boolean | undefined;
 }
 
 export interface LoginContext {
@@ -49,7 +56,12 @@ export interface Diagnosis {
   message: string;
   hint: string;
   expectedArn: string | null;
+  /** Snowflake's own code and message, when Snowflake answered with them (already redacted and capped). */
+  snowflake?: { code: string | null; message: string } | undefined;
 }
+
+/** src/snowflake/http-guard.ts MAX_RESPONSE_BYTES, for messages. */
+const MAX_SNOWFLAKE_ANSWER_MIB = 8;
 
 const UNMAPPED_USER = /Unable to find an associated Snowflake user/i;
 const HOST_NOT_ALLOWED = /requires a recognized Snowflake host/i;
@@ -94,6 +106,37 @@ const REFRESH_CREDENTIALS = 'Refresh the AWS credentials; `wif-check whoami` che
 const isAttestationRejected = (error: DriverErrorFields) => error.name === 'OperationFailedError' && ATTESTATION_REJECTED.test(error.message);
 
 const RULES: readonly Rule[] = [
+  {
+    when: (error) => error.redirectTarget !== undefined,
+    kind: 'snowflake',
+    code: 'UNEXPECTED_REDIRECT',
+    message: (error, context) =>
+      `The login at ${context.url} was answered with a redirect (HTTP ${error.httpStatus ?? '3xx'}) to ${error.redirectTarget ?? 'another host'}: not followed, the attestation goes only to the host that was checked`,
+    hint: () =>
+      "Snowflake never redirects a login: a proxy, a captive portal or a wrong --host is in the way. Use the account's own host (<account>.snowflakecomputing.com) or your private-link host.",
+  },
+  {
+    when: (error) => error.code === 'RESPONSE_TOO_LARGE',
+    kind: 'snowflake',
+    code: 'RESPONSE_TOO_LARGE',
+    message: (_error, context) => `The answer from ${context.url} was larger than ${MAX_SNOWFLAKE_ANSWER_MIB} MiB: refused (a Snowflake login answer is a few KiB)`,
+    hint: () => 'Something other than Snowflake answers at this host: check --host, --port and any proxy.',
+  },
+  {
+    when: (error) => error.code === 'UNEXPECTED_ANSWER',
+    kind: 'snowflake',
+    code: 'UNEXPECTED_ANSWER',
+    message: (error, context) =>
+      `${context.url} answered the login with HTTP ${error.httpStatus ?? '?'} and ${error.contentType ?? 'no content type'}, not Snowflake's JSON: this is not a Snowflake login endpoint`,
+    hint: () => 'A proxy, a captive portal or a wrong --host answered instead of Snowflake: check --host, --port and the network path (HTTPS_PROXY).',
+  },
+  {
+    when: (error) => error.code === 'IDENTITY_UNKNOWN',
+    kind: 'snowflake',
+    code: 'IDENTITY_UNKNOWN',
+    message: (error) => `Snowflake accepted the login, but ${oneLine(error.message).replace(/^the login worked, but /, '')}: the mapped user is unknown`,
+    hint: () => 'Run `wif-check connect` again; if it persists, something other than Snowflake answers at this host (check --host and any proxy).',
+  },
   {
     // No user can ever be mapped to the account root or a federated user: the mapping is not the fix.
     when: (error, context) => UNMAPPED_USER.test(error.message) && context.unusablePrincipal !== undefined,
@@ -160,6 +203,27 @@ const RULES: readonly Rule[] = [
     hint: () => REFRESH_CREDENTIALS,
   },
   {
+    // The driver never reached Snowflake: it failed (or hung) getting AWS credentials, most often
+    // in the AssumeRole calls of --impersonation-path, which it makes itself.
+    when: (error, context) => error.reachedSnowflake === false && (context.impersonationPath?.length ?? 0) > 0,
+    kind: 'aws',
+    code: (context) => (context.awsFailure?.code === 'STS_TIMEOUT' ? 'STS_TIMEOUT' : 'IMPERSONATION_FAILED'),
+    message: (error, context) =>
+      error.code === 'TIMEOUT'
+        ? `STS did not answer the AssumeRole calls of --impersonation-path within ${formatSeconds(context.timeoutMs)}: nothing was sent to Snowflake`
+        : `AssumeRole along --impersonation-path failed before anything was sent to Snowflake: ${oneLine(error.message)}`,
+    hint: (_error, context) =>
+      `STS (${(context.impersonationPath ?? []).join(' → ')}) failed: check network access to STS (AWS_ENDPOINT_URL_STS, proxy, VPC endpoint) and retry; \`wif-check whoami\` checks STS directly.`,
+    keepExpectedArn: true,
+  },
+  {
+    when: (error) => error.reachedSnowflake === false && error.code === 'TIMEOUT',
+    kind: 'aws',
+    code: 'AWS_TIMEOUT',
+    message: (_error, context) => `The Snowflake driver did not get its AWS credentials or region within ${formatSeconds(context.timeoutMs)}: nothing was sent to Snowflake`,
+    hint: () => 'The driver reads AWS_REGION (else EC2 metadata) and the default credential chain: set AWS_REGION and check the credential source with `wif-check whoami`.',
+  },
+  {
     when: (error) => ROLE_NOT_GRANTED.test(error.message),
     kind: 'snowflake',
     code: 'ROLE_NOT_GRANTED',
@@ -220,6 +284,8 @@ const RULES: readonly Rule[] = [
 
 export function diagnoseLoginError(error: DriverErrorFields, context: LoginContext): Diagnosis {
   const rule = RULES.find((candidate) => candidate.when(error, context));
+  // Snowflake's own words, when it answered with them (an OperationFailedError carries its code).
+  const snowflake = error.name === 'OperationFailedError' && error.code !== undefined ? { snowflake: { code: String(error.code), message: error.message } } : {};
   if (rule) {
     return {
       kind: rule.kind,
@@ -227,15 +293,17 @@ export function diagnoseLoginError(error: DriverErrorFields, context: LoginConte
       message: rule.message(error, context),
       hint: rule.hint(error, context),
       expectedArn: rule.keepExpectedArn ? (context.expectedArn ?? null) : null,
+      ...snowflake,
     };
   }
   const code = error.code === undefined ? '' : ` (code ${error.code})`;
   return {
-    kind: error.name === 'OperationFailedError' ? 'verification' : 'snowflake',
+    kind: error.name === 'OperationFailedError' && error.reachedSnowflake !== false ? 'verification' : 'snowflake',
     code: 'LOGIN_FAILED',
     message: `Snowflake login failed${code}: ${oneLine(error.message)}`,
     hint: 'Run `wif-check doctor` for the full checklist; compare the caller with `wif-check whoami`.',
     expectedArn: context.expectedArn ?? null,
+    ...snowflake,
   };
 }
 
@@ -264,7 +332,7 @@ export function diagnoseUnexpectedUser(
   expectUser: string,
   context: { callerArn?: string | null | undefined; expectedArn?: string | null | undefined },
 ): Diagnosis {
-  const actual = identifierForStoredName(session.user) ?? '<mapped user>';
+  const actual = escapeControl(identifierForStoredName(session.user) ?? '<mapped user>');
   const expected = identifierForTypedName(expectUser) ?? '<expected user>';
   const arn = context.expectedArn ?? 'arn:aws:iam::<account>:role/<role name>';
   return {
@@ -272,7 +340,7 @@ export function diagnoseUnexpectedUser(
     code: 'UNEXPECTED_USER',
     message: `Logged in as ${session.user}, not the expected user ${expectUser.trim()}`,
     hint: [
-      `Snowflake maps ${context.callerArn ?? 'this AWS identity'} to user ${session.user}. Move the mapping:`,
+      `Snowflake maps ${escapeControl(context.callerArn ?? 'this AWS identity')} to user ${escapeControl(session.user)}. Move the mapping:`,
       `  ALTER USER ${actual} UNSET WORKLOAD_IDENTITY;`,
       `  ALTER USER ${expected} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${arn}');`,
       'or fix --expect-user (unquoted names compare case-insensitively, "quoted" ones exactly).',

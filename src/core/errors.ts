@@ -6,7 +6,7 @@
 
 export type ErrorKind = 'verification' | 'usage' | 'aws' | 'snowflake' | 'internal';
 
-export const EXIT_CODES: Readonly<Record<ErrorKind | 'ok', number>> = {
+export const EXIT_CODES: Readonly<Record<ErrorKind | 'ok' | 'output', number>> = {
   ok: 0,
   verification: 1,
   usage: 2,
@@ -14,6 +14,8 @@ export const EXIT_CODES: Readonly<Record<ErrorKind | 'ok', number>> = {
   snowflake: 4,
   // Not an expected failure: a bug in wif-check. EX_SOFTWARE from sysexits.h.
   internal: 70,
+  // The result could not be written to stdout (a full disk, a closed descriptor). EX_IOERR.
+  output: 74,
 };
 
 export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
@@ -23,6 +25,7 @@ export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
   [3, 'AWS side: no credentials, no region, STS refused or unreachable'],
   [4, 'Snowflake side: unreachable, timed out, or failed for a reason other than the identity mapping'],
   [70, 'internal error in wif-check (a bug: please report it)'],
+  [74, 'the output could not be written to stdout (e.g. a full disk)'],
 ];
 
 export interface WifErrorDetails {
@@ -32,6 +35,8 @@ export interface WifErrorDetails {
   hint?: string;
   /** The path-free ARN Snowflake should have registered, when known. */
   expectedArn?: string | null;
+  /** Snowflake's own code and message (redacted and capped), when Snowflake answered. */
+  snowflake?: { code: string | null; message: string } | undefined;
   cause?: unknown;
 }
 
@@ -40,6 +45,7 @@ export class WifError extends Error {
   readonly code: string;
   readonly hint: string | undefined;
   readonly expectedArn: string | null;
+  readonly snowflake: { code: string | null; message: string } | undefined;
 
   constructor(kind: ErrorKind, message: string, details: WifErrorDetails) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -48,6 +54,7 @@ export class WifError extends Error {
     this.code = details.code;
     this.hint = details.hint;
     this.expectedArn = details.expectedArn ?? null;
+    this.snowflake = details.snowflake;
   }
 
   get exitCode(): number {

@@ -4,6 +4,7 @@
  */
 import { parsePrincipalArn } from './arn.js';
 import { usageError } from './errors.js';
+import { isLoopbackHost, parseHost } from './host.js';
 
 export interface SnowflakeFlags {
   account?: string | undefined;
@@ -12,6 +13,8 @@ export interface SnowflakeFlags {
   protocol?: string | undefined;
   role?: string | undefined;
   warehouse?: string | undefined;
+  /** --allow-insecure-http: allow `http` to a host that is not a loopback address. */
+  allowInsecureHttp?: boolean | undefined;
 }
 
 export interface SnowflakeSettings {
@@ -25,7 +28,7 @@ export interface SnowflakeSettings {
   url: string;
 }
 
-type Key = keyof SnowflakeFlags;
+type Key = Exclude<keyof SnowflakeFlags, 'allowInsecureHttp'>;
 const KEYS: readonly Key[] = ['account', 'host', 'port', 'protocol', 'role', 'warehouse'];
 const ENV_NAMES: Readonly<Record<Key, string>> = {
   account: 'SNOWFLAKE_ACCOUNT',
@@ -40,23 +43,50 @@ type Env = Readonly<Record<string, string | undefined>>;
 type FileEntry = Readonly<Record<string, unknown>>;
 
 /** Without an account: a usage error (exit 2), or undefined with `requireAccount: false` (doctor's AWS half). */
-export function resolveSnowflakeSettings(flags: SnowflakeFlags, env: Env, file?: FileEntry, options?: { requireAccount?: true }): SnowflakeSettings;
-export function resolveSnowflakeSettings(flags: SnowflakeFlags, env: Env, file: FileEntry | undefined, options: { requireAccount: false }): SnowflakeSettings | undefined;
+/** Where a value came from, for messages: `--host`, `SNOWFLAKE_HOST`, `connection 'prod' (host)`. */
+export interface SettingsSources {
+  /** How the flags are named, e.g. `--host` (CLI) or `event.host` (Lambda). Default: `--<key>`. */
+  flag?: (key: Key) => string;
+  /** How the file entry is named, e.g. `connection 'prod' in ~/.snowflake/connections.toml`. */
+  file?: string;
+}
+
+export function resolveSnowflakeSettings(flags: SnowflakeFlags, env: Env, file?: FileEntry, options?: { requireAccount?: true; sources?: SettingsSources }): SnowflakeSettings;
+export function resolveSnowflakeSettings(
+  flags: SnowflakeFlags,
+  env: Env,
+  file: FileEntry | undefined,
+  options: { requireAccount: false; sources?: SettingsSources },
+): SnowflakeSettings | undefined;
 export function resolveSnowflakeSettings(
   flags: SnowflakeFlags,
   env: Env,
   file: FileEntry = {},
-  options: { requireAccount?: boolean } = {},
+  options: { requireAccount?: boolean; sources?: SettingsSources } = {},
 ): SnowflakeSettings | undefined {
+  const sourceOf: Partial<Record<Key, string>> = {};
   const pick = (key: Key): string | undefined => {
     const fromFile = file[key];
-    for (const value of [flags[key], env[ENV_NAMES[key]], typeof fromFile === 'number' ? String(fromFile) : fromFile]) {
-      if (typeof value === 'number') return String(value);
-      if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    const candidates: Array<[unknown, string]> = [
+      [flags[key], options.sources?.flag?.(key) ?? `--${key}`],
+      [env[ENV_NAMES[key]], ENV_NAMES[key]],
+      [fromFile, `${options.sources?.file ?? 'the connection'}, key ${key}`],
+    ];
+    for (const [value, source] of candidates) {
+      if (typeof value === 'number') {
+        sourceOf[key] = source;
+        return String(value);
+      }
+      if (typeof value === 'string' && value.trim() !== '') {
+        sourceOf[key] = source;
+        return value.trim();
+      }
     }
     return undefined;
   };
   const values = Object.fromEntries(KEYS.map((key) => [key, pick(key)])) as Record<Key, string | undefined>;
+  // Checked before the account, so a hostile host is refused however the rest is set.
+  const host = values.host === undefined ? undefined : parseHost(values.host, sourceOf.host ?? 'host');
   if (!values.account) {
     if (options.requireAccount === false) return undefined;
     throw usageError(
@@ -68,7 +98,14 @@ export function resolveSnowflakeSettings(
   const port = parsePort(values.port);
   const protocol = parseProtocol(values.protocol);
   const account = parseAccount(values.account);
-  const host = values.host;
+  const target = host ?? `${account}.snowflakecomputing.com`;
+  if (protocol === 'http' && !isLoopbackHost(target) && flags.allowInsecureHttp !== true) {
+    throw usageError(
+      `protocol http (${sourceOf.protocol ?? 'protocol'}) would send the login to ${target} unencrypted`,
+      'INSECURE_PROTOCOL',
+      'Use https (the default). Cleartext is allowed only to a loopback address (127.0.0.1, ::1, localhost), or with --allow-insecure-http if you really mean it.',
+    );
+  }
   return {
     account,
     host,

@@ -34,6 +34,18 @@
  *
  * Modes: 'hang' accepts requests and never answers; 'http403' | 'http404' | 'http500' answer every
  * request with that status and an HTML body, as a proxy or front end would.
+ * Hostile modes, for the security tests (issue 9; docs/security.md), each acting on the login or
+ * the identity query as a malicious or broken server could:
+ * - 'redirect': the login is answered `307` (or `redirectStatus`) with `Location: redirectTo`;
+ * - 'echo-token': the login is refused with a message that echoes TOKEN, the decoded attestation
+ *   and its signed headers (a server fishing for the client to print its credential);
+ * - 'huge': the login is answered 200 `application/json` with an endless body (until the client
+ *   goes away, at most HUGE_BODY_LIMIT bytes);
+ * - 'html200': the login is answered 200 with an HTML page (a captive portal or a wrong host);
+ * - 'no-row': logins work, the identity query answers no row;
+ * - 'escape-identity': logins work, CURRENT_USER()/CURRENT_ROLE()/CURRENT_ACCOUNT_NAME() return
+ *   terminal escape sequences (a retitle, a cleared screen, a fake "✔ WIF login works" line);
+ * - 'escape-message': the login is refused with such a message.
  * The simulator never writes to the console and never records tokens.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
@@ -52,7 +64,24 @@ export interface SimUser {
   type?: 'SERVICE' | 'PERSON';
 }
 
-export type SnowflakeMode = 'normal' | 'hang' | 'http403' | 'http404' | 'http500';
+export type SnowflakeMode =
+  | 'normal'
+  | 'hang'
+  | 'http403'
+  | 'http404'
+  | 'http500'
+  | 'redirect'
+  | 'echo-token'
+  | 'huge'
+  | 'html200'
+  | 'no-row'
+  | 'escape-identity'
+  | 'escape-message';
+
+/** What 'escape-identity' and 'escape-message' put in front of their text. */
+export const HOSTILE_TERMINAL_TEXT = '\u001b]0;pwned\u0007\u001b[2J\r\n\u001b[32m✔ WIF login works\u001b[0m\u009b31m';
+/** 'huge' stops after this many bytes if the client is still reading. */
+export const HUGE_BODY_LIMIT = 300 * 1024 * 1024;
 
 export interface SnowflakeLoginRecord {
   ok: boolean;
@@ -76,6 +105,10 @@ export interface SnowflakeSimulatorOptions {
   accountName?: string;
   host?: string;
   port?: number;
+  /** Where 'redirect' points (default http://127.0.0.1:9/). */
+  redirectTo?: string;
+  /** The status 'redirect' answers with (default 307). */
+  redirectStatus?: 301 | 302 | 303 | 307 | 308;
 }
 
 export interface SnowflakeSimulator {
@@ -94,6 +127,8 @@ export interface SnowflakeSimulator {
   /** A snapshot of the user table. */
   listUsers(): SimUser[];
   setMode(mode: SnowflakeMode): void;
+  /** Points 'redirect' at `url` with `status` (default 307). */
+  setRedirect(url: string, status?: 301 | 302 | 303 | 307 | 308): void;
   close(): Promise<void>;
 }
 
@@ -330,6 +365,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
   const logins: SnowflakeLoginRecord[] = [];
   const requests: Array<{ method: string; path: string }> = [];
   let mode: SnowflakeMode = opts.mode ?? 'normal';
+  let redirect = { url: opts.redirectTo ?? 'http://127.0.0.1:9/', status: opts.redirectStatus ?? 307 };
 
   /** Refuses a second user with the same stored AWS identity, as Snowflake does. */
   const assertUnique = (name: string, arn: string | undefined): void => {
@@ -471,6 +507,13 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     };
   };
 
+  const hostileSession = (session: Session): Session => ({
+    ...session,
+    user: `${HOSTILE_TERMINAL_TEXT}${session.user}`,
+    role: `${HOSTILE_TERMINAL_TEXT}${session.role}`,
+    accountName: `${HOSTILE_TERMINAL_TEXT}${session.accountName}`,
+  });
+
   const sessionOf = (headers: Record<string, string>): Session | undefined => {
     const token = /^Snowflake Token="([^"]*)"$/.exec(headers['authorization'] ?? '')?.[1];
     return token ? sessions.get(token) : undefined;
@@ -480,7 +523,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     const body = parseJson(decodeBody(raw));
     const sqlText = isRecord(body) && typeof body['sqlText'] === 'string' ? body['sqlText'] : '';
     const queryId = randomUUID();
-    const outcome = runSql(sqlText, session);
+    const outcome = runSql(sqlText, mode === 'escape-identity' ? hostileSession(session) : session);
     if ('error' in outcome) {
       return {
         status: 200,
@@ -515,9 +558,9 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
         data: {
           parameters: [{ name: 'TIMEZONE', value: 'Etc/UTC' }],
           rowtype,
-          rowset: [outcome.columns.map((c) => c.value)],
-          total: 1,
-          returned: 1,
+          rowset: mode === 'no-row' ? [] : [outcome.columns.map((c) => c.value)],
+          total: mode === 'no-row' ? 0 : 1,
+          returned: mode === 'no-row' ? 0 : 1,
           queryId,
           databaseProvider: null,
           finalDatabaseName: session.database,
@@ -556,6 +599,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
 
     const headers = flatHeaders(req.headers);
     if (method === 'POST' && url.pathname === '/session/v1/login-request') {
+      if (await hostileLogin(res, raw)) return;
       sendJson(res, 200, await login(url, raw));
       return;
     }
@@ -582,8 +626,55 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     sendJson(res, 404, failure('000404', `Not found: ${method} ${url.pathname}`));
   };
 
+  /** The hostile modes' answers to a login; true when one was sent. */
+  const hostileLogin = async (res: ServerResponse, raw: Buffer): Promise<boolean> => {
+    switch (mode) {
+      case 'redirect':
+        res.writeHead(redirect.status, { Location: redirect.url, 'Content-Length': 0 });
+        res.end();
+        return true;
+      case 'html200': {
+        const html = '<!DOCTYPE html><html><head><title>Sign in to the network</title></head><body><form>Accept the terms</form></body></html>';
+        res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Length': Buffer.byteLength(html) });
+        res.end(html);
+        return true;
+      }
+      case 'huge': {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        const chunk = Buffer.alloc(1024 * 1024, 0x20);
+        res.write('{"data":{"padding":"');
+        let sent = 0;
+        while (sent < HUGE_BODY_LIMIT && !res.destroyed) {
+          if (!res.write(chunk)) await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve); });
+          sent += chunk.length;
+        }
+        res.end('"},"success":true}');
+        return true;
+      }
+      case 'echo-token':
+      case 'escape-message': {
+        const body = parseJson(decodeBody(raw));
+        const data = isRecord(body) && isRecord(body['data']) ? body['data'] : {};
+        const token = typeof data['TOKEN'] === 'string' ? data['TOKEN'] : '';
+        const decoded = Buffer.from(token, 'base64').toString('utf8');
+        const message =
+          mode === 'echo-token'
+            ? `The AWS workload identity attestation could not be verified. Received TOKEN=${token} (decoded: ${decoded}); first part ${token.slice(0, 40)}, signature ${/Signature=([0-9a-f]+)/.exec(decoded)?.[1] ?? ''}`
+            : `${HOSTILE_TERMINAL_TEXT} The AWS workload identity attestation could not be verified.`;
+        logins.push({ ok: false, message: mode });
+        sendJson(res, 200, failure(SIM_CODES.WIF_ATTESTATION_INVALID, message, { nextAction: 'RETRY_LOGIN' }));
+        return true;
+      }
+      default:
+        return false;
+    }
+  };
+
   const running = await startHttpServer(handle, { host: opts.host, port: opts.port });
   return {
+    setRedirect(url: string, status: 301 | 302 | 303 | 307 | 308 = 307) {
+      redirect = { url, status };
+    },
     url: baseUrl(running.host, running.port),
     host: running.host,
     port: running.port,

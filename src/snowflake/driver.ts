@@ -5,8 +5,10 @@
  */
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
 import type { DriverErrorFields } from '../core/diagnose.js';
+import { serverText } from '../core/redact.js';
 import { withDeadline } from '../deadline.js';
 import { setProcessEnv } from '../process-env.js';
+import { guardOrigin, installGuard, type GuardEvents } from './http-guard.js';
 
 export interface LoginSettings {
   account: string;
@@ -18,6 +20,8 @@ export interface LoginSettings {
   impersonationPath?: readonly string[] | undefined;
   /** Bound for the whole login + query + logout. */
   timeoutMs: number;
+  /** Secrets wif-check knows (the AWS secret key, session token): never shown if a server echoes them. */
+  secrets?: readonly string[] | undefined;
 }
 
 export interface SessionIdentity {
@@ -66,27 +70,57 @@ const IDENTITY_QUERY = 'SELECT CURRENT_USER() AS USER_NAME, CURRENT_ROLE() AS RO
 
 export async function loginAndIdentify(settings: LoginSettings): Promise<SessionIdentity> {
   const snowflake = await loadDriver();
+  // Fail closed: without the guard, a redirect would carry the attestation to another host.
+  await installGuard();
   const started = Date.now();
   const remaining = () => Math.max(1, settings.timeoutMs - (Date.now() - started));
+  const host = settings.host ?? `${settings.account}.snowflakecomputing.com`;
+  const guard = guardOrigin(`${settings.protocol ?? 'https'}://${host}${settings.port ? `:${settings.port}` : ''}`);
   let connection: Connection | undefined;
   const work = async (): Promise<SessionIdentity> => {
-    connection = snowflake.createConnection(connectionOptions(settings));
+    connection = snowflake.createConnection(connectionOptions({ ...settings, host }));
     await connectOrThrow(connection);
     const row = await queryOneRow(connection, IDENTITY_QUERY);
+    if (row === undefined || typeof row.USER_NAME !== 'string' || row.USER_NAME === '') {
+      throw new DriverFailure({ name: 'IdentityUnknown', code: 'IDENTITY_UNKNOWN', message: 'the login worked, but SELECT CURRENT_USER() returned no user' });
+    }
     return {
-      user: String(row.USER_NAME ?? ''),
+      user: row.USER_NAME,
       role: row.ROLE_NAME == null ? null : String(row.ROLE_NAME),
-      account: String(row.ACCOUNT_NAME ?? settings.account),
+      account: row.ACCOUNT_NAME == null ? settings.account : String(row.ACCOUNT_NAME),
     };
   };
   try {
     const ms = remaining();
     return await withDeadline(work(), ms, () => new DriverFailure({ name: 'TimeoutError', code: 'TIMEOUT', message: `timed out after ${ms} ms` }));
   } catch (error) {
-    throw error instanceof DriverFailure ? error : new DriverFailure(driverErrorFields(error));
+    const fields = error instanceof DriverFailure ? error.fields : driverErrorFields(error);
+    throw new DriverFailure(guardedFields(fields, guard.events, settings.secrets ?? []));
   } finally {
     if (connection) await destroyQuietly(connection, Math.min(2_000, remaining()));
+    guard.release();
   }
+}
+
+/** What the guard saw wins over the driver's own reading of it; every server text is redacted and capped. */
+function guardedFields(fields: DriverErrorFields, events: GuardEvents, secrets: readonly string[]): DriverErrorFields {
+  const all = [...events.secrets, ...secrets];
+  const clean = (text: string | undefined) => (text === undefined ? undefined : serverText(text, all));
+  const base: DriverErrorFields = { ...fields, message: clean(fields.message) ?? '', causeMessage: clean(fields.causeMessage), reachedSnowflake: events.requests > 0 };
+  if (events.redirect) {
+    return {
+      ...base,
+      name: 'UnexpectedRedirect',
+      code: 'UNEXPECTED_REDIRECT',
+      httpStatus: events.redirect.status,
+      redirectTarget: clean(events.redirect.targetHost),
+    };
+  }
+  if (events.tooLarge) return { ...base, name: 'ResponseTooLarge', code: 'RESPONSE_TOO_LARGE' };
+  if (events.notJson) {
+    return { ...base, name: 'UnexpectedAnswer', code: 'UNEXPECTED_ANSWER', httpStatus: events.notJson.status, contentType: clean(events.notJson.contentType) };
+  }
+  return base;
 }
 
 function connectionOptions(settings: LoginSettings): ConnectionOptions {
@@ -118,13 +152,13 @@ function connectOrThrow(connection: Connection): Promise<void> {
   });
 }
 
-function queryOneRow(connection: Connection, sqlText: string): Promise<Record<string, unknown>> {
+function queryOneRow(connection: Connection, sqlText: string): Promise<Record<string, unknown> | undefined> {
   return new Promise((resolve, reject) => {
     connection.execute({
       sqlText,
       complete: (error, _statement, rows) => {
         if (error) reject(error);
-        else resolve((rows?.[0] ?? {}) as Record<string, unknown>);
+        else resolve(rows?.[0] as Record<string, unknown> | undefined);
       },
     });
   });
