@@ -7,23 +7,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_CODES, WifError } from './core/errors.js';
-import { parseTimeoutSeconds } from './core/timeout.js';
-import type { PublicDoctorReport } from './commands/doctor.js';
+import { parseLambdaEvent, type WifCheckEvent } from './core/lambda-event.js';
+import type { DoctorOptions, PublicDoctorReport } from './commands/doctor.js';
 
-export interface WifCheckEvent {
-  account?: string;
-  host?: string;
-  port?: number | string;
-  protocol?: 'http' | 'https' | string;
-  expectUser?: string;
-  expectAccount?: string;
-  role?: string;
-  warehouse?: string;
-  /** Role ARNs to assume first: an array or a comma-separated list. */
-  impersonationPath?: string[] | string;
-  /** Seconds for the whole check (default 30; keep the function timeout above it). */
-  timeout?: number | string;
-}
+export type { WifCheckEvent } from './core/lambda-event.js';
 
 export type WifCheckLambdaResult = PublicDoctorReport;
 
@@ -32,31 +19,39 @@ export interface LambdaContextLike {
   getRemainingTimeInMillis?: () => number;
 }
 
-export async function handler(event: WifCheckEvent | null | undefined = {}, context?: LambdaContextLike): Promise<WifCheckLambdaResult> {
-  const input = event && typeof event === 'object' ? event : {};
+export async function handler(event?: WifCheckEvent | null, context?: LambdaContextLike): Promise<WifCheckLambdaResult> {
   const env = process.env;
   // The driver keeps an OCSP cache under $HOME, which is read-only in Lambda: keep it in /tmp.
   env.SF_OCSP_RESPONSE_CACHE_DIR ??= join(tmpdir(), 'wif-check-snowflake-cache');
   try {
+    // Whoever may invoke the function writes the event: no field is trusted to have its type.
+    const settings = parseLambdaEvent(event);
     const { doctor, publicReport } = await import('./commands/doctor.js');
     // Finish (with a report) before Lambda kills the function: leave a second to return it.
     const remainingMs = context?.getRemainingTimeInMillis?.();
-    const requestedMs = parseTimeoutSeconds(input.timeout, 'timeout') ?? 30_000;
+    const requestedMs = settings.timeoutMs ?? 30_000;
     const timeoutMs = remainingMs === undefined ? requestedMs : Math.max(1_000, Math.min(requestedMs, remainingMs - 1_000));
-    const report = await doctor({
-      account: input.account,
-      host: input.host,
-      port: input.port,
-      protocol: input.protocol,
-      role: input.role,
-      warehouse: input.warehouse,
-      expectUser: input.expectUser ?? (env.WIF_CHECK_EXPECT_USER || undefined),
-      expectAccount: input.expectAccount,
-      impersonationPath: input.impersonationPath,
+    const notes = [...settings.notes];
+    // doctor has no outboundToken option yet: say so rather than check the other method silently.
+    if (settings.outboundToken === true) notes.push('event.outboundToken is not supported yet: the signed GetCallerIdentity method was checked');
+    const options: DoctorOptions = {
+      account: settings.account,
+      host: settings.host,
+      port: settings.port,
+      protocol: settings.protocol,
+      role: settings.role,
+      warehouse: settings.warehouse,
+      expectUser: settings.expectUser ?? (env.WIF_CHECK_EXPECT_USER || undefined),
+      expectAccount: settings.expectAccount,
+      impersonationPath: settings.impersonationPath,
+      allowInsecureHttp: settings.allowInsecureHttp,
+      optionLabel: (key) => `event.${key}`,
       timeoutMs,
-      env,
-    });
-    return publicReport(report);
+      // No `env`: doctor reads the host's environment itself (src/process-env.ts hostEnv), so a
+      // concurrent in-process call never sees another call's temporary AWS_REGION.
+    };
+    const report = publicReport(await doctor(options));
+    return notes.length === 0 ? report : { ...report, warnings: [...notes, ...report.warnings] };
   } catch (error) {
     // Usage problems (bad port, bad ARN) and bugs become a failed report, never a thrown error.
     const wif = error instanceof WifError ? error : undefined;

@@ -8,9 +8,9 @@ import { chmodSync, copyFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../src/lambda.js';
+import { handler, type WifCheckEvent } from '../src/lambda.js';
 import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../src/simulators/index.js';
-import { REPO_ROOT, tempDir } from './e2e/run-cli.js';
+import { REPO_ROOT, closedPort, tempDir } from './e2e/run-cli.js';
 
 let bed: TestBed;
 const home = tempDir('wif-check-lambda-home-');
@@ -85,7 +85,60 @@ describe('wif-check/lambda handler', () => {
     expect(port).toMatchObject({ ok: false, exitCode: 2 });
     expect(port.checks[0]?.detail).toContain("port 'eighty'");
     expect(timeout).toMatchObject({ ok: false, exitCode: 2 });
-    expect(timeout.checks[0]?.detail).toBe("timeout 'abc' must be a number of seconds from 1 to 3600");
+    expect(timeout.checks[0]?.detail).toBe("event.timeout 'abc' must be a number of seconds from 1 to 3600");
+  });
+
+  it('takes an AWS account id as a number and null as unset (issue 9, defect 9)', async () => {
+    const [asNumber, allNull] = await Promise.all([
+      handler({ expectAccount: 123456789012, impersonationPath: null, timeout: null }),
+      handler({ account: null, host: null, port: null, protocol: null, expectUser: null, expectAccount: null, role: null, warehouse: null, impersonationPath: null, timeout: null, allowInsecureHttp: null, outboundToken: null }),
+    ]);
+    expect(asNumber).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
+    expect(asNumber.checks.find((check) => check.id === 'account')).toMatchObject({ status: 'ok', detail: 'account 123456789012 as expected' });
+    expect(allNull).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
+  });
+
+  it('reads an account id number that lost its leading zero with the zero, and says so', async () => {
+    const report = await handler({ expectAccount: 12345678901 });
+    expect(report).toMatchObject({ ok: false, exitCode: 1 });
+    expect(report.checks.find((check) => check.id === 'account')?.detail).toBe('expected AWS account 012345678901, but the credentials belong to 123456789012');
+    expect(report.warnings).toContain('event.expectAccount was the number 12345678901: read as the AWS account id 012345678901 (give it as a string to keep its leading zeros)');
+  });
+
+  it('refuses a field of the wrong type with exitCode 2, naming the field and the type, before any check runs', async () => {
+    const events: Array<[unknown, string]> = [
+      [{ account: 123 }, 'event.account must be a string (a Snowflake account identifier such as myorg-myacct), not the number 123'],
+      [{ expectUser: 42 }, 'event.expectUser must be a string (a Snowflake user name), not the number 42'],
+      [{ host: {} }, 'event.host must be a string (a host name), not an object'],
+      [{ impersonationPath: {} }, 'event.impersonationPath must be an array of IAM role ARNs or a comma-separated string, not an object'],
+      [{ impersonationPath: ['arn:aws:iam::123456789012:role/x', 7] }, 'event.impersonationPath[1] must be a string (an IAM role ARN), not the number 7'],
+      [{ allowInsecureHttp: 'yes' }, 'event.allowInsecureHttp must be true or false, not the string "yes"'],
+      [{ outboundToken: 1 }, 'event.outboundToken must be true or false, not the number 1'],
+      [['expectUser', 'X'], 'the event must be an object of settings (or null), not an array'],
+    ];
+    const reports = await Promise.all(events.map(([event]) => handler(event as WifCheckEvent)));
+    reports.forEach((report, index) => {
+      expect(report, JSON.stringify(events[index]?.[0])).toMatchObject({ ok: false, exitCode: 2, checks: [{ id: 'settings', status: 'fail', detail: events[index]?.[1] }] });
+    });
+  });
+
+  it("runs doctor normally for the Lambda console's test event, noting the fields it ignored", async () => {
+    const report = await handler({ key1: 'value1', key2: 'value2', key3: 'value3' } as WifCheckEvent);
+    expect(report).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
+    expect(report.warnings).toContain('ignored event fields that are not wif-check settings: key1, key2, key3');
+  });
+
+  it('passes allowInsecureHttp on to doctor: http to a host that is not a loopback address needs it', async () => {
+    const [refused, allowed] = await Promise.all([
+      handler({ protocol: 'http', host: '0.0.0.0', port: await closedPort() }),
+      handler({ protocol: 'http', host: '0.0.0.0', port: await closedPort(), allowInsecureHttp: true, timeout: 3 }),
+    ]);
+    expect(refused).toMatchObject({ ok: false, exitCode: 2, checks: [{ id: 'settings', status: 'fail' }] });
+    expect(refused.checks[0]?.detail).toMatch(/^protocol http \(event\.protocol\) would send the login to 0\.0\.0\.0 unencrypted/);
+    // Past the settings, to the login (which the driver's host allow-list refuses: nothing is sent).
+    expect(allowed.checks.map((check) => check.id)).not.toContain('settings');
+    expect(allowed.checks.find((check) => check.id === 'login')?.status).toBe('fail');
+    expect(JSON.stringify(allowed)).not.toMatch(/unencrypted|INSECURE_PROTOCOL/);
   });
 
   it('uses WIF_CHECK_EXPECT_USER when the event has no expectUser', async () => {

@@ -78,11 +78,35 @@ const USER_CLAUSE_WORDS: ReadonlySet<string> = new Set([
   'IF', 'ABORT', 'ADD', 'ENROLL', 'MODIFY', 'REMOVE', 'RENAME', 'RESET', 'UNSET',
 ]);
 
-// Characters refused everywhere: C0/C1 controls and U+2028/U+2029 (they end a `--` comment or a
-// line in some client), format characters such as bidi overrides and zero-width joiners (the SQL
-// would display differently from how it parses), and unpaired surrogates (not encodable as UTF-8,
-// so what reached Snowflake would differ from what was checked).
-const REFUSED_CHAR = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+// Characters refused in every name and literal, by Unicode property rather than by a list:
+//  - C0/C1 controls (Cc) and U+2028/U+2029 (Zl, Zp): they end a `--` comment or a line in some client;
+//  - format characters (Cf: bidi overrides, zero-width joiners, tags) and every other
+//    Default_Ignorable_Code_Point (U+034F, variation selectors, Hangul fillers): they display as
+//    nothing, so `"LOADER\u034f"` reads as LOADER yet names another user;
+//  - unpaired surrogates (Cs): not encodable as UTF-8, so what reached Snowflake would differ
+//    from what was checked;
+//  - unassigned code points (Cn, noncharacters included) and private use (Co): no font shows
+//    what they are.
+const REFUSED_CHAR = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\p{Cn}\p{Co}]/u;
+
+// Invisible characters that no property above covers: ordinary symbols (So) drawn as blank.
+const BLANK_SYMBOLS: ReadonlySet<number> = new Set([
+  0x2800, // BRAILLE PATTERN BLANK: the usual "invisible name" trick where fillers are stripped
+  0x1d159, // MUSICAL SYMBOL NULL NOTEHEAD
+]);
+
+// In a name, whitespace other than U+0020 (no-break, ideographic, figure spaces …) passes for a
+// plain space or for nothing. In a literal it is text like any other, and so is a tab.
+const NAME_ONLY_REFUSED = /\p{White_Space}/u;
+
+/** A name (identifier, or text in a `--` comment) or the content of a '…' string literal. */
+type TextKind = 'name' | 'literal';
+
+function isRefused(char: string, kind: TextKind): boolean {
+  if (kind === 'literal' && char === '\t') return false;
+  if (REFUSED_CHAR.test(char) || BLANK_SYMBOLS.has(char.codePointAt(0) ?? 0)) return true;
+  return kind === 'name' && char !== ' ' && NAME_ONLY_REFUSED.test(char);
+}
 
 function codePointLabel(char: string): string {
   const code = char.codePointAt(0) ?? 0;
@@ -91,18 +115,21 @@ function codePointLabel(char: string): string {
 
 function describeRefusedChar(char: string): string {
   if (/\p{Cs}/u.test(char)) return 'an unpaired UTF-16 surrogate';
-  if (/\p{Cf}/u.test(char)) return 'an invisible formatting character';
   if (/[\p{Zl}\p{Zp}]/u.test(char)) return 'a line separator';
-  return 'a control character';
+  if (/\p{Cc}/u.test(char)) return 'a control character';
+  if (/\p{Cf}/u.test(char)) return 'an invisible formatting character';
+  if (/\p{Default_Ignorable_Code_Point}/u.test(char) || BLANK_SYMBOLS.has(char.codePointAt(0) ?? 0)) return 'an invisible character';
+  if (/\p{White_Space}/u.test(char)) return 'a space character other than U+0020';
+  if (/\p{Co}/u.test(char)) return 'a private-use character';
+  return 'an unassigned code point';
 }
 
 /** The first refused character as a one-line error, or undefined. Never echoes the text itself. */
-function findRefusedChar(text: string, what: string, allowTab: boolean): string | undefined {
+function findRefusedChar(text: string, what: string, kind: TextKind): string | undefined {
   let position = 0;
   for (const char of text) {
     position += 1;
-    if (allowTab && char === '\t') continue;
-    if (REFUSED_CHAR.test(char)) {
+    if (isRefused(char, kind)) {
       return `${what} contains ${describeRefusedChar(char)} (${codePointLabel(char)}) at character ${position}`;
     }
   }
@@ -135,7 +162,7 @@ export function quoteIdentifier(name: string, what = 'identifier'): QuoteResult 
   if (length > MAX_IDENTIFIER_CHARS) {
     return { ok: false, error: `${what} is ${length} characters long; Snowflake allows at most ${MAX_IDENTIFIER_CHARS}` };
   }
-  const refused = findRefusedChar(name, what, false);
+  const refused = findRefusedChar(name, what, 'name');
   if (refused !== undefined) return { ok: false, error: refused };
   if (canStayUnquoted(name)) return { ok: true, sql: name };
   return { ok: true, sql: `"${name.replaceAll('"', '""')}"` };
@@ -171,7 +198,7 @@ export function quoteTypedIdentifier(typed: string, what = 'identifier'): QuoteR
     return quoted;
   }
   // The quotes themselves are never refused, so positions are those of the typed text.
-  const refused = findRefusedChar(typed, what, false);
+  const refused = findRefusedChar(typed, what, 'name');
   if (refused !== undefined) return { ok: false, error: refused };
   if (name.length === 0) return { ok: false, error: `${what} is empty: "" names no identifier` };
   const length = characterCount(name);
@@ -184,14 +211,15 @@ export function quoteTypedIdentifier(typed: string, what = 'identifier'): QuoteR
 /**
  * `value` as a single-quoted Snowflake string literal. Snowflake honours backslash escapes inside
  * '…' as well as '' for a quote, so both `\` and `'` are escaped. Control characters other than
- * tab are refused rather than escaped: none belongs in an ARN or a comment.
+ * tab, and invisible characters, are refused rather than escaped: none belongs in an ARN or a
+ * comment. Spaces of any kind are kept: inside '…' they cannot change how the SQL parses.
  */
 export function quoteStringLiteral(value: string, what = 'string'): QuoteResult {
   const length = characterCount(value);
   if (length > MAX_LITERAL_CHARS) {
     return { ok: false, error: `${what} is ${length} characters long; at most ${MAX_LITERAL_CHARS} are allowed` };
   }
-  const refused = findRefusedChar(value, what, true);
+  const refused = findRefusedChar(value, what, 'literal');
   if (refused !== undefined) return { ok: false, error: refused };
   return { ok: true, sql: `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'` };
 }
@@ -252,7 +280,7 @@ function must(result: QuoteResult): string {
 
 /** Text for a `--` comment: refused, not stripped, if it could end the comment early. */
 function commentText(text: string, what: string): string {
-  const refused = findRefusedChar(text, what, false);
+  const refused = findRefusedChar(text, what, 'name');
   if (refused !== undefined) throw new InputError(`${refused}; refusing to put it in a SQL comment`);
   return text;
 }

@@ -127,6 +127,12 @@ export interface SnowflakeSimulator {
   /** A snapshot of the user table. */
   listUsers(): SimUser[];
   setMode(mode: SnowflakeMode): void;
+  /**
+   * What 'echo-token' sent back of the client's credential (the TOKEN, its decoded form, its
+   * signature), so a test can assert none of it is printed. The only place the simulator keeps
+   * any of a token, and only in that mode.
+   */
+  echoed: string[];
   /** Points 'redirect' at `url` with `status` (default 307). */
   setRedirect(url: string, status?: 301 | 302 | 303 | 307 | 308): void;
   close(): Promise<void>;
@@ -365,6 +371,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
   const logins: SnowflakeLoginRecord[] = [];
   const requests: Array<{ method: string; path: string }> = [];
   let mode: SnowflakeMode = opts.mode ?? 'normal';
+  const echoed: string[] = [];
   let redirect = { url: opts.redirectTo ?? 'http://127.0.0.1:9/', status: opts.redirectStatus ?? 307 };
 
   /** Refuses a second user with the same stored AWS identity, as Snowflake does. */
@@ -661,6 +668,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
           mode === 'echo-token'
             ? `The AWS workload identity attestation could not be verified. Received TOKEN=${token} (decoded: ${decoded}); first part ${token.slice(0, 40)}, signature ${/Signature=([0-9a-f]+)/.exec(decoded)?.[1] ?? ''}`
             : `${HOSTILE_TERMINAL_TEXT} The AWS workload identity attestation could not be verified.`;
+        if (mode === 'echo-token') echoed.push(token, decoded, /Signature=([0-9a-f]+)/.exec(decoded)?.[1] ?? '', token.slice(0, 40));
         logins.push({ ok: false, message: mode });
         sendJson(res, 200, failure(SIM_CODES.WIF_ATTESTATION_INVALID, message, { nextAction: 'RETRY_LOGIN' }));
         return true;
@@ -672,6 +680,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
 
   const running = await startHttpServer(handle, { host: opts.host, port: opts.port });
   return {
+    echoed,
     setRedirect(url: string, status: 301 | 302 | 303 | 307 | 308 = 307) {
       redirect = { url, status };
     },

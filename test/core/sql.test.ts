@@ -143,7 +143,7 @@ function expectIntendedStatements(opts: GenerateSqlOptions, sql: string): void {
   expect(actual).toEqual(resolve(expectedStatements(opts), actual));
   // No control or invisible characters but the newlines between lines (and tabs in strings);
   // line breaks inside a comment would have shown up as extra tokens above.
-  expect(sql).not.toMatch(/(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u);
+  expect(sql).not.toMatch(/(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Cn}\p{Co}\u2800\u{1D159}]/u);
 }
 
 function expectSafe(opts: GenerateSqlOptions): void {
@@ -712,6 +712,9 @@ const anyOptions: fc.Arbitrary<GenerateSqlOptions> = fc.record({
   iamRoleName: optionalText,
 });
 
+/** What no name may contain: controls, invisibles, unassigned and private-use code points, spaces but U+0020. */
+const INVISIBLE_IN_NAME = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Default_Ignorable_Code_Point}\p{Cn}\p{Co}\u2800\u{1D159}]|(?! )\p{White_Space}/u;
+
 /**
  * What the contract lets through: non-empty, at most 255 characters, nothing invisible or
  * breaking; for a valid quoted identifier, all of that of its content.
@@ -719,7 +722,7 @@ const anyOptions: fc.Arbitrary<GenerateSqlOptions> = fc.record({
 function acceptableName(typed: string): boolean {
   const name = quotedContent(typed) ?? typed;
   const straySpace = quotedContent(typed) === undefined && typed !== typed.trim();
-  return name.length > 0 && [...name].length <= 255 && !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(name) && !straySpace;
+  return name.length > 0 && [...name].length <= 255 && !INVISIBLE_IN_NAME.test(name) && !straySpace;
 }
 
 /** Whether connect --expect-user reads `typed` as gen-sql does: no surrounding space, no malformed "…". */
@@ -785,6 +788,140 @@ describe('generateSql properties', () => {
         const token = splitStatements(result.sql).statements[0]?.[2];
         expect(token?.text).toBe(result.user);
         expect(userMatches(user, token?.value ?? '')).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+// --- invisible characters (issue 9, defect 10) ------------------------------------------------
+
+/**
+ * Code points that display as nothing (or as a plain space) and so make a name read differently
+ * from the name Snowflake stores, with the description the error must give.
+ */
+const INVISIBLE: ReadonlyArray<readonly [number, string]> = [
+  [0x3164, 'an invisible character'], // HANGUL FILLER (Lo, default-ignorable)
+  [0x034f, 'an invisible character'], // COMBINING GRAPHEME JOINER (Mn, default-ignorable)
+  [0xfe0f, 'an invisible character'], // VARIATION SELECTOR-16 (Mn, default-ignorable)
+  [0x115f, 'an invisible character'], // HANGUL CHOSEONG FILLER
+  [0xffa0, 'an invisible character'], // HALFWIDTH HANGUL FILLER
+  [0x17b4, 'an invisible character'], // KHMER VOWEL INHERENT AQ
+  [0xe0100, 'an invisible character'], // VARIATION SELECTOR-17 (astral)
+  [0x2800, 'an invisible character'], // BRAILLE PATTERN BLANK (So: no property covers it)
+  [0x1d159, 'an invisible character'], // MUSICAL SYMBOL NULL NOTEHEAD (So, astral)
+  [0x00ad, 'an invisible formatting character'], // SOFT HYPHEN (Cf)
+  [0x180e, 'an invisible formatting character'], // MONGOLIAN VOWEL SEPARATOR (Cf)
+  [0xe0041, 'an invisible formatting character'], // TAG LATIN CAPITAL LETTER A (Cf)
+  [0x00a0, 'a space character other than U+0020'], // NO-BREAK SPACE
+  [0x3000, 'a space character other than U+0020'], // IDEOGRAPHIC SPACE
+  [0x2007, 'a space character other than U+0020'], // FIGURE SPACE
+  [0xe000, 'a private-use character'],
+  [0x10fffd, 'a private-use character'],
+  [0xfffe, 'an unassigned code point'], // a noncharacter
+  [0x0378, 'an unassigned code point'],
+];
+
+function hex(code: number): string {
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** Every name-like field, how the name is put into it, and where the error counts from. */
+const NAME_FIELDS: ReadonlyArray<readonly [string, (text: string) => Partial<GenerateSqlOptions>, string, number]> = [
+  ['user', (text) => ({ user: text }), 'user name', 0],
+  ['user typed in quotes', (text) => ({ user: `"${text}"` }), 'user name', 1],
+  ['defaultRole', (text) => ({ defaultRole: text }), 'default role', 0],
+  ['defaultWarehouse', (text) => ({ defaultWarehouse: text }), 'default warehouse', 0],
+  ['defaultNamespace database', (text) => ({ defaultNamespace: `${text}.S` }), 'default namespace database', 0],
+  ['defaultNamespace schema', (text) => ({ defaultNamespace: `DB.${text}` }), 'default namespace schema', 0],
+];
+
+describe('invisible characters in names (issue 9, defect 10)', () => {
+  const cases = NAME_FIELDS.flatMap(([field, put, what, offset]) =>
+    INVISIBLE.map(([code, description]) => [field, hex(code), put, what, offset, code, description] as const),
+  );
+  it.each(cases)('%s with %s is refused, naming the code point and its position', (_field, _hex, put, what, offset, code, description) => {
+    const opts: GenerateSqlOptions = { arn: ARN, user: 'U', ...put(`LOADER${String.fromCodePoint(code)}X`) };
+    const error = errorOf(opts);
+    expect(error).toBe(`${what} contains ${description} (${hex(code)}) at character ${7 + offset}`);
+    expect(error).not.toContain('LOADER');
+  });
+
+  it('the CLI example "LOADER͏" (U+034F at the end) is refused', () => {
+    expect(errorOf({ arn: ARN, user: 'LOADER\u034f' })).toBe('user name contains an invisible character (U+034F) at character 7');
+    expect(quoteIdentifier('LOADER\u034f')).toEqual({ ok: false, error: 'identifier contains an invisible character (U+034F) at character 7' });
+  });
+
+  it('a plain space inside a quoted name is still allowed, and visible symbols and letters are', () => {
+    expect(sqlOf({ arn: ARN, user: '"Load er"', verify: false }).split('\n')[0]).toBe('CREATE USER "Load er"');
+    for (const name of ['Ünïcödé', '日本語', '😀', 'ß', 'x\u2801y', 'e\u0301']) expect(quoteIdentifier(name).ok, name).toBe(true);
+  });
+
+  it.each([
+    ['caller ARN', { callerArn: `${CALLER}\u2800` }, 56],
+    ['IAM role name', { iamRoleName: 'my-fn-role\u3164' }, 11],
+  ] as const)('%s with an invisible character is refused in the SQL comment', (what, extra, position) => {
+    expect(errorOf({ ...BASE, ...extra })).toMatch(new RegExp(`^${what} contains an invisible character \\(U\\+[0-9A-F]{4}\\) at character ${position}; refusing to put it in a SQL comment$`));
+  });
+});
+
+describe('invisible characters in string literals (issue 9, defect 10)', () => {
+  const literalCases = INVISIBLE.filter(([, description]) => !description.startsWith('a space')).map(([code, description]) => [hex(code), code, description] as const);
+  it.each(literalCases)('COMMENT with %s is refused', (_hex, code, description) => {
+    expect(errorOf({ arn: ARN, user: 'U', comment: `for ${String.fromCodePoint(code)}x` })).toBe(`comment contains ${description} (${hex(code)}) at character 5`);
+  });
+
+  it.each([
+    ['a bidi override', '\u202e', 'an invisible formatting character'],
+    ['a zero-width space', '\u200b', 'an invisible formatting character'],
+    ['a Hangul filler', '\u3164', 'an invisible character'],
+  ])('the ARN with %s is refused', (_name, char, description) => {
+    expect(errorOf({ arn: `arn:aws:iam::123456789012:role/x${char}`, user: 'U' })).toBe(`ARN contains ${description} (${hex(char.codePointAt(0) ?? 0)}) at character 33`);
+  });
+
+  it('a COMMENT keeps spaces, tabs and other space characters (they show as space, and cannot end the literal)', () => {
+    for (const comment of ['loads raw data', 'a\tb', 'no\u00a0break', '全角\u3000空白', 'fig\u2007space']) {
+      expect(sqlOf({ arn: ARN, user: 'U', comment, verify: false }).split('\n').at(-1)).toBe(`  COMMENT = '${comment}';`);
+    }
+  });
+});
+
+/** Every default-ignorable code point (about 4,000; most are in the tag/variation-selector plane). */
+const DEFAULT_IGNORABLE: readonly number[] = (() => {
+  const found: number[] = [];
+  const ignorable = /^\p{Default_Ignorable_Code_Point}$/u;
+  for (let code = 0; code <= 0x10ffff; code += 1) {
+    if (code >= 0xd800 && code <= 0xdfff) continue;
+    if (ignorable.test(String.fromCodePoint(code))) found.push(code);
+  }
+  return found;
+})();
+
+describe('generateSql refuses every default-ignorable code point (property)', () => {
+  const fieldsOf: ReadonlyArray<readonly [string, (text: string) => Partial<GenerateSqlOptions>]> = [
+    ...NAME_FIELDS.map(([field, put]) => [field, put] as const),
+    ['comment', (text) => ({ comment: text })],
+    ['arn', (text) => ({ arn: text })],
+    ['callerArn', (text) => ({ callerArn: text })],
+    ['iamRoleName', (text) => ({ iamRoleName: text })],
+  ];
+
+  it('finds the default-ignorable code points this test draws from', () => {
+    expect(DEFAULT_IGNORABLE.length).toBeGreaterThan(4000);
+    expect(DEFAULT_IGNORABLE).toEqual(expect.arrayContaining([0x034f, 0x3164, 0xfe0f, 0x200b, 0xe0001]));
+  });
+
+  it('for any text with a default-ignorable code point inserted anywhere, in any field', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', 'Z', '_', '1', ' ', '"', '-', 'é', '😀'), maxLength: 20 });
+    fc.assert(
+      fc.property(text, text, fc.constantFrom(...DEFAULT_IGNORABLE), fc.constantFrom(...fieldsOf), fc.constantFrom('create' as const, 'alter' as const), (before, after, code, [, put], mode) => {
+        const opts: GenerateSqlOptions = { ...BASE, mode, ...put(`${before}${String.fromCodePoint(code)}${after}`) };
+        const result = generateSql(opts);
+        expect(result.ok).toBe(false);
+        if (!result.ok) {
+          expect(result.error).toContain(`(${hex(code)})`);
+          expect(result.error).toMatch(/^[^\n\r]+$/);
+        }
       }),
       { numRuns: 3000 },
     );

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentity, type TestIdentityName } from '../../src/simulators/index.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
-export const BIN = join(REPO_ROOT, 'bin', 'wif-check.js');
+/** WIF_CHECK_BIN runs the tests against another build (e.g. the last release, to see a test fail before its fix). */
+export const BIN = process.env.WIF_CHECK_BIN ?? join(REPO_ROOT, 'bin', 'wif-check.js');
 
 export interface CliResult {
   code: number | null;

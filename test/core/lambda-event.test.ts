@@ -1,0 +1,165 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { WifError } from '../../src/core/errors.js';
+import { parseLambdaEvent, type LambdaSettings } from '../../src/core/lambda-event.js';
+
+const UNSET: LambdaSettings = {
+  account: undefined,
+  host: undefined,
+  port: undefined,
+  protocol: undefined,
+  expectUser: undefined,
+  expectAccount: undefined,
+  role: undefined,
+  warehouse: undefined,
+  impersonationPath: undefined,
+  timeoutMs: undefined,
+  allowInsecureHttp: undefined,
+  outboundToken: undefined,
+  notes: [],
+};
+
+const EVERY_FIELD_NULL = {
+  account: null, host: null, port: null, protocol: null, expectUser: null, expectAccount: null, role: null,
+  warehouse: null, impersonationPath: null, timeout: null, allowInsecureHttp: null, outboundToken: null,
+};
+
+/** The error parseLambdaEvent throws for `event`, checked to be a one-line usage error (exit 2). */
+function refusal(event: unknown): WifError {
+  try {
+    parseLambdaEvent(event);
+  } catch (error) {
+    expect(error).toBeInstanceOf(WifError);
+    const wif = error as WifError;
+    expect(wif.exitCode).toBe(2);
+    // One short line, no control characters: it goes into the report as it is.
+    expect(wif.message).toMatch(/^[^\p{Cc}]{1,200}$/u);
+    return wif;
+  }
+  throw new Error(`expected ${JSON.stringify(event)} to be refused`);
+}
+
+describe('parseLambdaEvent accepts the natural forms', () => {
+  it.each<[string, unknown, Partial<LambdaSettings>]>([
+    ['no event (undefined)', undefined, {}],
+    ['a null event', null, {}],
+    ['an empty object', {}, {}],
+    ['null for every field means unset', EVERY_FIELD_NULL, {}],
+    ['impersonationPath null means unset', { impersonationPath: null }, {}],
+    ['undefined values (a library call) mean unset', { account: undefined, timeout: undefined }, {}],
+    ['the string fields as strings', { account: 'myorg-myacct', host: 'h.example', protocol: 'https', expectUser: 'LOADER', role: 'R', warehouse: 'W' }, { account: 'myorg-myacct', host: 'h.example', protocol: 'https', expectUser: 'LOADER', role: 'R', warehouse: 'W' }],
+    ['port as a number', { port: 8443 }, { port: 8443 }],
+    ['port as a string', { port: '8443' }, { port: '8443' }],
+    ['timeout as a number of seconds', { timeout: 10 }, { timeoutMs: 10_000 }],
+    ['timeout as a string', { timeout: '2.5' }, { timeoutMs: 2_500 }],
+    ['impersonationPath as an array', { impersonationPath: ['arn:aws:iam::1:role/a', 'arn:aws:iam::1:role/b'] }, { impersonationPath: ['arn:aws:iam::1:role/a', 'arn:aws:iam::1:role/b'] }],
+    ['impersonationPath as a comma list', { impersonationPath: 'arn:aws:iam::1:role/a,arn:aws:iam::1:role/b' }, { impersonationPath: 'arn:aws:iam::1:role/a,arn:aws:iam::1:role/b' }],
+    ['impersonationPath as an empty array', { impersonationPath: [] }, { impersonationPath: [] }],
+    ['expectAccount as a string', { expectAccount: '012345678901' }, { expectAccount: '012345678901' }],
+    ['expectAccount as a 12-digit number', { expectAccount: 123456789012 }, { expectAccount: '123456789012' }],
+    ['allowInsecureHttp true', { allowInsecureHttp: true }, { allowInsecureHttp: true }],
+    ['allowInsecureHttp false', { allowInsecureHttp: false }, { allowInsecureHttp: false }],
+    ['outboundToken true', { outboundToken: true }, { outboundToken: true }],
+  ])('%s', (_name, event, expected) => {
+    expect(parseLambdaEvent(event)).toEqual({ ...UNSET, ...expected });
+  });
+
+  it('an account id as a number with fewer than 12 digits lost its leading zeros: they are restored, with a note', () => {
+    expect(parseLambdaEvent({ expectAccount: 12345678901 })).toEqual({
+      ...UNSET,
+      expectAccount: '012345678901',
+      notes: ['event.expectAccount was the number 12345678901: read as the AWS account id 012345678901 (give it as a string to keep its leading zeros)'],
+    });
+  });
+
+  it('ignores fields it does not know (the Lambda console test event), with one note', () => {
+    expect(parseLambdaEvent({ key1: 'value1', key2: 'value2', key3: 'value3' })).toEqual({
+      ...UNSET,
+      notes: ['ignored event fields that are not wif-check settings: key1, key2, key3'],
+    });
+  });
+
+  it('names a likely misspelling, and never echoes a long or unprintable field name', () => {
+    const [note] = parseLambdaEvent({ expect_user: 'X', 'Allow-Insecure-Http': true, ['x'.repeat(500)]: 1, 'a\u001bb': 2, f: 1, g: 2, h: 3 }).notes;
+    expect(note).toBe(
+      'ignored event fields that are not wif-check settings: expect_user (did you mean expectUser?), Allow-Insecure-Http (did you mean allowInsecureHttp?), ' +
+        '(a name of 500 characters), (a name of 3 characters), f, and 2 more',
+    );
+  });
+});
+
+describe('parseLambdaEvent refuses everything else, naming the field and the expected type', () => {
+  it.each<[string, unknown, string, string]>([
+    ['an array event', [], 'the event must be an object of settings (or null), not an array', 'BAD_EVENT'],
+    ['a string event (JSON text)', '{"account":"myorg-myacct","expectUser":"X"}', 'the event must be an object of settings (or null), not a string of 43 characters', 'BAD_EVENT'],
+    ['a short string event', 'hello', 'the event must be an object of settings (or null), not the string "hello"', 'BAD_EVENT'],
+    ['a number event', 42, 'the event must be an object of settings (or null), not the number 42', 'BAD_EVENT'],
+    ['a Snowflake account as a number', { account: 123 }, 'event.account must be a string (a Snowflake account identifier such as myorg-myacct), not the number 123', 'BAD_EVENT'],
+    ['expectUser as a number', { expectUser: 42 }, 'event.expectUser must be a string (a Snowflake user name), not the number 42', 'BAD_EVENT'],
+    ['host as an object', { host: {} }, 'event.host must be a string (a host name), not an object', 'BAD_EVENT'],
+    ['host as an array', { host: ['a.example'] }, 'event.host must be a string (a host name), not an array', 'BAD_EVENT'],
+    ['protocol as a boolean', { protocol: true }, 'event.protocol must be a string (http or https), not the boolean true', 'BAD_EVENT'],
+    ['role as an object', { role: { name: 'R' } }, 'event.role must be a string (a Snowflake role name), not an object', 'BAD_EVENT'],
+    ['warehouse as a number', { warehouse: 1 }, 'event.warehouse must be a string (a Snowflake warehouse name), not the number 1', 'BAD_EVENT'],
+    ['port as an object', { port: {} }, 'event.port must be a port number or a string of one, not an object', 'BAD_EVENT'],
+    ['port as Infinity', { port: Infinity }, 'event.port must be a port number or a string of one, not the number Infinity', 'BAD_EVENT'],
+    ['port as NaN', { port: Number.NaN }, 'event.port must be a port number or a string of one, not the number NaN', 'BAD_EVENT'],
+    ['port as a long string', { port: '4'.repeat(1000) }, 'event.port must be a port number or a string of one, not a string of 1000 characters', 'BAD_EVENT'],
+    ['timeout as an object', { timeout: {} }, 'event.timeout must be a number of seconds or a string of one, not an object', 'BAD_EVENT'],
+    ['timeout as NaN', { timeout: Number.NaN }, 'event.timeout must be a number of seconds or a string of one, not the number NaN', 'BAD_EVENT'],
+    ['timeout with control characters', { timeout: '\u001b[2J' }, 'event.timeout must be a number of seconds or a string of one, not a string of 4 characters', 'BAD_EVENT'],
+    ['timeout out of range', { timeout: 0 }, "event.timeout '0' must be a number of seconds from 1 to 3600", 'BAD_TIMEOUT'],
+    ['timeout not a number', { timeout: 'abc' }, "event.timeout 'abc' must be a number of seconds from 1 to 3600", 'BAD_TIMEOUT'],
+    ['expectAccount as a fraction', { expectAccount: 1.5 }, 'event.expectAccount must be a 12-digit AWS account id (a string, or a whole number), not the number 1.5', 'BAD_EVENT'],
+    ['expectAccount negative', { expectAccount: -1 }, 'event.expectAccount must be a 12-digit AWS account id (a string, or a whole number), not the number -1', 'BAD_EVENT'],
+    ['expectAccount with 13 digits', { expectAccount: 1234567890123 }, 'event.expectAccount must be a 12-digit AWS account id (a string, or a whole number), not the number 1234567890123', 'BAD_EVENT'],
+    ['expectAccount as an object', { expectAccount: {} }, 'event.expectAccount must be a 12-digit AWS account id (a string, or a whole number), not an object', 'BAD_EVENT'],
+    ['expectAccount as a short string', { expectAccount: '12345' }, "event.expectAccount '12345' is not a 12-digit AWS account id", 'BAD_ACCOUNT_ID'],
+    ['expectAccount as a long string', { expectAccount: '1'.repeat(300) }, 'event.expectAccount must be a 12-digit AWS account id (a string, or a whole number), not a string of 300 characters', 'BAD_EVENT'],
+    ['impersonationPath as an object', { impersonationPath: {} }, 'event.impersonationPath must be an array of IAM role ARNs or a comma-separated string, not an object', 'BAD_EVENT'],
+    ['impersonationPath as a number', { impersonationPath: 5 }, 'event.impersonationPath must be an array of IAM role ARNs or a comma-separated string, not the number 5', 'BAD_EVENT'],
+    ['a non-string in impersonationPath', { impersonationPath: ['arn:aws:iam::1:role/a', 5] }, 'event.impersonationPath[1] must be a string (an IAM role ARN), not the number 5', 'BAD_EVENT'],
+    ['a null in impersonationPath', { impersonationPath: [null] }, 'event.impersonationPath[0] must be a string (an IAM role ARN), not null', 'BAD_EVENT'],
+    ['allowInsecureHttp as a string', { allowInsecureHttp: 'true' }, 'event.allowInsecureHttp must be true or false, not the string "true"', 'BAD_EVENT'],
+    ['allowInsecureHttp as a number', { allowInsecureHttp: 1 }, 'event.allowInsecureHttp must be true or false, not the number 1', 'BAD_EVENT'],
+    ['outboundToken as a string', { outboundToken: 'yes' }, 'event.outboundToken must be true or false, not the string "yes"', 'BAD_EVENT'],
+  ])('%s', (_name, event, message, code) => {
+    const error = refusal(event);
+    expect(error.message).toBe(message);
+    expect(error.code).toBe(code);
+  });
+
+  it('never echoes a string value that is long or unprintable', () => {
+    expect(refusal({ allowInsecureHttp: `yes\u001b]0;owned\u0007` }).message).toBe('event.allowInsecureHttp must be true or false, not a string of 13 characters');
+    expect(refusal({ outboundToken: 'y'.repeat(33) }).message).toBe('event.outboundToken must be true or false, not a string of 33 characters');
+  });
+});
+
+describe('parseLambdaEvent on any JSON (property)', () => {
+  const FIELDS = ['account', 'host', 'port', 'protocol', 'expectUser', 'expectAccount', 'role', 'warehouse', 'impersonationPath', 'timeout', 'allowInsecureHttp', 'outboundToken', 'key1'];
+  const events = fc.oneof(
+    fc.jsonValue(),
+    fc.dictionary(fc.constantFrom(...FIELDS), fc.oneof(fc.jsonValue(), fc.constantFrom(Number.NaN, Infinity, -Infinity))),
+  );
+
+  it('returns settings or throws a one-line usage error (exit 2): never anything else', () => {
+    fc.assert(
+      fc.property(events, (event) => {
+        let settings: LambdaSettings;
+        try {
+          settings = parseLambdaEvent(event);
+        } catch (error) {
+          expect(error).toBeInstanceOf(WifError);
+          expect((error as WifError).exitCode).toBe(2);
+          expect((error as WifError).message).toMatch(/^[^\p{Cc}]{1,200}$/u);
+          return;
+        }
+        for (const note of settings.notes) expect(note).toMatch(/^[^\p{Cc}]{1,400}$/u);
+        for (const key of ['account', 'host', 'protocol', 'expectUser', 'expectAccount', 'role', 'warehouse'] as const) {
+          expect(['string', 'undefined']).toContain(typeof settings[key]);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
