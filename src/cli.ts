@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
+import { redactSecrets, serverText } from './core/redact.js';
 import { parseTimeoutSeconds } from './core/timeout.js';
 import { Printer, colorLevel } from './output.js';
 
@@ -330,15 +331,15 @@ async function runCommand(options: CommonOptions, body: (printer: Printer) => Pr
 function reportFailure(error: unknown, printer: Printer): number {
   if (error instanceof WifError) {
     printer.failure(error);
-    if (printer.debug && error.cause instanceof Error) printer.info(`cause: ${error.cause.name}: ${error.cause.message}`);
+    if (printer.debug && error.cause instanceof Error) printer.info(`cause: ${error.cause.name}: ${redactSecrets(error.cause.message)}`);
     return error.exitCode;
   }
-  const internal = new WifError('internal', `internal error: ${error instanceof Error ? error.message : String(error)}`, {
+  const internal = new WifError('internal', `internal error: ${serverText(error instanceof Error ? error.message : String(error))}`, {
     code: 'INTERNAL',
     hint: 'This is a bug in wif-check. Please report it with the command you ran (run again with --debug for the stack).',
   });
   printer.failure(internal);
-  if (printer.debug && error instanceof Error && error.stack) printer.info(error.stack);
+  if (printer.debug && error instanceof Error && error.stack) printer.info(redactSecrets(error.stack));
   return internal.exitCode;
 }
 

@@ -3,6 +3,7 @@
  * short Markdown table to it. Only non-secret facts (ARNs, user, role, check details) go in.
  */
 import { appendFile } from 'node:fs/promises';
+import { escapeControlKeepNewlines } from './core/terminal-text.js';
 
 export interface SummaryRow {
   status: 'ok' | 'fail' | 'warn' | 'skip';
@@ -13,7 +14,8 @@ export interface SummaryRow {
 const ICONS = { ok: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' } as const;
 
 export function summaryMarkdown(heading: string, ok: boolean, rows: readonly SummaryRow[]): string {
-  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  // Control characters escaped like on the terminal (the values may come from a server).
+  const cell = (text: string) => escapeControlKeepNewlines(text).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
   return [
     `### ${ok ? '✅' : '❌'} wif-check ${heading}`,
     '',

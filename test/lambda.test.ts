@@ -141,6 +141,16 @@ describe('wif-check/lambda handler', () => {
     expect(JSON.stringify(allowed)).not.toMatch(/unencrypted|INSECURE_PROTOCOL/);
   });
 
+  it("refuses the event's host unless it is a bare host name, before any AWS call (issue 9, defect 1)", async () => {
+    const stsRequests = bed.sts.requests.length;
+    for (const host of ['evil.example/.snowflakecomputing.com', 'evil.example\\.snowflakecomputing.com', 'evil.example?.snowflakecomputing.com', 'evil.example#.snowflakecomputing.com']) {
+      const report = await handler({ host });
+      expect(report.exitCode, host).toBe(2);
+      expect(report.checks[0]?.detail, host).toMatch(/^host '.*' \(event\.host\) contains '.'/);
+    }
+    expect(bed.sts.requests.length).toBe(stsRequests);
+  });
+
   it('uses WIF_CHECK_EXPECT_USER when the event has no expectUser', async () => {
     process.env.WIF_CHECK_EXPECT_USER = 'SOMEONE_ELSE';
     try {

@@ -61,7 +61,7 @@ export interface PreparedConnect {
 export async function prepareConnect(options: ConnectOptions, env: NodeJS.ProcessEnv = hostEnv()): Promise<PreparedConnect> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
-  const named = await loadNamedConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()) });
+  const named = await loadNamedConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs });
   const settings = resolveSnowflakeSettings(options, env, named?.values, { sources: settingsSources(named) });
   const expectUser = parseExpectUser(options.expectUser);
   const impersonationPath = parseImpersonationPath(options.impersonationPath);

@@ -111,7 +111,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
 
   // Usage problems (bad port, unknown connection, missing account when one was asked for) are
   // the caller's to fix before any check means anything: they throw, exit 2.
-  const named = await loadNamedConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()) });
+  const named = await loadNamedConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs });
   warnings.push(...(named?.warnings ?? []));
   const settings = resolveSnowflakeSettings(options, env, named?.values, { requireAccount: false, sources: settingsSources(named, options.optionLabel) });
   const impersonationPath = parseImpersonationPath(options.impersonationPath);

@@ -2,6 +2,7 @@
  * Known AWS-side failures → one sentence and the next step. Pure: keyed on the SDK error's
  * `name` (the STS error code) and Node's network error codes.
  */
+import { serverText } from './redact.js';
 
 export interface AwsFailure {
   code: string;
@@ -46,8 +47,9 @@ const STS_CODES: Readonly<Record<string, (detail: string) => AwsFailure>> = {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
 
-export function describeAwsError(error: AwsErrorLike, context: { endpoint: string; timeoutMs: number }): AwsFailure {
-  const detail = oneLine(error.message ?? String(error.name ?? 'unknown error'));
+export function describeAwsError(error: AwsErrorLike, context: { endpoint: string; timeoutMs: number; secrets?: readonly string[] }): AwsFailure {
+  // STS's own text is server text: redacted (a hostile endpoint may echo the session token) and capped.
+  const detail = oneLine(serverText(error.message ?? String(error.name ?? 'unknown error'), context.secrets ?? []));
   const byName = error.name ? STS_CODES[error.name] : undefined;
   if (byName) return byName(detail);
   if (error.name === 'TimeoutError' || error.name === 'AbortError' || error.code === 'ETIMEDOUT' || error.code === 'TimeoutError') {

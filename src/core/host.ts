@@ -29,8 +29,9 @@ export function checkHost(value: string): HostCheck {
   if (labels.some((label) => label === '')) return { ok: false, reason: 'has an empty label (a leading, trailing or doubled dot)', hint };
   const badLabel = labels.find((label) => !LABEL.test(label));
   if (badLabel !== undefined) return { ok: false, reason: `has a label that is not a DNS label (${badLabel.length > 63 ? 'over 63 characters' : 'starts or ends with -'})`, hint };
-  // All-numeric dotted names that are not a valid IPv4 address (e.g. 1.2.3.999) are ambiguous.
-  if (labels.every((label) => /^\d+$/.test(label))) return { ok: false, reason: 'is not a valid IPv4 address', hint };
+  // A URL parser reads a name whose last label is numeric as an IPv4 address in some form
+  // (0x7f.1 is 127.0.0.1, 1.2.3 is 1.2.0.3): only the plain dotted quad above is accepted.
+  if (/^(0x[0-9a-f]*|\d+)$/i.test(labels.at(-1) ?? '')) return { ok: false, reason: 'is not a valid IPv4 address or host name', hint };
   return { ok: true, host: value };
 }
 

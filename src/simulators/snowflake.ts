@@ -91,6 +91,8 @@ export interface SnowflakeLoginRecord {
   user?: string;
   /** The failure message returned to the client. */
   message?: string;
+  /** The AWS region the attestation was signed for, when it verified. */
+  region?: string;
 }
 
 export interface SnowflakeSimulatorOptions {
@@ -459,7 +461,11 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
 
     const callerArn = verdict.identity.arn;
     const user = findUserForCaller(callerArn);
-    if (!user) return reject(SIM_CODES.WIF_USER_NOT_FOUND, WIF_USER_NOT_FOUND_MESSAGE, callerArn);
+    if (!user) {
+      const refused = reject(SIM_CODES.WIF_USER_NOT_FOUND, WIF_USER_NOT_FOUND_MESSAGE, callerArn);
+      Object.assign(logins.at(-1) ?? {}, { region });
+      return refused;
+    }
 
     const param = (name: string): string | null => {
       const value = url.searchParams.get(name);
@@ -476,7 +482,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       accountName: accountNameOf(opts.accountName ?? accountName),
     };
     sessions.set(session.token, session);
-    logins.push({ ok: true, callerArn, user: session.user });
+    logins.push({ ok: true, callerArn, user: session.user, region });
     return {
       data: {
         token: session.token,

@@ -18,7 +18,20 @@
  * (or the client's `endpoint` option). Credentials AssumeRole issues are appended to the
  * identity array the simulator was given, so a Snowflake simulator sharing that array accepts them.
  *
- * Modes: 'hang' accepts requests and never answers; 'error500' answers 500 InternalFailure.
+ * Modes (`mode` / `setMode`, for every action; `setActionMode(action, mode)` overrides it for one
+ * action, e.g. `setActionMode('AssumeRole', 'error500')` while GetCallerIdentity keeps working):
+ * - 'normal': the real service, as above.
+ * - 'hang': accepts the request and never answers. 'error500': answers 500 InternalFailure.
+ *   Neither checks the signature.
+ * The hostile modes below check the signature first (a bad one gets the normal 403), then answer
+ * what a broken proxy or a fake endpoint could, and what real STS never does:
+ * - 'huge': a 200 status and a GetCallerIdentityResponse padded to `hugeBytes` (default 200 MiB),
+ *   chunked with no Content-Length, paced at about 32 MB/s; it stops when the client goes away.
+ * - 'escape-arn' / 'escape-account': GetCallerIdentity's <Arn> (or <Account>) carries raw terminal
+ *   control sequences (ESC ] 0 ; title BEL, ESC [ 2 J, a fake "✔ WIF login works" line):
+ *   see HOSTILE_ESCAPES. Other actions answer normally.
+ * - 'long-session': GetCallerIdentity answers an assumed-role ARN whose session name has 65
+ *   characters (STS allows 64); other actions answer normally.
  * The simulator never writes to the console.
  */
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
@@ -27,12 +40,16 @@ import { defaultIdentityTable, findIdentity, type TestIdentity } from './credent
 import { baseUrl, flatHeaders, readBody, startHttpServer, xmlEscape } from './http-util.js';
 import { verifySigV4 } from './sigv4.js';
 
-export type StsMode = 'normal' | 'hang' | 'error500';
+export type StsMode = 'normal' | 'hang' | 'error500' | 'huge' | 'escape-arn' | 'escape-account' | 'long-session';
 
 export interface StsSimulatorOptions {
   /** The live identity table (shared, and appended to by AssumeRole). Default: a fresh copy of TEST_IDENTITIES. */
   identities?: TestIdentity[];
   mode?: StsMode;
+  /** Per-action modes (by `Action`, e.g. 'AssumeRole'); they override `mode` for that action. */
+  actionModes?: Readonly<Record<string, StsMode>>;
+  /** The size of a 'huge' answer. Default: HUGE_ANSWER_BYTES. */
+  hugeBytes?: number;
   host?: string;
   port?: number;
 }
@@ -51,6 +68,8 @@ export interface StsSimulator {
   /** The live identity table. */
   identities: TestIdentity[];
   setMode(mode: StsMode): void;
+  /** The mode for one action only; `undefined` returns it to the simulator-wide mode. */
+  setActionMode(action: string, mode: StsMode | undefined): void;
   close(): Promise<void>;
 }
 
@@ -58,6 +77,17 @@ export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 export const STS_VERSION = '2011-06-15';
 
 const DEFAULT_DURATION_SECONDS = 3600;
+
+export const HUGE_ANSWER_BYTES = 200 * 1024 * 1024;
+const HUGE_CHUNK_BYTES = 64 * 1024;
+/** Between two 'huge' chunks: 64 KiB per 2 ms is about 32 MB/s, past 1 MiB in ~35 ms. */
+const HUGE_CHUNK_INTERVAL_MS = 2;
+
+/** What the 'escape-*' modes put into <Arn> / <Account>: a title change, a cleared screen, a fake success line. */
+export const HOSTILE_ESCAPES = '\u001b]0;pwned\u0007\u001b[2J\r\n\u001b[32m✔ WIF login works\u001b[0m';
+
+/** A session name one character longer than STS allows (2–64). */
+export const LONG_SESSION_NAME = `s${'x'.repeat(63)}9`;
 
 /**
  * HTTP status per STS error code (AWS Common Errors reference, e.g. docs.aws.amazon.com/IAM/latest/
@@ -139,6 +169,56 @@ function callerIdentityXml(identity: TestIdentity, requestId: string): string {
   );
 }
 
+/** The identity a hostile GetCallerIdentity answer claims for `caller`, per mode. */
+function hostileCaller(caller: TestIdentity, mode: 'escape-arn' | 'escape-account' | 'long-session'): TestIdentity {
+  switch (mode) {
+    case 'escape-arn':
+      return { ...caller, arn: `${caller.arn}${HOSTILE_ESCAPES}` };
+    case 'escape-account':
+      return { ...caller, account: `${caller.account}${HOSTILE_ESCAPES}` };
+    case 'long-session': {
+      const assumed = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(caller.arn);
+      const [partition, account, role] = assumed ? [assumed[1], assumed[2], assumed[3]] : ['aws', caller.account, 'wif-check-sim-role'];
+      return {
+        ...caller,
+        arn: `arn:${partition}:sts::${account}:assumed-role/${role}/${LONG_SESSION_NAME}`,
+        userId: `${roleIdFor(`arn:${partition}:iam::${account}:role/${role}`)}:${LONG_SESSION_NAME}`,
+      };
+    }
+  }
+}
+
+/**
+ * A well-formed GetCallerIdentityResponse of `totalBytes`, padded inside <Arn>, written in paced
+ * chunks with backpressure; stops as soon as the client disconnects.
+ */
+function streamHugeAnswer(res: ServerResponse, caller: TestIdentity, requestId: string, totalBytes: number): void {
+  const xml = callerIdentityXml(caller, requestId);
+  const head = xml.slice(0, xml.indexOf('</Arn>'));
+  const tail = xml.slice(head.length);
+  const padding = Math.max(0, totalBytes - Buffer.byteLength(head) - Buffer.byteLength(tail));
+  const chunk = Buffer.alloc(HUGE_CHUNK_BYTES, 'A');
+  res.writeHead(200, { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId });
+  res.write(head);
+  let left = padding;
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => clearTimeout(timer);
+  res.on('close', stop);
+  const next = (): void => {
+    if (res.destroyed) return;
+    if (left <= 0) {
+      res.end(tail);
+      return;
+    }
+    const size = Math.min(left, chunk.length);
+    left -= size;
+    const flushed = res.write(size === chunk.length ? chunk : chunk.subarray(0, size));
+    if (flushed) timer = setTimeout(next, HUGE_CHUNK_INTERVAL_MS);
+    else res.once('drain', () => (timer = setTimeout(next, HUGE_CHUNK_INTERVAL_MS)));
+  };
+  next();
+}
+
 function assumeRoleXml(issued: TestIdentity, expiration: Date, requestId: string): string {
   return (
     `<AssumeRoleResponse xmlns="${STS_NAMESPACE}">\n` +
@@ -168,6 +248,8 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
   const identities = opts.identities ?? defaultIdentityTable();
   const requests: StsRequestRecord[] = [];
   let mode: StsMode = opts.mode ?? 'normal';
+  const actionModes = new Map<string, StsMode>(Object.entries(opts.actionModes ?? {}));
+  const hugeBytes = opts.hugeBytes ?? HUGE_ANSWER_BYTES;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
@@ -182,9 +264,10 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
     const accessKeyId = accessKeyIdOf(headers['authorization']);
     requests.push(accessKeyId ? { action, accessKeyId } : { action });
 
-    if (mode === 'hang') return; // keep the socket open, never answer
+    const effective = actionModes.get(action) ?? mode;
+    if (effective === 'hang') return; // keep the socket open, never answer
     const requestId = randomUUID();
-    if (mode === 'error500') {
+    if (effective === 'error500') {
       sendError(res, 'InternalFailure', 'The request processing has failed because of an unknown error, exception or failure.', requestId);
       return;
     }
@@ -199,6 +282,15 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
       return;
     }
     const caller = verdict.identity;
+
+    if (effective === 'huge') {
+      streamHugeAnswer(res, caller, requestId, hugeBytes);
+      return;
+    }
+    if (action === 'GetCallerIdentity' && (effective === 'escape-arn' || effective === 'escape-account' || effective === 'long-session')) {
+      sendXml(res, 200, callerIdentityXml(hostileCaller(caller, effective), requestId), requestId);
+      return;
+    }
 
     switch (action) {
       case 'GetCallerIdentity':
@@ -256,6 +348,10 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
     identities,
     setMode(next: StsMode) {
       mode = next;
+    },
+    setActionMode(action: string, next: StsMode | undefined) {
+      if (next === undefined) actionModes.delete(action);
+      else actionModes.set(action, next);
     },
     close: running.close,
   };

@@ -102,6 +102,9 @@ describe('the host is a bare host name, from every source (issue 9, defect 1)', 
     'evil\u0000.snowflakecomputing.com',
     'évil.snowflakecomputing.com',
     '1.2.3.999',
+    '0x7f.1',
+    '1.2.3',
+    '010.0.0.1',
     `${'a'.repeat(64)}.snowflakecomputing.com`,
   ];
   it.each(hostile)('%j is refused from --host, SNOWFLAKE_HOST and connections.toml (exit 2, BAD_HOST)', (host) => {

@@ -87,7 +87,7 @@ describe('real snowflake-sdk against the test bed', () => {
         [{ R: 'PUBLIC' }],
       ],
     });
-    expect(bed.snowflake.logins).toEqual([{ ok: true, callerArn: TEST_IDENTITIES.assumedRole.arn, user: 'LAMBDA_LOADER' }]);
+    expect(bed.snowflake.logins).toEqual([{ ok: true, callerArn: TEST_IDENTITIES.assumedRole.arn, user: 'LAMBDA_LOADER', region: 'eu-west-1' }]);
     expect(bed.snowflake.requests.map((r) => r.path)).toContain('/session'); // the driver logged out
     expect(files).not.toContain('snowflake.log');
     expect(bed.sts.requests).toEqual([]); // a plain login never calls STS itself
@@ -105,7 +105,7 @@ describe('real snowflake-sdk against the test bed', () => {
     const error = expectFailure((await runDriver(bed, TEST_IDENTITIES.assumedRole)).result);
     expect(error).toMatchObject({ name: 'OperationFailedError', code: '390432', message: WIF_USER_NOT_FOUND_MESSAGE });
     expect(error.data).toMatchObject({ nextAction: 'RETRY_LOGIN', authnMethod: 'WORKLOAD_IDENTITY' });
-    expect(bed.snowflake.logins).toEqual([{ ok: false, callerArn: TEST_IDENTITIES.assumedRole.arn, message: WIF_USER_NOT_FOUND_MESSAGE }]);
+    expect(bed.snowflake.logins).toEqual([{ ok: false, callerArn: TEST_IDENTITIES.assumedRole.arn, message: WIF_USER_NOT_FOUND_MESSAGE, region: 'eu-west-1' }]);
   });
 
   it('fails verification with a wrong secret', async () => {
@@ -127,7 +127,7 @@ describe('real snowflake-sdk against the test bed', () => {
     expect(result).toEqual({ ok: true, rows: [[{ 'CURRENT_USER()': 'SF_LOADER' }]] });
     expect(bed.sts.requests).toEqual([{ action: 'AssumeRole', accessKeyId: TEST_IDENTITIES.chainSource.accessKeyId }]);
     expect(bed.snowflake.logins).toEqual([
-      { ok: true, callerArn: 'arn:aws:sts::123456789012:assumed-role/snowflake-loader/identity-federation-session', user: 'SF_LOADER' },
+      { ok: true, callerArn: 'arn:aws:sts::123456789012:assumed-role/snowflake-loader/identity-federation-session', user: 'SF_LOADER', region: 'eu-west-1' },
     ]);
   });
 

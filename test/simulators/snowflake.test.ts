@@ -96,7 +96,7 @@ describe('Snowflake simulator: login and queries', () => {
     expect(res.body.data?.['token']).toEqual(expect.any(String));
     expect(res.body.data?.['masterToken']).not.toBe(res.body.data?.['token']);
     expect(Array.isArray(res.body.data?.['parameters'])).toBe(true);
-    expect(sim.logins.at(-1)).toEqual({ ok: true, callerArn: TEST_IDENTITIES.assumedRole.arn, user: 'LAMBDA_LOADER' });
+    expect(sim.logins.at(-1)).toEqual({ ok: true, callerArn: TEST_IDENTITIES.assumedRole.arn, user: 'LAMBDA_LOADER', region: 'eu-west-1' });
     expect(JSON.stringify(sim.logins)).not.toContain(String(res.body.data?.['token']));
   });
 

@@ -1,0 +1,110 @@
+/**
+ * Bounded reads of small local files (config files a user or the environment names). Opening a
+ * FIFO for reading blocks until a writer appears, and a device never ends: only regular files are
+ * read, up to a size limit, within a time limit. stat() never blocks on a FIFO; open() is given
+ * O_NONBLOCK as well, and the opened file is checked again, so a file swapped for a FIFO between
+ * the two is refused too.
+ */
+import { constants, type Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { formatSeconds } from '../core/aws-failures.js';
+import { withDeadline } from '../deadline.js';
+
+export type BoundedReadFailure = 'missing' | 'not-regular' | 'too-large' | 'timeout' | 'unreadable';
+
+/** The time bound when the caller has none (--timeout's default is of the same order). */
+export const DEFAULT_READ_TIMEOUT_MS = 10_000;
+
+export class BoundedReadError extends Error {
+  constructor(
+    readonly reason: BoundedReadFailure,
+    readonly path: string,
+    /** What is wrong, to follow the path: 'is a FIFO (named pipe), not a regular file'. */
+    readonly detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${path} ${detail}`, options);
+    this.name = 'BoundedReadError';
+  }
+}
+
+export interface BoundedFile {
+  text: string;
+  /** The file's mode bits (for permission warnings). */
+  mode: number;
+}
+
+/** 'a FIFO (named pipe)', 'a directory', …: what a non-regular file is, for messages. */
+export function describeFileType(stats: Stats): string {
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/** '1 MiB', '512 KiB', '1.5 MiB'. */
+export function formatBytes(bytes: number): string {
+  const [value, unit] = bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'MiB'] : bytes >= 1024 ? [bytes / 1024, 'KiB'] : [bytes, 'bytes'];
+  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${unit}`;
+}
+
+/**
+ * Why `path` may not be read, without reading it: undefined when it is missing or a regular file
+ * within `maxBytes`. Other stat failures (permissions) are left to the reader, which reports them.
+ */
+export async function refuseUnreadableFile(path: string, maxBytes: number): Promise<BoundedReadError | undefined> {
+  let stats: Stats;
+  try {
+    stats = await stat(path);
+  } catch {
+    return undefined;
+  }
+  return refusal(path, stats, maxBytes);
+}
+
+function refusal(path: string, stats: Stats, maxBytes: number): BoundedReadError | undefined {
+  if (!stats.isFile()) return new BoundedReadError('not-regular', path, `is ${describeFileType(stats)}, not a regular file`);
+  if (stats.size > maxBytes) {
+    return new BoundedReadError('too-large', path, `is ${formatBytes(stats.size)}, over the ${formatBytes(maxBytes)} limit`);
+  }
+  return undefined;
+}
+
+/** The whole of a regular file as UTF-8, or a BoundedReadError; never blocks past `timeoutMs`. */
+export async function readBoundedFile(path: string, options: { maxBytes: number; timeoutMs: number }): Promise<BoundedFile> {
+  const { maxBytes, timeoutMs } = options;
+  const read = async (): Promise<BoundedFile> => {
+    const refused = await refuseUnreadableFile(path, maxBytes);
+    if (refused) throw refused;
+    let handle;
+    try {
+      // O_NONBLOCK is POSIX only; on Windows there are no FIFOs to open by path.
+      handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new BoundedReadError(code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', path, `cannot be read (${code ?? 'error'})`, { cause: error });
+    }
+    try {
+      const stats = await handle.stat();
+      const swapped = refusal(path, stats, maxBytes);
+      if (swapped) throw swapped;
+      // Read to the end, not to stat's size: the file may have grown since.
+      const chunks: Buffer[] = [];
+      let length = 0;
+      for (;;) {
+        const chunk = Buffer.alloc(64 * 1024);
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+        if (length > maxBytes) throw new BoundedReadError('too-large', path, `is over the ${formatBytes(maxBytes)} limit`);
+        chunks.push(chunk.subarray(0, bytesRead));
+      }
+      return { text: Buffer.concat(chunks, length).toString('utf8'), mode: stats.mode };
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+  };
+  return withDeadline(read(), timeoutMs, () => new BoundedReadError('timeout', path, `was not read within ${formatSeconds(timeoutMs)}`));
+}
