@@ -13,6 +13,14 @@ const dist = join(__dirname, '..', 'dist');
 const args = process.argv.slice(2);
 
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // As in the CLI (src/terminal/stdout.ts): EPIPE is a quiet stop, any other failure one line and 74.
+  process.stdout.on('error', (error) => {
+    process.exitCode = error.code === 'EPIPE' ? 0 : 74;
+    if (error.code === 'EPIPE') return;
+    const code = /^[A-Z][A-Z0-9_]{1,39}$/.test(String(error.code)) ? error.code : undefined;
+    const reason = code && /^[A-Z0-9_]+: ([a-z][a-z0-9 '()/.-]{0,99}?)(?:, |$)/.exec(String(error.message))?.[1];
+    process.stderr.write(`wif-check: cannot write the output: ${code ? `${code}${reason ? ` (${reason})` : ''}` : 'an unknown error'}\n`, () => {});
+  });
   process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
 } else {
   const bundle = join(dist, 'cli.bundle.cjs');

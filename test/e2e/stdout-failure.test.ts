@@ -40,7 +40,7 @@ function expectOneLineAboutEnospc(result: FullDiskRun): void {
   expect(result.code, shown).toBe(74);
 }
 
-describe.skipIf(!existsSync('/dev/full'))('stdout on a full disk (/dev/full)', () => {
+describe('stdout on a full disk (/dev/full, Linux)', () => {
   it('gen-sql: one line on stderr naming ENOSPC, exit 74', async () => {
     expectOneLineAboutEnospc(await runToFullDisk(['gen-sql', '--arn', ROLE_ARN], cleanEnv()));
   });
@@ -55,6 +55,10 @@ describe.skipIf(!existsSync('/dev/full'))('stdout on a full disk (/dev/full)', (
 
   it('whoami --json against the STS simulator: one line on stderr naming ENOSPC, exit 74', async () => {
     expectOneLineAboutEnospc(await runToFullDisk(['whoami', '--json'], sim.as('assumedRole')));
+  });
+
+  it('--version (answered by bin/wif-check.js itself): one line on stderr naming ENOSPC, exit 74', async () => {
+    expectOneLineAboutEnospc(await runToFullDisk(['--version'], cleanEnv()));
   });
 
   it('--help: one line on stderr naming ENOSPC, exit 74', async () => {
