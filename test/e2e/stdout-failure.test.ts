@@ -4,7 +4,7 @@
  * (and in one case stderr) opened on /dev/full and handed to the child as a file descriptor.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, tempDir, useStsSimulator } from './run-cli.js';
 
