@@ -282,9 +282,10 @@ export function renderDoctor(report: DoctorReport, color: { green(t: string): st
   } else {
     lines.push(color.red(`✖ ${failed.length} check${failed.length > 1 ? 's' : ''} failed`));
   }
-  for (const check of [...failed, ...warned]) {
-    if (!check.fix) continue;
-    lines.push('', color.bold(`Fix (${check.title}):`), ...check.fix.split('\n').map((line) => `  ${line}`));
+  // In checklist order, each under its check's mark and title (the fix text says "Fix:" itself where it has one).
+  for (const check of report.checks) {
+    if (!check.fix || (check.status !== 'fail' && check.status !== 'warn')) continue;
+    lines.push('', `${paint[check.status](MARKS[check.status])} ${color.bold(`${check.title}:`)}`, ...check.fix.split('\n').map((line) => `  ${line}`));
   }
   return lines.join('\n');
 }

@@ -269,14 +269,11 @@ export function toSnowflakeArn(arn: PrincipalArn): SnowflakeArnResult {
           `converted the STS assumed-role session ARN to its IAM role ARN (session ${arn.sessionName ?? ''} dropped)`,
         ],
       };
+    // One short sentence each (the fix, NOT_USABLE_FIX in diagnose.ts, is shown on its own line).
     case 'root':
-      return fail(
-        `the AWS account root user (${arn.raw}) cannot be used for Snowflake workload identity federation, which maps only IAM roles and IAM users; run as an IAM role (e.g. ${prefix}:role/<name>) or an IAM user and register that ARN instead`,
-      );
+      return fail(`the account root user cannot be used for Snowflake workload identity federation, which maps only IAM roles (e.g. ${prefix}:role/<name>) and IAM users`);
     case 'federated-user':
-      return fail(
-        `the federated user ${arn.name} (${arn.raw}, a GetFederationToken session) cannot be used for Snowflake workload identity federation, which maps only IAM roles and IAM users; run as an IAM role (e.g. via AssumeRole) or an IAM user and register that ARN instead`,
-      );
+      return fail(`the federated user ${arn.name} (a GetFederationToken session) cannot be used for Snowflake workload identity federation, which maps only IAM roles and IAM users`);
   }
 }
 

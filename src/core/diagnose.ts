@@ -273,7 +273,15 @@ const RULES: readonly Rule[] = [
     hint: () => 'A proxy may be intercepting TLS: set NODE_EXTRA_CA_CERTS to its CA bundle, or check --host.',
   },
   {
-    when: (error) => error.name === 'NetworkError' || NETWORK_CODES.test(error.causeCode ?? '') || (error.httpStatus ?? 0) >= 500,
+    // Snowflake (or a proxy in front of it) was reached and answered with a server error.
+    when: (error) => (error.httpStatus ?? 0) >= 500,
+    kind: 'snowflake',
+    code: 'SERVER_ERROR',
+    message: (error, context) => `Snowflake at ${context.url} answered HTTP ${error.httpStatus ?? 500} (a server error, not a refusal of your identity)`,
+    hint: () => 'Retry in a minute and check status.snowflake.com; a proxy in between can answer 5xx too (HTTPS_PROXY, --host).',
+  },
+  {
+    when: (error) => error.name === 'NetworkError' || NETWORK_CODES.test(error.causeCode ?? ''),
     kind: 'snowflake',
     code: 'UNREACHABLE',
     message: (error, context) =>

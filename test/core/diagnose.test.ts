@@ -161,8 +161,8 @@ const ROWS: readonly Row[] = [
     ['ECONNREFUSED'],
   ],
   ['unknown host', { name: 'NetworkError', message: 'getaddrinfo ENOTFOUND x', causeCode: 'ENOTFOUND' }, 'snowflake', 'UNREACHABLE', ['ENOTFOUND']],
-  ['HTTP 500', { name: 'RequestFailedError', code: 401002, message: 'Request to Snowflake failed.', httpStatus: 500 }, 'snowflake', 'UNREACHABLE', ['HTTP 500']],
-  ['HTTP 503', { name: 'RequestFailedError', message: 'Request to Snowflake failed.', httpStatus: 503 }, 'snowflake', 'UNREACHABLE', ['HTTP 503']],
+  ['HTTP 500', { name: 'RequestFailedError', code: 401002, message: 'Request to Snowflake failed.', httpStatus: 500 }, 'snowflake', 'SERVER_ERROR', ['answered HTTP 500', 'server error']],
+  ['HTTP 503', { name: 'RequestFailedError', message: 'Request to Snowflake failed.', httpStatus: 503 }, 'snowflake', 'SERVER_ERROR', ['HTTP 503']],
   ['other server refusal', { name: 'OperationFailedError', code: '390100', message: 'Incorrect username or password was specified.' }, 'verification', 'LOGIN_FAILED', ['390100', 'Incorrect username']],
   ['other client error', { name: 'Error', message: 'something odd\n  happened' }, 'snowflake', 'LOGIN_FAILED', ['something odd happened']],
 ];

@@ -401,7 +401,7 @@ describe('connect: Snowflake unreachable or failing (exit 4)', () => {
     }
     const serverError = results.http500!;
     expect(serverError.code, serverError.stderr).toBe(4);
-    expect(expectFailureDocument(serverError, 'UNREACHABLE').error.message).toContain('HTTP 500');
+    expect(expectFailureDocument(serverError, 'SERVER_ERROR').error.message).toContain('answered HTTP 500');
   });
 });
 

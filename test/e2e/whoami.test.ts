@@ -94,7 +94,7 @@ describe('whoami: principal types', () => {
         expect(snowflakeLine, c.name).toMatch(/none.*cannot log in to Snowflake with WIF/);
         // The explanation names the principal and what to use instead.
         expect(text.stdout, c.name).toContain(`${identity.arn}`);
-        expect(text.stdout, c.name).toMatch(/cannot be used for Snowflake workload identity federation, which maps only IAM roles and IAM users/);
+        expect(text.stdout, c.name).toMatch(/cannot be used for Snowflake workload identity federation, which maps only IAM roles( \(e\.g\. [^)]+\))? and IAM users/);
         expect(document.unusableReason, c.name).toEqual(expect.stringContaining('IAM role'));
       } else {
         // Only the IAM user had a path; the line says it was removed.
