@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
 import { redactSecrets, serverText } from './core/redact.js';
 import { parseTimeoutSeconds } from './core/timeout.js';
-import { Printer, colorLevel } from './output.js';
+import { Printer, colorLevel, failureDocument } from './output.js';
 
 interface CommonOptions {
   json?: boolean;
@@ -18,7 +18,7 @@ interface CommonOptions {
 
 const EXIT_CODE_HELP = `\nExit codes:\n${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}\n`;
 
-export const COMMAND_NAMES = ['whoami', 'gen-sql', 'connect', 'doctor'] as const;
+export const COMMAND_NAMES = ['whoami', 'gen-sql', 'connect', 'doctor', 'sandbox', 'audit'] as const;
 
 /**
  * The commander program. `only`: the command on the command line; the others are left out, since
@@ -54,6 +54,8 @@ Docs: README.md (troubleshooting, CI and Lambda usage).`,
     'gen-sql': defineGenSql,
     connect: defineConnect,
     doctor: defineDoctor,
+    sandbox: defineSandbox,
+    audit: defineAudit,
   };
   for (const name of COMMAND_NAMES) if (wanted(name)) define[name](program);
 
@@ -126,7 +128,7 @@ ${EXIT_CODE_HELP}`,
           verify: options.verify,
         });
         if (printer.json) {
-          printer.document(generated);
+          printer.document({ ok: true, ...generated });
           return;
         }
         for (const warning of generated.warnings) printer.note(warning);
@@ -173,7 +175,7 @@ ${EXIT_CODE_HELP}`,
           printer.render(result, renderConnect);
         } catch (error) {
           if (error instanceof WifError) {
-            await writeStepSummary(printer, 'connect', false, [{ status: 'fail', title: error.code, detail: `${error.message}\n${error.hint ?? ''}` }]);
+            await writeStepSummary(printer, 'connect', false, [{ status: 'fail', title: error.code, detail: error.message, fix: error.hint }]);
           }
           throw error;
         } finally {
@@ -201,8 +203,10 @@ Examples:
 ${EXIT_CODE_HELP}`,
     )
     .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string; expectAccount?: string }) => {
+      const { doctor, doctorDocument, renderDoctor, failedReport } = await import('./commands/doctor.js');
+      // With --json even a usage error is a doctor report (with exitCode), as the Lambda handler returns.
+      const jsonFailure = (error: WifError) => withoutWarnings(failedReport(error));
       await runCommand(options, async (printer) => {
-        const { doctor, doctorDocument, renderDoctor } = await import('./commands/doctor.js');
         const stopSpinner = printer.spinner('Checking…', process.env, Boolean(process.stderr.isTTY));
         const report = await doctor({
           ...awsOptionsFrom(options, 30),
@@ -215,8 +219,107 @@ ${EXIT_CODE_HELP}`,
         else printer.render(report, renderDoctor);
         await writeStepSummary(printer, 'doctor', report.ok, report.checks);
         return report.exitCode;
+      }, jsonFailure);
+    });
+}
+
+function defineSandbox(program: Command): void {
+  withCommonOptions(program.command('sandbox'))
+    .description('run a local STS and Snowflake (on 127.0.0.1) to try wif-check and the drivers against, until Ctrl-C')
+    .option('--identity <name>', 'the test identity whose keys the exports hold (default assumedRole; e.g. iamUser, root, expired)')
+    .addHelpText(
+      'after',
+      `
+Prints export lines (a shell script: everything else is a # comment) and serves until SIGINT or
+SIGTERM, then exits 0. The keys are fake: they work only against the sandbox.
+
+Examples:
+  $ wif-check sandbox
+  $ wif-check sandbox --identity iamUser
+  $ wif-check sandbox --json > sandbox.json
+${EXIT_CODE_HELP}`,
+    )
+    .action(async (options: CommonOptions & { identity?: string }) => {
+      await runCommand(options, async (printer) => {
+        const { startSandbox, sandboxDocument, renderSandbox, untilSignal } = await import('./commands/sandbox.js');
+        const sandbox = await startSandbox({ identity: options.identity });
+        try {
+          if (printer.json) printer.document(sandboxDocument(sandbox));
+          else printer.render(sandboxDocument(sandbox), renderSandbox);
+          printer.info(`Serving until Ctrl-C or SIGTERM (STS ${sandbox.stsUrl}, Snowflake ${sandbox.snowflakeUrl}).`);
+          await untilSignal();
+        } finally {
+          await sandbox.close();
+        }
       });
     });
+}
+
+function defineAudit(program: Command): void {
+  withCommonOptions(withAwsOptions(program.command('audit'), 'seconds for the whole audit (default 120)'))
+    .description('read-only: list every workload identity in the account and say which mappings can never work')
+    .option('-c, --connection <name>', 'the admin connection in connections.toml or config.toml ($SNOWFLAKE_HOME or ~/.snowflake)')
+    .option('--account <account>', 'Snowflake account identifier (env SNOWFLAKE_ACCOUNT)')
+    .option('--host <host>', 'Snowflake host (env SNOWFLAKE_HOST)')
+    .option('--port <port>', 'port (env SNOWFLAKE_PORT)')
+    .option('--protocol <protocol>', 'http or https (env SNOWFLAKE_PROTOCOL)')
+    .option('--user <name>', 'the administrator (env SNOWFLAKE_USER)')
+    .option('--authenticator <name>', 'SNOWFLAKE_JWT, PROGRAMMATIC_ACCESS_TOKEN or SNOWFLAKE (default: from the credentials given)')
+    .option('--private-key-file <path>', 'key pair login (env SNOWFLAKE_PRIVATE_KEY_FILE; passphrase in PRIVATE_KEY_PASSPHRASE)')
+    .option('--token-file <path>', 'programmatic access token login (env SNOWFLAKE_TOKEN_FILE_PATH)')
+    .option('--role <role>', 'role to audit as; it needs MONITOR on the users (env SNOWFLAKE_ROLE)')
+    .option('--arn <arn>', 'also say which user this IAM role/user or assumed-role ARN maps to')
+    .option('--me', 'also say which user the current AWS caller maps to (like whoami)')
+    .option('--aws-account <ids>', 'warn about identities in any other AWS account (comma-separated)')
+    .option('--stale-days <n>', 'note identities unused for longer than this (default 90)')
+    .option('--allow-insecure-http', 'allow --protocol http to a host that is not a loopback address')
+    .addHelpText(
+      'after',
+      `
+The password comes from SNOWFLAKE_PASSWORD only, never a flag. audit runs only SHOW and SELECT
+(it changes nothing); the role needs MONITOR on other users to list their identities.
+
+Examples:
+  $ wif-check audit -c admin
+  $ wif-check audit --account myorg-myacct --user AUDITOR --private-key-file ~/.ssh/snowflake_key.p8
+  $ SNOWFLAKE_TOKEN_FILE_PATH=~/.snowflake/pat wif-check audit --account myorg-myacct --json
+  $ wif-check audit -c admin --arn arn:aws:iam::123456789012:role/service-role/my-fn-role
+  $ wif-check audit -c admin --me --aws-account 123456789012 --stale-days 30
+${EXIT_CODE_HELP}`,
+    )
+    .action(async (options: CommonOptions & AwsFlagOptions & AuditFlagOptions) => {
+      await runCommand(options, async (printer) => {
+        const { audit, auditDocument, renderAudit, auditSummaryRows } = await import('./commands/audit.js');
+        const progress = printer.json || !process.stderr.isTTY || process.env.CI ? undefined : (done: number, total: number) => {
+          process.stderr.write(done === total ? '\r\u001b[2K' : `\rReading workload identities… ${done}/${total}`);
+        };
+        const { allowInsecureHttp, ...flags } = options;
+        const report = await audit({ ...flags, ...awsOptionsFrom(options, 120), allowInsecureHttp: allowInsecureHttp === true, me: options.me === true, onProgress: progress });
+        for (const warning of report.warnings) printer.warn(warning);
+        if (printer.json) printer.document(auditDocument(report));
+        else printer.render(report, renderAudit);
+        await writeStepSummary(printer, 'audit', report.ok, auditSummaryRows(report));
+        return report.ok ? EXIT_CODES.ok : EXIT_CODES.verification;
+      });
+    });
+}
+
+interface AuditFlagOptions {
+  connection?: string;
+  account?: string;
+  host?: string;
+  port?: string;
+  protocol?: string;
+  user?: string;
+  authenticator?: string;
+  privateKeyFile?: string;
+  tokenFile?: string;
+  role?: string;
+  arn?: string;
+  me?: boolean;
+  awsAccount?: string;
+  staleDays?: string;
+  allowInsecureHttp?: boolean;
 }
 
 /** Lazy: step-summary.js loads node:fs/promises, which only connect and doctor need (docs/performance.md). */
@@ -314,10 +417,16 @@ function awsOptionsFrom(options: AwsFlagOptions, defaultTimeoutSeconds?: number)
 }
 
 /** The error boundary: every expected failure becomes one line (plus a hint) and an exit code. */
-async function runCommand(options: CommonOptions, body: (printer: Printer) => Promise<number | void>): Promise<void> {
+async function runCommand(
+  options: CommonOptions,
+  body: (printer: Printer) => Promise<number | void>,
+  /** The --json document for a failure, when the command has its own shape (doctor's report). */
+  jsonFailure?: (error: WifError) => unknown,
+): Promise<void> {
   const json = options.json === true;
   const printer = new Printer(process, {
     json,
+    ...(jsonFailure ? { jsonFailure } : {}),
     debug: options.debug === true,
     colorLevel: colorLevel({ env: process.env, isTTY: Boolean(process.stdout.isTTY), noColorFlag: options.color === false, json }),
   });
@@ -343,6 +452,42 @@ function reportFailure(error: unknown, printer: Printer): number {
   return internal.exitCode;
 }
 
+const COMMON_FLAGS: ReadonlySet<string> = new Set(['--json', '--no-color', '--debug']);
+
+/**
+ * `wif-check --json whoami` (options before the command, as AWS CLI users type it) means
+ * `wif-check whoami --json`: the common flags in front of the command move behind it.
+ */
+export function hoistCommonFlags(argv: readonly string[]): string[] {
+  const [node = '', script = '', ...rest] = argv;
+  let index = 0;
+  while (index < rest.length && COMMON_FLAGS.has(rest[index] ?? '')) index++;
+  if (index === 0 || index === rest.length) return [...argv];
+  return [node, script, rest[index] ?? '', ...rest.slice(0, index), ...rest.slice(index + 1)];
+}
+
+/** doctor --json: warnings go to stderr, not into the document. */
+function withoutWarnings<T extends { warnings: unknown }>(report: T): Omit<T, 'warnings'> {
+  const { warnings: _warnings, ...document } = report;
+  return document;
+}
+
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).includes('--json');
+}
+
+const COMMANDER_CODES: Readonly<Record<string, string>> = {
+  'commander.unknownOption': 'UNKNOWN_OPTION',
+  'commander.unknownCommand': 'UNKNOWN_COMMAND',
+  'commander.optionMissingArgument': 'MISSING_OPTION_VALUE',
+  'commander.missingArgument': 'MISSING_ARGUMENT',
+  'commander.missingMandatoryOptionValue': 'MISSING_OPTION',
+  'commander.excessArguments': 'UNEXPECTED_ARGUMENT',
+  'commander.conflictingOption': 'CONFLICTING_OPTIONS',
+  'commander.invalidArgument': 'BAD_ARGUMENT',
+};
+
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   // The SDK's Node-version notice is noise for a CLI user; they did not choose the SDK.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -356,14 +501,22 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
     );
   });
   const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
-  const first = argv[2];
-  const program = buildProgram(version, COMMAND_NAMES.find((name) => name === first));
+  const args = hoistCommonFlags(argv);
+  const first = args[2];
+  const command = COMMAND_NAMES.find((name) => name === first);
+  const program = buildProgram(version, command);
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync([...args]);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and --version exit 0; every parse error is a usage error.
+      // Help and --version exit 0; every parse error is a usage error, and with --json it is the
+      // same error document as any other failure (commander has said it on stderr already).
       process.exitCode = error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+      if (error.exitCode !== 0 && wantsJson(args)) {
+        const failure = usageError(error.message.replace(/^error: /, ''), COMMANDER_CODES[error.code] ?? 'USAGE');
+        const document = command === 'doctor' ? withoutWarnings((await import('./commands/doctor.js')).failedReport(failure)) : failureDocument(failure);
+        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+      }
       return;
     }
     throw error;

@@ -6,7 +6,6 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT_CODES, WifError } from './core/errors.js';
 import { parseLambdaEvent, type WifCheckEvent } from './core/lambda-event.js';
 import type { DoctorOptions, PublicDoctorReport } from './commands/doctor.js';
 
@@ -54,24 +53,7 @@ export async function handler(event?: WifCheckEvent | null, context?: LambdaCont
     return notes.length === 0 ? report : { ...report, warnings: [...notes, ...report.warnings] };
   } catch (error) {
     // Usage problems (bad port, bad ARN) and bugs become a failed report, never a thrown error.
-    const wif = error instanceof WifError ? error : undefined;
-    return {
-      ok: false,
-      exitCode: wif ? wif.exitCode : EXIT_CODES.internal,
-      checks: [
-        {
-          id: 'settings',
-          status: 'fail',
-          detail: wif ? wif.message : `internal error: ${error instanceof Error ? error.message : String(error)}`,
-          ...(wif?.hint ? { fix: wif.hint } : {}),
-        },
-      ],
-      awsAccount: null,
-      callerArn: null,
-      snowflakeArn: null,
-      user: null,
-      role: null,
-      warnings: [],
-    };
+    const { failedReport } = await import('./commands/doctor.js');
+    return failedReport(error);
   }
 }

@@ -44,11 +44,14 @@ export class Printer {
   readonly json: boolean;
   readonly debug: boolean;
 
+  private readonly jsonFailure: (error: WifError) => unknown;
+
   constructor(
     private readonly streams: Streams,
-    options: { json: boolean; colorLevel: ColorLevel; debug?: boolean },
+    options: { json: boolean; colorLevel: ColorLevel; debug?: boolean; jsonFailure?: (error: WifError) => unknown },
   ) {
     this.json = options.json;
+    this.jsonFailure = options.jsonFailure ?? failureDocument;
     this.debug = options.debug ?? false;
     this.color = new Chalk({ level: options.colorLevel });
   }
@@ -86,7 +89,7 @@ export class Printer {
 
   failure(error: WifError): void {
     if (this.json) {
-      this.document(failureDocument(error));
+      this.document(this.jsonFailure(error));
     }
     this.streams.stderr.write(`${this.color.red('✖')} ${escapeControl(error.message)}\n`);
     if (error.hint) this.streams.stderr.write(`${indent(escapeControlKeepNewlines(error.hint))}\n`);

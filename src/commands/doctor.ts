@@ -6,6 +6,7 @@
 import { describeKind, parseAccountId, parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
 import { NOT_USABLE_FIX, diagnoseUnexpectedUser, parseExpectUser, userMatches } from '../core/diagnose.js';
 import { EXIT_CODES, WifError, usageError, type ErrorKind } from '../core/errors.js';
+import { serverText } from '../core/redact.js';
 import { driverRegion, type ResolvedRegion } from '../core/region.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags } from '../core/snowflake-settings.js';
 import {
@@ -28,6 +29,8 @@ export interface Check {
   id: CheckId;
   title: string;
   status: CheckStatus;
+  /** Stable and machine-readable: `OK`, `SKIPPED`, or the failure's or warning's code (e.g. `USER_NOT_MAPPED`). */
+  code: string;
   detail: string;
   fix?: string;
   /** A failed login: Snowflake's own code and message (redacted and capped), when it answered. */
@@ -75,16 +78,19 @@ const TITLES: Record<CheckId, string> = {
   user: 'Mapped user',
 };
 
+/** A check's `code` when nothing more specific applies (README "doctor": the codes are stable). */
+const DEFAULT_CODES: Record<CheckStatus, string> = { ok: 'OK', skip: 'SKIPPED', warn: 'WARNING', fail: 'FAILED' };
+
 class Checklist {
   readonly checks: Check[] = [];
-  add(id: CheckId, status: CheckStatus, detail: string, extra: { fix?: string | undefined; kind?: ErrorKind } = {}): void {
-    const check: Check = { id, title: TITLES[id], status, detail };
+  add(id: CheckId, status: CheckStatus, detail: string, extra: { fix?: string | undefined; kind?: ErrorKind; code?: string | undefined } = {}): void {
+    const check: Check = { id, title: TITLES[id], status, code: extra.code ?? DEFAULT_CODES[status], detail };
     if (extra.fix) check.fix = extra.fix;
     if (status === 'fail') check.exitCode = EXIT_CODES[extra.kind ?? 'verification'];
     this.checks.push(check);
   }
   fail(id: CheckId, error: WifError): void {
-    this.add(id, 'fail', error.message, { fix: error.hint, kind: error.kind });
+    this.add(id, 'fail', error.message, { fix: error.hint, kind: error.kind, code: error.code });
     const check = this.checks.at(-1);
     if (check && error.snowflake) Object.assign(check, { snowflakeCode: error.snowflake.code, snowflakeMessage: error.snowflake.message });
   }
@@ -201,7 +207,7 @@ function regionCheck(region: ResolvedRegion, env: NodeJS.ProcessEnv): Parameters
     'region',
     'warn',
     `${region.region} (${region.description}), but the Snowflake Node driver reads only AWS_REGION, which is ${seenByDriver ?? 'not set (it would ask EC2 metadata)'}`,
-    { fix: `Set AWS_REGION=${region.region} where your application runs (wif-check passes it to the driver for its own login).` },
+    { fix: `Set AWS_REGION=${region.region} where your application runs (wif-check passes it to the driver for its own login).`, code: 'DRIVER_REGION_DIFFERS' },
   ];
 }
 
@@ -214,6 +220,7 @@ async function checkCaller(list: Checklist, aws: AwsContext, expectAccount: stri
       if (expectAccount === caller.account) list.add('account', 'ok', `account ${caller.account} as expected`);
       else
         list.add('account', 'fail', `expected AWS account ${expectAccount}, but the credentials belong to ${caller.account}`, {
+          code: 'ACCOUNT_MISMATCH',
           fix: 'Use credentials for the expected account (--profile, AWS_PROFILE), or fix --expect-account.',
         });
     }
@@ -222,9 +229,9 @@ async function checkCaller(list: Checklist, aws: AwsContext, expectAccount: stri
     if (!(error instanceof WifError)) throw error;
     if (error.code === 'STS_UNREACHABLE' || error.code === 'STS_TIMEOUT') {
       // A VPC without a route to STS can still use WIF: the driver only signs the request.
-      list.add('caller', 'warn', `${error.message}; wif-check cannot name the caller, but Snowflake verifies it with STS itself`, { fix: error.hint });
+      list.add('caller', 'warn', `${error.message}; wif-check cannot name the caller, but Snowflake verifies it with STS itself`, { fix: error.hint, code: error.code });
       if (expectAccount !== undefined) {
-        list.add('account', 'fail', `cannot check --expect-account ${expectAccount}: STS is unreachable from here`, { fix: error.hint, kind: 'aws' });
+        list.add('account', 'fail', `cannot check --expect-account ${expectAccount}: STS is unreachable from here`, { fix: error.hint, kind: 'aws', code: error.code });
       }
       list.skip(['principal', 'snowflake-arn'], 'skipped: caller unknown');
       return null;
@@ -238,12 +245,12 @@ async function checkCaller(list: Checklist, aws: AwsContext, expectAccount: stri
 function checkPrincipal(list: Checklist, caller: CallerIdentity, impersonationPath: readonly string[]): string | null {
   const parsed = parsePrincipalArn(impersonationPath.at(-1) ?? caller.arn);
   if (!parsed.ok) {
-    list.add('principal', 'fail', `cannot read ${caller.arn}: ${parsed.error}`, { kind: 'aws' });
+    list.add('principal', 'fail', `cannot read ${caller.arn}: ${parsed.error}`, { kind: 'aws', code: 'UNEXPECTED_CALLER_ARN' });
     return null;
   }
   const snowflake = toSnowflakeArn(parsed.arn);
   if (!snowflake.ok) {
-    list.add('principal', 'fail', snowflake.error, { fix: NOT_USABLE_FIX });
+    list.add('principal', 'fail', snowflake.error, { fix: NOT_USABLE_FIX, code: 'PRINCIPAL_NOT_USABLE' });
     list.skip(['snowflake-arn'], 'skipped: principal not usable');
     return null;
   }
@@ -261,7 +268,7 @@ function checkUser(list: Checklist, session: { user: string; role: string | null
     return;
   }
   const diagnosis = diagnoseUnexpectedUser(session, expectUser, context);
-  list.add('user', 'fail', diagnosis.message, { fix: diagnosis.hint, kind: diagnosis.kind });
+  list.add('user', 'fail', diagnosis.message, { fix: diagnosis.hint, kind: diagnosis.kind, code: diagnosis.code });
 }
 
 const MARKS: Record<CheckStatus, string> = { ok: '✔', fail: '✖', warn: '!', skip: '-' };
@@ -288,6 +295,33 @@ export function renderDoctor(report: DoctorReport, color: { green(t: string): st
     lines.push('', `${paint[check.status](MARKS[check.status])} ${color.bold(`${check.title}:`)}`, ...check.fix.split('\n').map((line) => `  ${line}`));
   }
   return lines.join('\n');
+}
+
+/**
+ * A doctor that could not start (bad settings, a bug): the report shape every caller of doctor
+ * gets (the CLI's --json, the Lambda handler, the Action), with one failed `settings` check.
+ */
+export function failedReport(error: unknown): PublicDoctorReport {
+  const wif = error instanceof WifError ? error : undefined;
+  return {
+    ok: false,
+    exitCode: wif ? wif.exitCode : EXIT_CODES.internal,
+    checks: [
+      {
+        id: 'settings',
+        status: 'fail',
+        code: wif ? wif.code : 'INTERNAL',
+        detail: wif ? wif.message : `internal error: ${serverText(error instanceof Error ? error.message : String(error))}`,
+        ...(wif?.hint ? { fix: wif.hint } : {}),
+      },
+    ],
+    awsAccount: null,
+    callerArn: null,
+    snowflakeArn: null,
+    user: null,
+    role: null,
+    warnings: [],
+  };
 }
 
 /** The report as callers see it: each check without its display title and internal exit code. */

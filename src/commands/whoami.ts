@@ -8,12 +8,17 @@ import type { RegionSource } from '../core/region.js';
 import { getCallerIdentity, resolveAwsContext, type AwsOptions } from '../aws/identity.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
 import type { ChalkInstance } from 'chalk';
+import { methodNote, resolveMethod, type WifMethod } from '../core/jwt-claims.js';
+import type { OutboundFacts } from './outbound.js';
+import { outboundLines } from './outbound-render.js';
 
 export type PrincipalType = 'assumed-role' | 'iam-user' | 'root' | 'federated-user';
 
 export interface WhoamiOptions extends AwsOptions {
   /** Fail (exit 1) when the credentials belong to another account. */
   expectAccount?: string | undefined;
+  /** AWS's JWT method (STS GetWebIdentityToken); default: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN. */
+  outboundToken?: boolean | undefined;
 }
 
 export interface WhoamiReport {
@@ -36,6 +41,9 @@ export interface WhoamiReport {
   credentialSource: string;
   profile: string | null;
   warnings: string[];
+  method: WifMethod;
+  /** With the JWT method: the token's claims (never the token). */
+  token?: OutboundFacts | undefined;
 }
 
 export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport> {
@@ -46,6 +54,15 @@ export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport>
   const context = await withProcessEnv({}, () => resolveAwsContext(options, hostEnv()));
   const caller = await getCallerIdentity(context);
   const report = describeCaller(caller, context);
+  const { method, source } = resolveMethod(options.outboundToken, hostEnv());
+  report.method = method;
+  if (method === 'outbound-token') {
+    const { outboundFacts } = await import('./outbound.js');
+    const token = await outboundFacts(context, source, caller.arn);
+    const note = methodNote(source);
+    Object.assign(report, { token, snowflakeArn: token.subjectSnowflakeArn ?? report.snowflakeArn });
+    report.warnings.push(...(note ? [note] : []), ...token.notes, ...token.warnings);
+  }
   if (expectAccount !== undefined && caller.account !== expectAccount) {
     throw new WifError('verification', `Expected AWS account ${expectAccount}, but these credentials belong to account ${caller.account} (${caller.arn})`, {
       code: 'ACCOUNT_MISMATCH',
@@ -79,7 +96,8 @@ function describeCaller(
     regionDescription: context.region.description,
     credentialSource: context.credentialSource,
     profile: context.profile ?? null,
-    warnings: context.warnings,
+    warnings: [...context.warnings],
+    method: 'caller-identity',
   };
 }
 
@@ -89,8 +107,10 @@ function principalTypeOf(kind: PrincipalKind): PrincipalType {
 }
 
 export function whoamiDocument(report: WhoamiReport): Record<string, unknown> {
-  const { warnings: _warnings, ...document } = report;
-  return document;
+  const { warnings: _warnings, token, ...document } = report;
+  if (!token) return { ok: true, ...document };
+  const { notes: _notes, warnings: _tokenWarnings, subjectSnowflakeArn: _arn, ...facts } = token;
+  return { ok: true, ...document, ...facts };
 }
 
 export function renderWhoami(report: WhoamiReport, c: ChalkInstance): string {
@@ -105,10 +125,12 @@ export function renderWhoami(report: WhoamiReport, c: ChalkInstance): string {
   // Keep the issue's two-column layout while the credential source is short enough for it.
   if (report.credentialSource.length <= 30) lines.push(`${label('Credentials')}${report.credentialSource.padEnd(31)}${region}`);
   else lines.push(`${label('Credentials')}${report.credentialSource}`, `${label('Region')}${report.region} ${c.dim(`(${report.regionDescription})`)}`);
+  if (report.token) lines.push(...outboundLines(report.token, label, c.dim));
   if (report.snowflakeArn) {
     const removedPath = report.snowflakeArnNotes.find((note) => note.startsWith('removed IAM path'));
     lines.push(`${label('Snowflake ARN')}${c.green(report.snowflakeArn)}${removedPath ? c.dim(`  (${removedPath}: Snowflake matches by name)`) : ''}`);
-    lines.push(`${' '.repeat(17)}${c.dim("↑ put exactly this in CREATE USER … WORKLOAD_IDENTITY = (TYPE = AWS ARN = '…')")}`);
+    const issuer = report.token?.issuer;
+    lines.push(`${' '.repeat(17)}${c.dim(issuer ? `↑ with ISSUER = '${issuer}' (wif-check gen-sql --outbound-token)` : "↑ put exactly this in CREATE USER … WORKLOAD_IDENTITY = (TYPE = AWS ARN = '…')")}`);
   } else {
     lines.push(`${label('Snowflake ARN')}${c.red('none')} ${c.dim('— this principal cannot log in to Snowflake with WIF')}`);
     lines.push(`${' '.repeat(17)}${report.unusableReason ?? ''}`);

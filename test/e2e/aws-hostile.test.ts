@@ -23,8 +23,10 @@ const FIFO_SUPPORTED = process.platform !== 'win32';
 /** A run that must end long before this (the pre-fix CLI hung forever or ran for ~45 s). */
 const PROMPT_MS = 5_000;
 
+/** error.code of a failure document, or for doctor (whose usage errors are a report) the settings check's code. */
 function errorCode(result: CliResult): unknown {
-  return (JSON.parse(result.stdout) as { error?: { code?: unknown } }).error?.code;
+  const document = JSON.parse(result.stdout) as { error?: { code?: unknown }; checks?: Array<{ id: string; code?: unknown }> };
+  return document.error?.code ?? document.checks?.find((check) => check.id === 'settings')?.code;
 }
 
 function fifo(path: string): string {

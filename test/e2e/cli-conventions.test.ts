@@ -1,0 +1,83 @@
+/**
+ * The newcomer's list (issue 12, part 4), end to end with the BUILT CLI: usage errors honour
+ * --json with the same document as any other failure, the common flags may come before the
+ * command, success documents carry `ok: true`, and every doctor check has a stable `code`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../../src/simulators/index.js';
+import { hoistCommonFlags } from '../../src/cli.js';
+import { cleanEnv, describeRun, runCli } from './run-cli.js';
+
+let bed: TestBed;
+beforeAll(async () => {
+  bed = await startTestBed();
+});
+afterAll(async () => {
+  await bed?.close();
+});
+const env = () => cleanEnv({ ...bed.env, ...credentialsEnv(TEST_IDENTITIES.assumedRole) });
+
+describe('usage errors honour --json', () => {
+  it.each([
+    [['connect', '--json', '--bogus'], 'UNKNOWN_OPTION'],
+    [['whoami', '--json', '--region'], 'MISSING_OPTION_VALUE'],
+    [['gen-sql', '--json', 'extra'], 'UNEXPECTED_ARGUMENT'],
+  ])('%j → exit 2 and one error document on stdout (%s)', async (args, code) => {
+    const result = await runCli(args, { env: cleanEnv() });
+    expect(result.code, describeRun(result)).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code } });
+    expect(result.stderr).toMatch(/^error: /);
+  });
+
+  it("doctor's usage errors are a doctor report, with exitCode, from commander and from doctor itself", async () => {
+    for (const args of [['doctor', '--json', '--bogus'], ['doctor', '--json', '--account', 'a', '--host', 'evil.example/.snowflakecomputing.com']]) {
+      const result = await runCli(args, { env: env() });
+      expect(result.code, describeRun(result)).toBe(2);
+      const report = JSON.parse(result.stdout) as Record<string, unknown>;
+      expect(report).toMatchObject({ ok: false, exitCode: 2, checks: [{ id: 'settings', status: 'fail', code: expect.stringMatching(/^(UNKNOWN_OPTION|BAD_HOST)$/) }], user: null });
+      expect(report).not.toHaveProperty('warnings');
+    }
+  });
+});
+
+describe('common flags before the command', () => {
+  it.each([
+    [['--json', 'whoami'], ['node', 'wif-check', 'whoami', '--json']],
+    [['--no-color', '--json', 'doctor', '--account', 'a'], ['node', 'wif-check', 'doctor', '--no-color', '--json', '--account', 'a']],
+    [['whoami', '--json'], ['node', 'wif-check', 'whoami', '--json']],
+    [['--json'], ['node', 'wif-check', '--json']],
+  ])('%j → %j', (args, expected) => {
+    expect(hoistCommonFlags(['node', 'wif-check', ...args])).toEqual(expected);
+  });
+
+  it('`wif-check --json whoami` works as AWS CLI users type it, and carries ok: true', async () => {
+    const result = await runCli(['--json', 'whoami'], { env: env() });
+    expect(result.code, describeRun(result)).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, arn: TEST_IDENTITIES.assumedRole.arn });
+  });
+});
+
+describe('JSON shapes', () => {
+  it('gen-sql --json carries ok: true', async () => {
+    const result = await runCli(['gen-sql', '--arn', 'arn:aws:iam::123456789012:role/x', '--json'], { env: cleanEnv() });
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, arn: 'arn:aws:iam::123456789012:role/x' });
+  });
+
+  it('every doctor check has a stable code: OK, SKIPPED, or the failure or warning code', async () => {
+    const ok = JSON.parse((await runCli(['doctor', '--json'], { env: env() })).stdout) as { checks: Array<{ id: string; status: string; code: string }> };
+    expect(ok.checks.length).toBeGreaterThan(5);
+    for (const check of ok.checks) expect(check.code, check.id).toBe(check.status === 'ok' ? 'OK' : check.status === 'skip' ? 'SKIPPED' : check.code);
+    expect(ok.checks.every((check) => check.status === 'ok')).toBe(true);
+
+    bed.snowflake.setUserArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/service-role/my-fn-role');
+    try {
+      const failed = JSON.parse((await runCli(['doctor', '--json', '--expect-account', '210987654321'], { env: env() })).stdout) as typeof ok;
+      expect(failed.checks.find((check) => check.id === 'account')).toMatchObject({ status: 'fail', code: 'ACCOUNT_MISMATCH' });
+      expect(failed.checks.find((check) => check.id === 'login')).toMatchObject({ status: 'skip', code: 'SKIPPED' });
+      const unmapped = JSON.parse((await runCli(['doctor', '--json'], { env: env() })).stdout) as typeof ok;
+      expect(unmapped.checks.find((check) => check.id === 'login')).toMatchObject({ status: 'fail', code: 'USER_NOT_MAPPED' });
+    } finally {
+      bed.snowflake.setUserArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/my-fn-role');
+    }
+  });
+});
