@@ -5,8 +5,9 @@
 import { parsePrincipalArn, toSnowflakeArn, type PrincipalArn } from '../core/arn.js';
 import { WifError, usageError } from '../core/errors.js';
 import { defaultUserNameFor, generateSql as buildSql } from '../core/sql.js';
-import { whoami } from './whoami.js';
+import { whoami, type WhoamiOptions } from './whoami.js';
 import type { AwsOptions } from '../aws/identity.js';
+import { BAD_ISSUER_HINT, resolveMethod, validateIssuer, type WifMethod } from '../core/jwt-claims.js';
 
 export interface GenerateSqlOptions extends AwsOptions {
   /** IAM role / user ARN (with or without path) or STS assumed-role ARN; default: the caller. */
@@ -23,6 +24,10 @@ export interface GenerateSqlOptions extends AwsOptions {
   orReplace?: boolean | undefined;
   /** Default true: append the SHOW statement that checks the registration. */
   verify?: boolean | undefined;
+  /** AWS's JWT method: emit ARN and ISSUER (default: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN). */
+  outboundToken?: boolean | undefined;
+  /** The account's JWT issuer, e.g. for --arn (offline); implies the JWT method. */
+  issuer?: string | undefined;
 }
 
 export interface GeneratedSql {
@@ -33,6 +38,9 @@ export interface GeneratedSql {
   sql: string;
   /** Notes about the ARN (e.g. a removed path) and the identifiers; for stderr. */
   warnings: string[];
+  method: WifMethod;
+  /** The ISSUER in the SQL (the JWT method), else null. */
+  issuer: string | null;
 }
 
 export async function generateSql(options: GenerateSqlOptions = {}): Promise<GeneratedSql> {
@@ -46,8 +54,17 @@ export async function generateSql(options: GenerateSqlOptions = {}): Promise<Gen
   if (options.alter && options.user === undefined) {
     throw usageError('--alter needs --user: name the existing Snowflake user to alter', 'MISSING_USER');
   }
-  const { principal, callerArn, awsWarnings } =
-    options.arn !== undefined ? fromArnOption(options.arn) : await principalOfCaller(options);
+  const { method } = options.issuer !== undefined ? { method: 'outbound-token' as const } : resolveMethod(options.outboundToken, process.env);
+  const given = options.issuer === undefined ? undefined : validateIssuer(options.issuer);
+  if (given && !given.ok) throw new WifError('usage', given.error, { code: 'BAD_ISSUER', hint: given.hint });
+  if (method === 'outbound-token' && options.arn !== undefined && given === undefined) {
+    throw usageError('--arn with the JWT method needs --issuer: the issuer is read from a live token only when --arn is left out', 'MISSING_ISSUER', BAD_ISSUER_HINT);
+  }
+  const { principal, callerArn, awsWarnings, tokenIssuer } =
+    options.arn !== undefined ? fromArnOption(options.arn) : await principalOfCaller({ ...options, outboundToken: method === 'outbound-token' });
+  const issuer = given?.ok ? given.issuer : tokenIssuer;
+  const issuerWarnings = given?.ok ? [...given.warnings] : [];
+  if (given?.ok && tokenIssuer !== undefined && tokenIssuer !== given.issuer) issuerWarnings.push(`--issuer ${given.issuer} differs from the live token's issuer ${tokenIssuer}: the SQL uses --issuer`);
   const snowflake = toSnowflakeArn(principal);
   if (!snowflake.ok) throw new WifError('usage', snowflake.error, { code: 'PRINCIPAL_NOT_USABLE' });
 
@@ -60,6 +77,7 @@ export async function generateSql(options: GenerateSqlOptions = {}): Promise<Gen
     verify: options.verify ?? true,
     ...(principal.kind === 'iam-user' ? {} : { iamRoleName: principal.name }),
     ...(callerArn !== undefined ? { callerArn } : {}),
+    ...(issuer !== undefined ? { issuer } : {}),
     ...definedOnly({
       defaultRole: options.defaultRole,
       defaultWarehouse: options.defaultWarehouse,
@@ -69,7 +87,7 @@ export async function generateSql(options: GenerateSqlOptions = {}): Promise<Gen
   });
   if (!generated.ok) throw usageError(generated.error, 'BAD_SQL_INPUT');
   const notes = snowflake.notes.filter((note) => note.startsWith('removed IAM path')).map((note) => `${note} from the ARN (Snowflake matches by name)`);
-  return { arn: snowflake.arn, user: generated.user, sql: generated.sql, warnings: [...awsWarnings, ...notes, ...generated.warnings] };
+  return { arn: snowflake.arn, user: generated.user, sql: generated.sql, warnings: [...awsWarnings, ...issuerWarnings, ...notes, ...generated.warnings], method, issuer: issuer ?? null };
 }
 
 interface Principal {
@@ -78,6 +96,8 @@ interface Principal {
   callerArn: string | undefined;
   /** Warnings from resolving the caller (e.g. two credential sources), for stderr. */
   awsWarnings: string[];
+  /** The JWT method: the live token's issuer. */
+  tokenIssuer?: string | undefined;
 }
 
 function fromArnOption(input: string): Principal {
@@ -87,14 +107,50 @@ function fromArnOption(input: string): Principal {
   return { principal: parsed.arn, callerArn: parsed.arn.kind === 'assumed-role' ? parsed.arn.raw : undefined, awsWarnings: [] };
 }
 
-async function principalOfCaller(options: AwsOptions): Promise<Principal> {
-  const report = await whoami(options);
+async function principalOfCaller(options: WhoamiOptions): Promise<Principal> {
+  const report = await whoami(options).catch(async (error: unknown) => {
+    throw await withArnHint(error, options);
+  });
   const parsed = parsePrincipalArn(report.arn);
   if (!parsed.ok) {
     throw new WifError('aws', `STS returned a caller ARN wif-check cannot read: ${parsed.error}`, { code: 'UNEXPECTED_CALLER_ARN' });
   }
+  // The JWT method: Snowflake sees the token's subject (the IAM role ARN) and issuer.
+  const subject = report.token?.subject ? parsePrincipalArn(report.token.subject) : undefined;
+  if (report.token && subject?.ok) {
+    return { principal: subject.arn, callerArn: subject.arn.raw, awsWarnings: report.warnings, ...(report.token.issuer ? { tokenIssuer: report.token.issuer } : {}) };
+  }
   // The caller's ARN exactly as STS reported it is what Snowflake sees, whatever its kind.
-  return { principal: parsed.arn, callerArn: report.arn, awsWarnings: report.warnings };
+  return { principal: parsed.arn, callerArn: report.arn, awsWarnings: report.warnings, ...(report.token?.issuer ? { tokenIssuer: report.token.issuer } : {}) };
+}
+
+/**
+ * Without AWS set up, say everything that is missing at once, and that `--arn` needs no AWS at all:
+ * an administrator holding the ARN from the console is exactly who runs gen-sql.
+ */
+async function withArnHint(error: unknown, options: AwsOptions): Promise<unknown> {
+  if (!(error instanceof WifError) || error.kind !== 'aws') return error;
+  const problems: WifError[] = [error];
+  if (error.code === 'NO_REGION') {
+    // The region is resolved first; look for credentials too, so both problems are named together.
+    const { resolveAwsCredentials } = await import('../aws/identity.js');
+    const profile = options.profile ?? (process.env.AWS_PROFILE || undefined);
+    const missing = await resolveAwsCredentials(profile, Math.min(options.timeoutMs ?? 10_000, 5_000)).then(
+      () => undefined,
+      (other: unknown) => (other instanceof WifError && other.kind === 'aws' ? other : undefined),
+    );
+    if (missing) problems.push(missing);
+  }
+  const arnHint =
+    'gen-sql needs AWS only to ask STS who you are. With the role ARN (from the console or `aws iam get-role`), no AWS access is needed:\n' +
+    '  wif-check gen-sql --arn arn:aws:iam::123456789012:role/service-role/my-fn-role --user LAMBDA_LOADER';
+  const message = problems.map((problem, index) => (index === 0 ? problem.message : problem.message.replace(/^No /, 'no '))).join(', and ');
+  const hints = problems.map((problem) => problem.hint).filter((hint): hint is string => Boolean(hint));
+  return new WifError('aws', message, {
+    code: problems.length > 1 ? 'NO_REGION_NO_CREDENTIALS' : error.code,
+    hint: [...hints, arnHint].join('\n'),
+    cause: error,
+  });
 }
 
 function definedOnly<T extends Record<string, string | undefined>>(values: T): Partial<Record<keyof T, string>> {

@@ -81,3 +81,21 @@ describe('JSON shapes', () => {
     }
   });
 });
+
+describe('gen-sql without AWS set up', () => {
+  it('names both missing pieces at once, and points to --arn (which needs no AWS)', async () => {
+    const result = await runCli(['gen-sql', '--user', 'LOADER'], { env: cleanEnv() });
+    expect(result.code, describeRun(result)).toBe(3);
+    expect(result.stderr).toMatch(/^✖ No AWS region is configured, and no AWS credentials were found\n/);
+    expect(result.stderr).toContain('wif-check gen-sql --arn arn:aws:iam::');
+    expect(result.stdout).toBe('');
+    const json = await runCli(['gen-sql', '--user', 'LOADER', '--json'], { env: cleanEnv() });
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'NO_REGION_NO_CREDENTIALS' }, hint: expect.stringContaining('--arn') });
+  });
+
+  it('with a region but no credentials: that one problem, and --arn', async () => {
+    const result = await runCli(['gen-sql', '--user', 'LOADER', '--region', 'eu-west-1', '--json'], { env: cleanEnv() });
+    expect(result.code).toBe(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'NO_CREDENTIALS' }, hint: expect.stringContaining('--arn') });
+  });
+});
