@@ -2,7 +2,7 @@
 // CI smoke: install the packed CLI the way a user would (npm pack → npm install in a temp dir) and
 // run it against the local simulators on Node 20 (this machine) and the Lambda runtimes' Node 22
 // and 24 (npx -y node@N, served by the npm registry). Checks exit codes, not just "it ran".
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,11 +12,17 @@ const root = resolve(import.meta.dirname, '..');
 const work = mkdtempSync(join(tmpdir(), 'wif-check-smoke-'));
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
-const tarball = join(work, JSON.parse(npm(['pack', '--json', '--pack-destination', work], root))[0].filename);
+// The tarball as released (scripts/pack.mjs: no `prepare` in its manifest); npm ci has built dist/.
+const tarball = execFileSync(process.execPath, [join(root, 'scripts', 'pack.mjs'), '--no-build', '--out-dir', work], { encoding: 'utf8' }).trim();
 const app = join(work, 'app');
 execFileSync('mkdir', ['-p', app]);
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'smoke-app', private: true, type: 'module' }));
-npm(['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], app);
+// Installing it must not make npm warn about install scripts (issue 12.4).
+const installed = spawnSync('npm', ['install', '--no-audit', '--no-fund', tarball], { cwd: app, encoding: 'utf8' });
+if (installed.status !== 0 || /install-scripts|prepare/i.test(installed.stderr)) {
+  console.error(`smoke: installing the tarball failed or warned:\n${installed.stderr}`);
+  process.exit(1);
+}
 const bin = join(app, 'node_modules', 'wif-check', 'bin', 'wif-check.js');
 const version = JSON.parse(npm(['pkg', 'get', 'version'], root));
 
