@@ -68,7 +68,10 @@ export async function resolveAwsContext(options: AwsOptions, env: NodeJS.Process
 }
 
 /** The region (and the profile it may come from); throws NO_REGION / PROFILE_NOT_FOUND / BAD_REGION. */
-export async function resolveAwsRegion(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ region: ResolvedRegion; profile: string | undefined }> {
+export async function resolveAwsRegion(
+  options: AwsOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ region: ResolvedRegion; profile: string | undefined; /** The profile's own `region`, whatever won. */ profileRegion: string | undefined }> {
   if (options.region !== undefined && options.region.trim() === '') {
     throw new WifError('usage', '--region is empty', { code: 'BAD_REGION', hint: 'Give a region such as eu-west-1, or leave --region out.' });
   }
@@ -100,7 +103,7 @@ export async function resolveAwsRegion(options: AwsOptions, env: NodeJS.ProcessE
       hint: 'Region names look like eu-west-1 or us-gov-west-1.',
     });
   }
-  return { region, profile };
+  return { region, profile, profileRegion: profiles.get(profileName)?.region };
 }
 
 /** Credentials from the SDK's default chain (as the Snowflake driver loads them); throws NO_CREDENTIALS. */

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { chainingProblem, driverOfLambdaRuntime, outboundTokenByEnvironment, parseDriverName, regionSeenBy } from '../../src/core/driver-rules.js';
+
+describe('regionSeenBy: where each driver reads the region', () => {
+  it.each([
+    ['node', { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-east-1' }, { region: 'eu-west-1', variable: 'AWS_REGION' }],
+    ['node', { AWS_DEFAULT_REGION: 'us-east-1' }, undefined],
+    ['node', {}, undefined],
+    ['python', { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'us-east-1' }, { region: 'eu-west-1', variable: 'AWS_REGION' }],
+    ['python', { AWS_DEFAULT_REGION: 'us-east-1' }, { region: 'us-east-1', variable: 'AWS_DEFAULT_REGION' }],
+    ['python', { AWS_REGION: ' ' }, undefined],
+  ] as const)('%s in %j → %j', (driver, env, expected) => {
+    expect(regionSeenBy(driver, env)).toEqual(expected);
+  });
+});
+
+describe('chainingProblem: what role chaining needs', () => {
+  it.each([
+    ['node', {}, undefined, false],
+    ['node', { AWS_REGION: 'eu-west-1' }, undefined, false],
+    ['python', { AWS_REGION: 'eu-west-1' }, undefined, true],
+    ['python', {}, undefined, true],
+    ['python', { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'eu-west-1' }, undefined, false],
+    ['python', { AWS_REGION: 'eu-west-1' }, 'eu-west-1', false],
+  ] as const)('%s, env %j, profile region %j → problem: %s', (driver, env, profileRegion, problem) => {
+    expect(chainingProblem(driver, env, profileRegion) !== undefined).toBe(problem);
+  });
+
+  it('says why AWS_REGION alone is not enough for Python', () => {
+    expect(chainingProblem('python', { AWS_REGION: 'eu-west-1' }, undefined)).toMatch(/AWS_DEFAULT_REGION or a profile region \(AWS_REGION alone fails with NoRegionError\)/);
+  });
+});
+
+describe('the rest of the table', () => {
+  it.each([
+    [{ AWS_EXECUTION_ENV: 'AWS_Lambda_python3.12' }, 'python'],
+    [{ AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' }, 'node'],
+    [{ AWS_EXECUTION_ENV: 'AWS_ECS_FARGATE' }, undefined],
+    [{}, undefined],
+  ] as const)('the Lambda runtime %j → %j', (env, expected) => {
+    expect(driverOfLambdaRuntime(env)).toBe(expected);
+  });
+
+  it.each([
+    ['node', { SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: 'true' }, false],
+    ['python', { SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: 'TRUE' }, true],
+    ['python', { SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: '1' }, false],
+  ] as const)('%s switches to the JWT method by %j: %s', (driver, env, expected) => {
+    expect(outboundTokenByEnvironment(driver, env)).toBe(expected);
+  });
+
+  it.each([
+    [undefined, { ok: true, driver: undefined }],
+    ['node', { ok: true, driver: 'node' }],
+    ['Python', { ok: true, driver: 'python' }],
+    ['go', { ok: false, error: "--driver 'go' is not one of node, python" }],
+  ] as const)('--driver %j', (value, expected) => {
+    expect(parseDriverName(value)).toEqual(expected);
+  });
+});
