@@ -3,7 +3,7 @@
  * starting the CLI costs only what the chosen command needs (snowflake-sdk is never loaded by
  * whoami or gen-sql).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
 import { redactSecrets, serverText } from './core/redact.js';
@@ -45,8 +45,12 @@ Examples:
   $ wif-check connect --account myorg-myacct --expect-user LAMBDA_LOADER
   # every check, as a checklist (CI, Lambda)
   $ wif-check doctor --account myorg-myacct --expect-user LAMBDA_LOADER
-${EXIT_CODE_HELP}
-Docs: README.md (troubleshooting, CI and Lambda usage).`,
+  # no account yet? a local STS and Snowflake to try the commands against
+  $ wif-check sandbox
+${EXIT_CODE_HELP}`,
+    )
+    // Computed only when help is shown: the README installed beside this file (dist/../README.md).
+    .addHelpText('after', () => `Docs: ${readmePath()} (troubleshooting, CI and Lambda usage)`,
     );
 
   const define: Record<(typeof COMMAND_NAMES)[number], (program: Command) => void> = {
@@ -58,6 +62,8 @@ Docs: README.md (troubleshooting, CI and Lambda usage).`,
     audit: defineAudit,
   };
   for (const name of COMMAND_NAMES) if (wanted(name)) define[name](program);
+  // --help lists each command's own options first, then the shared groups (Snowflake, AWS, Output).
+  for (const command of program.commands) (command.options as Option[]).sort((a, b) => Number(a.helpGroupHeading !== undefined) - Number(b.helpGroupHeading !== undefined));
 
   return program;
 }
@@ -66,19 +72,21 @@ function defineWhoami(program: Command): void {
   withCommonOptions(withAwsOptions(program.command('whoami')))
     .description('show the AWS identity Snowflake will see and the exact ARN to register')
     .option('--expect-account <id>', 'fail (exit 1) unless the credentials belong to this 12-digit AWS account')
+    .option('--outbound-token', OUTBOUND_TOKEN_HELP)
     .addHelpText(
       'after',
       `
 Examples:
   $ wif-check whoami
+  $ wif-check whoami --outbound-token --json   # the JWT method: the token's issuer, subject, claims
   $ wif-check whoami --profile prod --region eu-west-1
   $ wif-check whoami --expect-account 123456789012 --json
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & AwsFlagOptions & { expectAccount?: string }) => {
+    .action(async (options: CommonOptions & AwsFlagOptions & { expectAccount?: string; outboundToken?: boolean }) => {
       await runCommand(options, async (printer) => {
         const { whoami, whoamiDocument, renderWhoami } = await import('./commands/whoami.js');
-        const report = await whoami({ ...awsOptionsFrom(options), expectAccount: options.expectAccount });
+        const report = await whoami({ ...awsOptionsFrom(options), expectAccount: options.expectAccount, outboundToken: options.outboundToken });
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(whoamiDocument(report));
         else printer.render(report, renderWhoami);
@@ -99,6 +107,8 @@ function defineGenSql(program: Command): void {
     .option('--if-not-exists', 'CREATE USER IF NOT EXISTS')
     .option('--or-replace', 'CREATE OR REPLACE USER')
     .option('--no-verify', 'omit the SHOW … statement that checks the registration')
+    .option('--outbound-token', `${OUTBOUND_TOKEN_HELP}: emit ARN and ISSUER (with --alter: migrate a user to it)`)
+    .option('--issuer <url>', "the account's JWT issuer (https://<id>.tokens.sts.global.api.aws), offline with --arn; implies --outbound-token")
     .addHelpText(
       'after',
       `
@@ -109,6 +119,8 @@ Examples:
   $ wif-check gen-sql --arn arn:aws:iam::123456789012:role/service-role/my-fn-role --user LOADER
   $ wif-check gen-sql --arn arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn --alter --user LOADER
   $ wif-check gen-sql --user LOADER --json | jq -r .sql
+  $ wif-check gen-sql --outbound-token --alter --user LOADER   # migrate LOADER to the JWT method
+  $ wif-check gen-sql --arn arn:aws:iam::123456789012:role/my-fn-role --issuer https://a1b2c3d4-….tokens.sts.global.api.aws --user LOADER
 ${EXIT_CODE_HELP}`,
     )
     .action(async (options: CommonOptions & AwsFlagOptions & GenSqlFlagOptions) => {
@@ -126,6 +138,8 @@ ${EXIT_CODE_HELP}`,
           ifNotExists: options.ifNotExists,
           orReplace: options.orReplace,
           verify: options.verify,
+          outboundToken: options.outboundToken,
+          issuer: options.issuer,
         });
         if (printer.json) {
           printer.document({ ok: true, ...generated });
@@ -141,6 +155,7 @@ function defineConnect(program: Command): void {
   withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('connect')), WHOLE_COMMAND_TIMEOUT))
     .description('log in to Snowflake with WORKLOAD_IDENTITY (AWS) and check which user it maps to')
     .option('--expect-user <name>', 'fail (exit 1) unless the login maps to this user ("quoted" = exact case)')
+    .option('--outbound-token', OUTBOUND_TOKEN_HELP)
     .addHelpText(
       'after',
       `
@@ -149,9 +164,10 @@ Examples:
   $ SNOWFLAKE_ACCOUNT=myorg-myacct wif-check connect --json
   $ wif-check connect --connection prod --role LOADER --warehouse LOAD_WH
   $ wif-check connect --account myorg-myacct --impersonation-path arn:aws:iam::123456789012:role/snowflake-loader
+  $ wif-check connect --account myorg-myacct --outbound-token --expect-user LAMBDA_LOADER
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string }) => {
+    .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string; outboundToken?: boolean }) => {
       await runCommand(options, async (printer) => {
         const { connect, connectDocument, renderConnect } = await import('./commands/connect.js');
         let stopSpinner = () => {};
@@ -160,6 +176,7 @@ ${EXIT_CODE_HELP}`,
             ...awsOptionsFrom(options, 30),
             ...snowflakeOptionsFrom(options),
             expectUser: options.expectUser,
+            outboundToken: options.outboundToken,
             onLoginStart: () => (stopSpinner = printer.spinner('Logging in to Snowflake…', process.env, Boolean(process.stderr.isTTY))),
           });
           stopSpinner();
@@ -190,6 +207,8 @@ function defineDoctor(program: Command): void {
     .description('run every check (AWS credentials, region, caller, ARN, Snowflake login, user) as a checklist')
     .option('--expect-user <name>', 'fail unless the login maps to this user')
     .option('--expect-account <id>', 'fail unless the AWS credentials belong to this account')
+    .option('--driver <name>', "the driver your workload runs, node or python: the region, role-chaining and method checks speak for it (default node; python in a Python Lambda)")
+    .option('--outbound-token', OUTBOUND_TOKEN_HELP)
     .addHelpText(
       'after',
       `
@@ -200,9 +219,10 @@ Examples:
   $ wif-check doctor
   $ wif-check doctor --account myorg-myacct --expect-user LAMBDA_LOADER
   $ wif-check doctor --account myorg-myacct --expect-account 123456789012 --json
+  $ wif-check doctor --account myorg-myacct --outbound-token
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string; expectAccount?: string }) => {
+    .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string; expectAccount?: string; outboundToken?: boolean; driver?: string }) => {
       const { doctor, doctorDocument, renderDoctor, failedReport } = await import('./commands/doctor.js');
       // With --json even a usage error is a doctor report (with exitCode), as the Lambda handler returns.
       const jsonFailure = (error: WifError) => withoutWarnings(failedReport(error));
@@ -213,6 +233,8 @@ ${EXIT_CODE_HELP}`,
           ...snowflakeOptionsFrom(options),
           expectUser: options.expectUser,
           expectAccount: options.expectAccount,
+          outboundToken: options.outboundToken,
+          driver: options.driver,
         }).finally(stopSpinner);
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(doctorDocument(report));
@@ -294,8 +316,7 @@ ${EXIT_CODE_HELP}`,
           process.stderr.write(done === total ? '\r\u001b[2K' : `\rReading workload identities… ${done}/${total}`);
         };
         const { allowInsecureHttp, ...flags } = options;
-        const report = await audit({ ...flags, ...awsOptionsFrom(options, 120), allowInsecureHttp: allowInsecureHttp === true, me: options.me === true, onProgress: progress });
-        for (const warning of report.warnings) printer.warn(warning);
+        const report = await audit({ ...flags, ...awsOptionsFrom(options, 120), allowInsecureHttp: allowInsecureHttp === true, me: options.me === true, onProgress: progress, onWarning: (text) => printer.warn(text) });
         if (printer.json) printer.document(auditDocument(report));
         else printer.render(report, renderAudit);
         await writeStepSummary(printer, 'audit', report.ok, auditSummaryRows(report));
@@ -343,6 +364,7 @@ interface SnowflakeFlagOptions {
 
 function withSnowflakeOptions(command: Command): Command {
   return command
+    .optionsGroup('Snowflake connection:')
     .option('--account <account>', 'Snowflake account identifier, e.g. myorg-myacct (env SNOWFLAKE_ACCOUNT)')
     .option('--host <host>', 'Snowflake host (env SNOWFLAKE_HOST; default <account>.snowflakecomputing.com)')
     .option('--port <port>', 'port (env SNOWFLAKE_PORT)')
@@ -351,7 +373,8 @@ function withSnowflakeOptions(command: Command): Command {
     .option('--role <role>', 'role to use in the session (env SNOWFLAKE_ROLE)')
     .option('--warehouse <warehouse>', 'warehouse to use (env SNOWFLAKE_WAREHOUSE)')
     .option('--impersonation-path <arns>', 'comma-separated role ARNs to assume first (role chaining)')
-    .option('--allow-insecure-http', 'allow --protocol http to a host that is not a loopback address (sends the login unencrypted)');
+    .option('--allow-insecure-http', 'allow --protocol http to a host that is not a loopback address (sends the login unencrypted)')
+    .optionsGroup('');
 }
 
 function snowflakeOptionsFrom(options: SnowflakeFlagOptions) {
@@ -383,6 +406,8 @@ interface GenSqlFlagOptions {
   ifNotExists?: boolean;
   orReplace?: boolean;
   verify?: boolean;
+  outboundToken?: boolean;
+  issuer?: string;
 }
 
 interface AwsFlagOptions {
@@ -393,18 +418,24 @@ interface AwsFlagOptions {
 
 function withAwsOptions(command: Command, timeoutHelp = 'seconds to wait for AWS (default 10)'): Command {
   return command
+    .optionsGroup('AWS:')
     .option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default chain)')
     .option('--region <region>', 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile)')
-    .option('--timeout <seconds>', timeoutHelp);
+    .option('--timeout <seconds>', timeoutHelp)
+    .optionsGroup('');
 }
+
+const OUTBOUND_TOKEN_HELP = "use AWS's JWT method (STS GetWebIdentityToken) instead of the signed GetCallerIdentity (env SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN=true)";
 
 const WHOLE_COMMAND_TIMEOUT = 'seconds for the whole check, AWS and Snowflake (default 30)';
 
 function withCommonOptions(command: Command): Command {
   return command
+    .optionsGroup('Output:')
     .option('--json', 'print one JSON document on stdout')
     .option('--no-color', 'no colours (also NO_COLOR=1)')
-    .option('--debug', 'on errors, also show the underlying cause (never secrets)');
+    .option('--debug', 'on errors, also show the underlying cause (never secrets)')
+    .optionsGroup('');
 }
 
 function awsOptionsFrom(options: AwsFlagOptions, defaultTimeoutSeconds?: number): { profile?: string; region?: string; timeoutMs?: number } {
@@ -450,6 +481,12 @@ function reportFailure(error: unknown, printer: Printer): number {
   printer.failure(internal);
   if (printer.debug && error instanceof Error && error.stack) printer.info(redactSecrets(error.stack));
   return internal.exitCode;
+}
+
+/** The README of this installation; import.meta.url is a path in the CLI bundle (scripts/build-cli.mjs). */
+function readmePath(): string {
+  const here = import.meta.url.startsWith('file:') ? new URL(import.meta.url).pathname : import.meta.url;
+  return `${here.slice(0, here.lastIndexOf('/dist/') + 1) || './'}README.md`;
 }
 
 const COMMON_FLAGS: ReadonlySet<string> = new Set(['--json', '--no-color', '--debug']);

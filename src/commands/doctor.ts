@@ -7,7 +7,8 @@ import { describeKind, parseAccountId, parsePrincipalArn, toSnowflakeArn } from 
 import { NOT_USABLE_FIX, diagnoseUnexpectedUser, parseExpectUser, userMatches } from '../core/diagnose.js';
 import { EXIT_CODES, WifError, usageError, type ErrorKind } from '../core/errors.js';
 import { serverText } from '../core/redact.js';
-import { driverRegion, type ResolvedRegion } from '../core/region.js';
+import { type ResolvedRegion } from '../core/region.js';
+import { DRIVER_RULES, chainingProblem, driverOfLambdaRuntime, parseDriverName, regionSeenBy, type DriverName } from '../core/driver-rules.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags } from '../core/snowflake-settings.js';
 import {
   DEFAULT_AWS_TIMEOUT_MS,
@@ -19,11 +20,13 @@ import {
   type CallerIdentity,
 } from '../aws/identity.js';
 import { loadNamedConnection } from '../snowflake/connections.js';
+import { methodNote, resolveMethod, type WifMethod } from '../core/jwt-claims.js';
+import { OUTBOUND_CHECK_TITLES, type OutboundCheckId } from './outbound-render.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, settingsSources, verifiedCallerArn } from './connect.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
-export type CheckId = 'settings' | 'credentials' | 'region' | 'caller' | 'principal' | 'snowflake-arn' | 'account' | 'login' | 'user';
+export type CheckId = 'settings' | 'credentials' | 'region' | 'chaining' | 'caller' | 'principal' | 'snowflake-arn' | 'account' | 'login' | 'user' | OutboundCheckId | 'other-method';
 
 export interface Check {
   id: CheckId;
@@ -47,6 +50,10 @@ export interface DoctorOptions extends AwsOptions, SnowflakeFlags {
   expectAccount?: string | undefined;
   impersonationPath?: string | readonly string[] | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** Which driver the workload runs (default: python in a Python Lambda runtime, else node): the region, chaining and method checks speak for it. */
+  driver?: string | undefined;
+  /** AWS's JWT method (STS GetWebIdentityToken); default: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN. */
+  outboundToken?: boolean | undefined;
   /** How an option is named in messages (default `--host` style); the Lambda handler says `event.host`. */
   optionLabel?: ((key: string) => string) | undefined;
 }
@@ -64,18 +71,25 @@ export interface DoctorReport {
   user: string | null;
   role: string | null;
   warnings: string[];
+  /** The WIF method checked (absent only in a report for a usage error). */
+  method?: WifMethod;
+  /** The driver the region, chaining and method checks speak for (--driver, or the Lambda runtime's); absent when doctor could not start. */
+  driver?: DriverName;
 }
 
 const TITLES: Record<CheckId, string> = {
   settings: 'Settings',
   credentials: 'AWS credentials',
   region: 'AWS region',
+  chaining: 'Role chaining',
   caller: 'Caller identity',
   principal: 'Usable for WIF',
   'snowflake-arn': 'Snowflake ARN',
   account: 'AWS account',
   login: 'Snowflake login',
   user: 'Mapped user',
+  ...OUTBOUND_CHECK_TITLES,
+  'other-method': 'Other method',
 };
 
 /** A check's `code` when nothing more specific applies (README "doctor": the codes are stable). */
@@ -121,17 +135,33 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   warnings.push(...(named?.warnings ?? []));
   const settings = resolveSnowflakeSettings(options, env, named?.values, { requireAccount: false, sources: settingsSources(named, options.optionLabel) });
   const impersonationPath = parseImpersonationPath(options.impersonationPath);
+  const parsedDriver = parseDriverName(options.driver);
+  if (!parsedDriver.ok) throw usageError(parsedDriver.error, 'BAD_DRIVER', 'Name the driver your workload runs: --driver node or --driver python.');
+  const driver: DriverName = parsedDriver.driver ?? driverOfLambdaRuntime(env) ?? 'node';
+  if (driver === 'node' && /^true$/i.test(env.SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN?.trim() ?? '')) {
+    warnings.push('SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN is a Python connector switch: the Node driver ignores it (your application passes workloadIdentityAwsUseOutboundToken: true)');
+  }
   const expectUser = parseExpectUser(options.expectUser);
   const expectAccount = parseAccountId(options.expectAccount);
   if (!expectAccount.ok) throw usageError(expectAccount.error, 'BAD_ACCOUNT_ID');
 
-  const aws = await checkAws(list, options, env, awsTimeoutMs, warnings);
+  const { method, source } = resolveMethod(options.outboundToken, env);
+  const note = methodNote(source);
+  if (note) warnings.push(note);
+  const aws = await checkAws(list, options, env, awsTimeoutMs, warnings, driver);
   // undefined: no AWS context; null: STS could not be reached (Snowflake may still reach it).
   let caller: CallerIdentity | null | undefined;
   if (aws) {
     caller = await checkCaller(list, aws, expectAccount.account);
     if (caller) facts.snowflakeArn = checkPrincipal(list, caller, impersonationPath);
     facts.caller = caller ?? null;
+    if (method === 'outbound-token' && caller !== undefined) {
+      // The JWT method's own checks (src/commands/doctor-outbound.ts), loaded (with jose) only now.
+      const { outboundChecks } = await import('./doctor-outbound.js');
+      const jwt = await outboundChecks({ ...aws, timeoutMs: awsTimeoutMs }, source, caller?.arn ?? null, impersonationPath);
+      for (const check of jwt.checks) list.add(check.id, check.status, check.detail, check);
+      if (jwt.facts?.subjectSnowflakeArn && impersonationPath.length === 0) facts.snowflakeArn = jwt.facts.subjectSnowflakeArn;
+    }
   }
 
   if (!settings) {
@@ -141,7 +171,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   } else {
     // The region check above already says where an application would differ: no warnings here.
     const { vars: driverEnv } = driverEnvironment(aws, options.profile, env);
-    const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, deadline, warnings: [], expectUser, driverEnv }, caller);
+    const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, deadline, warnings: [], expectUser, driverEnv, method }, caller);
     if (!outcome.ok) {
       list.fail('login', outcome.error);
       list.skip(['user'], 'skipped: no session');
@@ -149,8 +179,17 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
       warnings.push(...outcome.warnings);
       facts.user = outcome.session.user;
       facts.role = outcome.session.role;
-      list.add('login', 'ok', `logged in to ${settings.account} with WORKLOAD_IDENTITY (AWS)`);
+      list.add('login', 'ok', `logged in to ${settings.account} with WORKLOAD_IDENTITY (AWS${method === 'outbound-token' ? ', JWT method' : ''})`);
       checkUser(list, outcome.session, expectUser, { callerArn: verifiedCallerArn(caller, impersonationPath), expectedArn: facts.snowflakeArn });
+      // Say when the other method would work too (only then: a setup need not be ready for both).
+      const other: WifMethod = method === 'outbound-token' ? 'caller-identity' : 'outbound-token';
+      if (deadline - Date.now() > 5_000) {
+        const second = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, deadline, warnings: [], expectUser, driverEnv, method: other }, caller);
+        if (second.ok && second.session.user === outcome.session.user) {
+          const how = other === 'outbound-token' ? 'the JWT method (--outbound-token, which Snowflake recommends)' : 'the signed GetCallerIdentity method (without --outbound-token)';
+          list.add('other-method', 'ok', `${how} works too, as ${second.session.user}`, { code: 'OTHER_METHOD_WORKS' });
+        }
+      }
     }
   }
 
@@ -165,10 +204,19 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     user: facts.user,
     role: facts.role,
     warnings,
+    method,
+    driver,
   };
 }
 
-async function checkAws(list: Checklist, options: DoctorOptions, env: NodeJS.ProcessEnv, timeoutMs: number, warnings: string[]): Promise<AwsContext | undefined> {
+async function checkAws(
+  list: Checklist,
+  options: DoctorOptions,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  warnings: string[],
+  driver: DriverName,
+): Promise<AwsContext | undefined> {
   // In the env queue: the credential chain reads AWS_PROFILE from process.env itself.
   const credentials = await withProcessEnv({}, () => resolveAwsCredentials(options.profile ?? (env.AWS_PROFILE || undefined), timeoutMs, env)).then(
     (found) => {
@@ -180,7 +228,13 @@ async function checkAws(list: Checklist, options: DoctorOptions, env: NodeJS.Pro
   );
   const resolved = await resolveAwsRegion(options, env).then(
     (found) => {
-      list.add(...regionCheck(found.region, env));
+      list.add(...regionCheck(found.region, env, driver));
+      const path = parseImpersonationPath(options.impersonationPath);
+      if (path.length > 0) {
+        const problem = chainingProblem(driver, env, found.profileRegion);
+        if (problem) list.add('chaining', 'warn', problem, { code: 'CHAINING_NEEDS_REGION', fix: `Set AWS_DEFAULT_REGION=${found.region.region} where your application runs (or \`region\` in its AWS profile).` });
+        else list.add('chaining', 'ok', `${DRIVER_RULES[driver].label} assumes ${path.length} role${path.length > 1 ? 's' : ''} first, in ${found.region.region}`);
+      }
       return found;
     },
     (error: unknown) => failedCheck(list, 'region', error),
@@ -198,16 +252,18 @@ function failedCheck(list: Checklist, id: CheckId, error: unknown): undefined {
   return undefined;
 }
 
-function regionCheck(region: ResolvedRegion, env: NodeJS.ProcessEnv): Parameters<Checklist['add']> {
-  const seenByDriver = driverRegion(env);
-  if (seenByDriver === region.region) {
-    return ['region', 'ok', `${region.region} (${region.description}); the Snowflake driver sees the same (AWS_REGION)`];
+function regionCheck(region: ResolvedRegion, env: NodeJS.ProcessEnv, driver: DriverName): Parameters<Checklist['add']> {
+  const seen = regionSeenBy(driver, env);
+  const variables = DRIVER_RULES[driver].regionVariables.join(' or ');
+  if (seen?.region === region.region) {
+    return ['region', 'ok', `${region.region} (${region.description}); the Snowflake ${driver === 'node' ? '' : 'Python '}driver sees the same (${seen.variable})`];
   }
+  const reads = driver === 'node' ? 'the Snowflake Node driver reads only AWS_REGION, which is' : `the Snowflake Python connector reads ${variables} (then EC2 metadata, never a profile), and sees`;
   return [
     'region',
     'warn',
-    `${region.region} (${region.description}), but the Snowflake Node driver reads only AWS_REGION, which is ${seenByDriver ?? 'not set (it would ask EC2 metadata)'}`,
-    { fix: `Set AWS_REGION=${region.region} where your application runs (wif-check passes it to the driver for its own login).`, code: 'DRIVER_REGION_DIFFERS' },
+    `${region.region} (${region.description}), but ${reads} ${seen ? `${seen.region}${driver === 'node' ? '' : ` (${seen.variable})`}` : 'not set (it would ask EC2 metadata)'}`,
+    { fix: `Set ${driver === 'node' ? 'AWS_REGION' : 'AWS_REGION (or AWS_DEFAULT_REGION)'}=${region.region} where your application runs (wif-check passes it to the driver for its own login).`, code: 'DRIVER_REGION_DIFFERS' },
   ];
 }
 

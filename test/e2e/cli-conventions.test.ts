@@ -3,6 +3,7 @@
  * --json with the same document as any other failure, the common flags may come before the
  * command, success documents carry `ok: true`, and every doctor check has a stable `code`.
  */
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../../src/simulators/index.js';
 import { hoistCommonFlags } from '../../src/cli.js';
@@ -97,5 +98,23 @@ describe('gen-sql without AWS set up', () => {
     const result = await runCli(['gen-sql', '--user', 'LOADER', '--region', 'eu-west-1', '--json'], { env: cleanEnv() });
     expect(result.code).toBe(3);
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'NO_CREDENTIALS' }, hint: expect.stringContaining('--arn') });
+  });
+});
+
+describe('--help', () => {
+  it.each(['connect', 'doctor', 'whoami', 'gen-sql'])("%s --help lists the command's own options first, then the shared groups", async (command) => {
+    const result = await runCli([command, '--help'], { env: cleanEnv() });
+    expect(result.code).toBe(0);
+    const headings = result.stdout.split('\n').filter((line) => /^[A-Z][A-Za-z ]*:$/.test(line));
+    expect(headings[0], result.stdout).toBe('Options:');
+    expect(headings).toContain('Output:');
+    expect(headings.indexOf('AWS:')).toBeGreaterThan(0);
+  });
+
+  it('the root help names the installed README', async () => {
+    const result = await runCli(['--help'], { env: cleanEnv() });
+    const path = /^Docs: (\S+README\.md) /m.exec(result.stdout)?.[1];
+    expect(path, result.stdout).toBeDefined();
+    expect(existsSync(path ?? '')).toBe(true);
   });
 });
