@@ -3,7 +3,9 @@
  * Snowflake simulators and runs the real CLI (bin/wif-check.js) against them:
  *   1. a Lambda role, registered in Snowflake with the console's role ARN (with its path), fails;
  *   2. wif-check explains why and gen-sql prints the fix;
- *   3. after the fix, connect and doctor succeed.
+ *   3. after the fix, connect and doctor succeed;
+ *   4. the migration to AWS's JWT method (--outbound-token): the token's issuer and subject, the
+ *      unmapped JWT login, gen-sql's ALTER USER with ARN and ISSUER, and doctor with the JWT checks.
  * Nothing here talks to the internet: both simulators listen on 127.0.0.1.
  */
 import { spawn } from 'node:child_process';
@@ -12,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Chalk } from 'chalk';
-import { TEST_IDENTITIES, credentialsEnv, startTestBed } from './simulators/index.js';
+import { startSandbox } from './commands/sandbox.js';
 import { colorLevel } from './output.js';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'wif-check.js');
@@ -28,19 +30,19 @@ interface Step {
 }
 
 async function main(): Promise<number> {
-  const bed = await startTestBed({
+  // The test bed of `wif-check sandbox`, with its exports: the identity is the Lambda function's
+  // execution-role session (assumedRole), as Lambda puts it in the environment.
+  const sandbox = await startSandbox({
     users: [{ name: USER, workloadIdentityArn: CONSOLE_ROLE_ARN, defaultRole: 'LOADER', type: 'SERVICE' }],
   });
+  const bed = sandbox.bed;
   const home = mkdtempSync(join(tmpdir(), 'wif-check-demo-'));
-  const { SNOWFLAKE_DISABLE_PLATFORM_DETECTION: _p, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _w, ...bedEnv } = bed.env;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: home,
     AWS_CONFIG_FILE: join(home, 'aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
-    ...bedEnv,
-    // The Lambda function's execution-role session, as Lambda puts it in the environment.
-    ...credentialsEnv(TEST_IDENTITIES.assumedRole),
+    ...sandbox.env,
     AWS_LAMBDA_FUNCTION_NAME: 'my-fn',
     ...(level > 0 ? { FORCE_COLOR: String(level) } : { NO_COLOR: '1' }),
   };
@@ -83,9 +85,25 @@ async function main(): Promise<number> {
     say('And the whole checklist, as a CI smoke step would run it:');
     await run({ args: ['doctor', '--expect-user', USER, '--expect-account', '123456789012'], expectExit: 0 });
 
+    say("Part two: Snowflake recommends AWS's JWT method (STS GetWebIdentityToken, --outbound-token). What does the token say?");
+    await run({ args: ['whoami', '--outbound-token'], expectExit: 0 });
+
+    say(`${USER} has no ISSUER yet, so a login with the token is not mapped:`);
+    await run({ args: ['connect', '--outbound-token', '--expect-user', USER], expectExit: 1 });
+
+    say('The migration is one ALTER USER with the ARN and the ISSUER:');
+    const migration = await run({ args: ['gen-sql', '--outbound-token', '--alter', '--user', USER], expectExit: 0 });
+    const issuer = /ISSUER = '([^']+)'/.exec(migration)?.[1];
+    if (!issuer) throw new Error(`demo: gen-sql --outbound-token printed no ISSUER:\n${migration}`);
+    process.stdout.write(c.dim(`The demo applies it to the simulated Snowflake (ISSUER ${issuer}).\n`));
+    bed.snowflake.setUserArn(USER, arn, issuer);
+
+    say('The JWT checklist (and whether the classic method still works too):');
+    await run({ args: ['doctor', '--outbound-token', '--expect-user', USER], expectExit: 0 });
+
     process.stdout.write(
       failures === 0
-        ? `\n${c.green('✔ Demo complete:')} the path in the role ARN was the whole problem.\n`
+        ? `\n${c.green('✔ Demo complete:')} the path in the role ARN was the whole problem, and the JWT method needed only its ISSUER.\n`
         : `\n${c.red(`✖ Demo: ${failures} step(s) did not behave as expected.`)}\n`,
     );
     return failures === 0 ? 0 : 1;

@@ -9,21 +9,47 @@ export interface SummaryRow {
   status: 'ok' | 'fail' | 'warn' | 'skip';
   title: string;
   detail: string;
+  /** What to do about it: shown under the table as a code block, so SQL keeps its lines. */
+  fix?: string | undefined;
 }
 
 const ICONS = { ok: '✅', fail: '❌', warn: '⚠️', skip: '⏭️' } as const;
 
 export function summaryMarkdown(heading: string, ok: boolean, rows: readonly SummaryRow[]): string {
-  // Control characters escaped like on the terminal (the values may come from a server).
-  const cell = (text: string) => escapeControlKeepNewlines(text).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
+  const fixes = rows.filter((row) => row.fix && (row.status === 'fail' || row.status === 'warn'));
   return [
     `### ${ok ? '✅' : '❌'} wif-check ${heading}`,
     '',
     '| | check | detail |',
     '|---|---|---|',
-    ...rows.map((row) => `| ${ICONS[row.status]} | ${cell(row.title)} | ${cell(row.detail)} |`),
+    ...rows.map((row) => `| ${ICONS[row.status]} | ${markdownCell(row.title)} | ${markdownCell(row.detail)} |`),
     '',
+    ...fixes.flatMap((row) => [`**Fix (${markdownCell(row.title)}):**`, '', codeBlock(row.fix ?? ''), '']),
   ].join('\n');
+}
+
+/**
+ * Text as one Markdown table cell that shows exactly that text on GitHub: control characters
+ * escaped as on the terminal (the values may come from a server); `&`, `<`, `>` and backticks as
+ * entities, so `<your user>` or `role/<name>` is not taken for HTML and nothing opens a code span;
+ * `\ | [ ] * _ ~` backslash-escaped, so nothing ends the cell or makes a link, an image or
+ * emphasis; line breaks as `<br>`.
+ */
+export function markdownCell(text: string): string {
+  return escapeControlKeepNewlines(text)
+    .replace(/[&<>`]/g, (char) => ENTITIES[char] ?? char)
+    .replace(/[\\|[\]*_~]/g, (char) => `\\${char}`)
+    .replace(/\n/g, '<br>');
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '`': '&#96;' };
+
+/** A fenced code block shows its content as it is; the fence is longer than any backtick run inside. */
+export function codeBlock(text: string): string {
+  const content = escapeControlKeepNewlines(text);
+  const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  return `${fence}text\n${content}\n${fence}`;
 }
 
 /** Appends when GITHUB_STEP_SUMMARY is set; returns a warning if it could not (never fails the check). */

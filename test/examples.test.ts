@@ -7,8 +7,14 @@ import { REPO_ROOT } from './e2e/run-cli.js';
 interface Workflow {
   on: unknown;
   permissions: Record<string, string>;
-  jobs: Record<string, { 'runs-on': string; steps: Array<{ uses?: string; run?: string; with?: Record<string, string>; env?: Record<string, string> }> }>;
+  jobs: Record<string, { 'runs-on': string; steps: Array<{ uses?: string; run?: string; with?: Record<string, string | number>; env?: Record<string, string> }> }>;
 }
+
+describe('no unpinned @latest anywhere a user copies from', () => {
+  it.each(['README.md', 'action.yml', 'examples/github-actions.yml'])('%s', (file) => {
+    expect(readFileSync(join(REPO_ROOT, file), 'utf8')).not.toMatch(/@latest\b/);
+  });
+});
 
 describe('examples/github-actions.yml', () => {
   const text = readFileSync(join(REPO_ROOT, 'examples', 'github-actions.yml'), 'utf8');
@@ -27,14 +33,23 @@ describe('examples/github-actions.yml', () => {
     expect(aws?.with?.['aws-region']).toMatch(/^[a-z]{2}-[a-z]+-\d$/);
   });
 
-  it('runs wif-check doctor or connect with --expect-user after the credentials step', () => {
+  it('runs the wif-check Action with expect-user and an account after the credentials step, with inputs action.yml declares', () => {
     const awsIndex = steps.findIndex((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
-    const checkIndex = steps.findIndex((step) => /npx (--yes )?wif-check(@\S+)? (doctor|connect) .*--expect-user \S+/.test(step.run ?? ''));
-    expect(checkIndex).toBeGreaterThan(awsIndex);
+    const checkIndex = steps.findIndex((step) => /^[\w.-]+\/wif-check@/.test(step.uses ?? ''));
     expect(awsIndex).toBeGreaterThanOrEqual(0);
-    // The account comes from the step's env or an --account flag.
+    expect(checkIndex).toBeGreaterThan(awsIndex);
     const check = steps[checkIndex];
-    const account = check?.env?.SNOWFLAKE_ACCOUNT ?? /--account[ =](\S+)/.exec(check?.run ?? '')?.[1];
-    expect(account).toMatch(/^[A-Za-z0-9_.-]+$/);
+    expect(check?.with?.['expect-user']).toMatch(/^[A-Za-z_][A-Za-z0-9_$]*$/);
+    expect(check?.with?.account ?? check?.env?.SNOWFLAKE_ACCOUNT).toMatch(/^[A-Za-z0-9_.-]+$/);
+    const action = parse(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, unknown> };
+    for (const input of Object.keys(check?.with ?? {})) expect(action.inputs, `input ${input}`).toHaveProperty(input);
+  });
+
+  it('pins every action: a full commit SHA or a release tag, never a branch or @latest', () => {
+    for (const step of steps.filter((entry) => entry.uses)) {
+      expect(step.uses).toMatch(/^[\w.-]+\/[\w.-]+@([0-9a-f]{40}|v\d+\.\d+\.\d+)$/);
+    }
+    // Third-party code in a job that holds AWS credentials: the SHA, with its tag as a comment.
+    expect(text).toMatch(/aws-actions\/configure-aws-credentials@[0-9a-f]{40} # v\d+\.\d+\.\d+/);
   });
 });

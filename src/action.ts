@@ -1,0 +1,108 @@
+/**
+ * The GitHub Action (action.yml): runs doctor with the step's inputs, prints the checklist to the
+ * log, appends it (with each fix) to the job summary, sets the outputs, and fails the step with
+ * doctor's exit code when a check failed. scripts/build-action.mjs bundles this file, the AWS SDK
+ * and snowflake-sdk into dist-action/index.cjs, which the runner starts from a plain checkout.
+ */
+import { parseActionInputs, inputLabel, type ActionSettings } from './core/action-inputs.js';
+import { EXIT_CODES } from './core/errors.js';
+import { escapeControl } from './core/terminal-text.js';
+import { getInput, setOutputs, withoutCommands, workflowCommand } from './github/workflow.js';
+import { Printer, colorLevel } from './output.js';
+import { appendStepSummary, summaryMarkdown, type SummaryRow } from './step-summary.js';
+import { doctor, failedReport, renderDoctor, type DoctorOptions, type DoctorReport } from './commands/doctor.js';
+
+export async function runAction(env: NodeJS.ProcessEnv = process.env, stdout: { write(text: string): unknown } = process.stdout): Promise<number> {
+  const write = (text: string) => void stdout.write(text);
+  const printer = new Printer({ stdout, stderr: stdout }, { json: false, colorLevel: colorLevel({ env, isTTY: false, noColorFlag: false, json: false }) });
+  let settings: ActionSettings | undefined;
+  let report: DoctorReport;
+  try {
+    settings = parseActionInputs((name) => getInput(name, env));
+    report = await doctor(doctorOptions(settings, write));
+  } catch (error) {
+    // Inputs no check could mean anything with (a bad host, a malformed ARN): exit 2; a bug: 70.
+    report = failedSettings(error);
+  }
+
+  // Before anything names the account: from here on the runner shows *** for it.
+  const masked = settings?.maskAwsAccountId ? [report.awsAccount, settings.expectAccount].filter((id): id is string => Boolean(id)) : [];
+  for (const id of new Set(masked)) write(workflowCommand('add-mask', id));
+  const mask = (text: string) => masked.reduce((result, id) => result.split(id).join('***'), text);
+
+  for (const warning of report.warnings) write(workflowCommand('warning', escapeControl(warning)));
+  withoutCommands(write, () => printer.render(report, renderDoctor));
+
+  const rows: SummaryRow[] = report.checks.map((check) => ({
+    status: check.status,
+    title: check.title,
+    detail: mask(check.detail),
+    ...(check.fix ? { fix: mask(check.fix) } : {}),
+  }));
+  const problem = await appendStepSummary(summaryMarkdown('doctor', report.ok, rows), env);
+  if (problem) write(workflowCommand('warning', problem));
+
+  setOutputs(
+    {
+      ok: String(report.ok),
+      'exit-code': String(report.exitCode),
+      'caller-arn': report.callerArn ?? '',
+      'snowflake-arn': report.snowflakeArn ?? '',
+      user: report.user ?? '',
+      role: report.role ?? '',
+    },
+    env,
+  );
+
+  const failed = report.checks.find((check) => check.status === 'fail');
+  if (failed) write(workflowCommand('error', escapeControl(`wif-check doctor: ${failed.title}: ${failed.detail} (exit ${report.exitCode}; the fix is in the job summary)`)));
+  return report.exitCode;
+}
+
+function doctorOptions(settings: ActionSettings, write: (text: string) => void): DoctorOptions {
+  // Accepted so that workflows can be written now; doctor does not have it yet (issue 11).
+  if (settings.adminConnection) write(workflowCommand('warning', 'input admin-connection is not supported yet: the Snowflake registration was not checked'));
+  return {
+    account: settings.account,
+    host: settings.host,
+    expectUser: settings.expectUser,
+    expectAccount: settings.expectAccount,
+    role: settings.role,
+    warehouse: settings.warehouse,
+    impersonationPath: settings.impersonationPath,
+    ...(settings.outboundToken !== undefined ? { outboundToken: settings.outboundToken } : {}),
+    optionLabel: inputLabel,
+    ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
+  };
+}
+
+/** The report for a run that could not start (bad inputs, a bug): doctor's, with one failed "settings" check. */
+function failedSettings(error: unknown): DoctorReport {
+  const report = failedReport(error);
+  return { ...report, checks: report.checks.map((check) => ({ ...check, title: 'Settings' })) };
+}
+
+/** Set before the SDKs load: the runner is not the place for their notices and telemetry. */
+function prepareEnvironment(env: NodeJS.ProcessEnv): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // snowflake-sdk loads a native telemetry helper ("minicore") from ./binaries next to its own
+  // file; the bundle does not carry it, and without this the driver reports the failed load to
+  // Snowflake as telemetry. The login does not use it (snowflake-sdk dist/lib/minicore/minicore.js).
+  env.SNOWFLAKE_DISABLE_MINICORE ??= 'true';
+}
+
+/** Only when run as the Action (the bundle's entry), not when imported. */
+export function main(env: NodeJS.ProcessEnv = process.env): void {
+  prepareEnvironment(env);
+  runAction(env).then(
+    (code) => {
+      process.exitCode = code;
+      // A timed-out login can leave the driver's retry timer behind; the result is written.
+      setTimeout(() => process.exit(), 200).unref();
+    },
+    (error: unknown) => {
+      process.stdout.write(workflowCommand('error', `internal error in wif-check: ${escapeControl(error instanceof Error ? error.message : String(error))}`));
+      process.exitCode = EXIT_CODES.internal;
+    },
+  );
+}

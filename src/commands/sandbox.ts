@@ -1,0 +1,139 @@
+/**
+ * `wif-check sandbox`: the local test bed (src/simulators: an STS and a Snowflake that verifies
+ * the signed attestation) in the foreground, like `vault server -dev`. It prints the `export`
+ * lines that point wif-check, the Snowflake drivers and the AWS SDKs at it, and serves until
+ * SIGINT or SIGTERM. Everything listens on 127.0.0.1; the credentials are the simulators' fake
+ * test keys, which work nowhere else.
+ */
+import { usageError } from '../core/errors.js';
+import { DEFAULT_TEST_BED_REGION, TEST_IDENTITIES, credentialsEnv, startTestBed, type SimUser, type TestBed, type TestIdentityName } from '../simulators/index.js';
+
+export const DEFAULT_SANDBOX_IDENTITY: TestIdentityName = 'assumedRole';
+
+export interface SandboxOptions {
+  /** A test identity's name (TEST_IDENTITIES: assumedRole, iamUser, root, …); default assumedRole. */
+  identity?: string | undefined;
+  /** The region the exports name (default eu-west-1). */
+  region?: string | undefined;
+  /** The Snowflake user table (default DEFAULT_TEST_BED_USERS); the demo starts with a wrong ARN. */
+  users?: SimUser[] | undefined;
+}
+
+export interface Sandbox {
+  identity: { name: TestIdentityName; arn: string };
+  stsUrl: string;
+  snowflakeUrl: string;
+  account: string;
+  /** The Snowflake users and the ARN each is registered with. */
+  users: Array<{ name: string; arn: string | null }>;
+  /** The variables to export, in the order they are printed. */
+  env: Record<string, string>;
+  /** Variables to unset: ones that would otherwise mix the shell's own AWS setup into the sandbox's. */
+  unset: string[];
+  /** Commands to try with those variables. */
+  commands: string[];
+  bed: TestBed;
+  close(): Promise<void>;
+}
+
+/** `assumed-role`, `ASSUMEDROLE` and `assumedRole` all name assumedRole. */
+export function parseIdentityName(name: string | undefined): TestIdentityName {
+  if (name === undefined) return DEFAULT_SANDBOX_IDENTITY;
+  const names = Object.keys(TEST_IDENTITIES) as TestIdentityName[];
+  const fold = (text: string) => text.toLowerCase().replace(/[-_\s]/g, '');
+  const found = names.find((known) => fold(known) === fold(name));
+  if (found) return found;
+  const shown = /^[\x20-\x7e]{1,40}$/.test(name) ? `'${name}'` : 'that name';
+  throw usageError(`--identity ${shown} is not a sandbox test identity`, 'UNKNOWN_IDENTITY', `Use one of: ${names.join(', ')}.`);
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const name = parseIdentityName(options.identity);
+  const bed = await startTestBed({ region: options.region ?? DEFAULT_TEST_BED_REGION, ...(options.users ? { users: options.users } : {}) });
+  const identity = TEST_IDENTITIES[name];
+  const users = bed.snowflake.listUsers().map((user) => ({ name: user.name, arn: user.workloadIdentityArn ?? null }));
+  const firstUser = users[0]?.name ?? 'LAMBDA_LOADER';
+  return {
+    identity: { name, arn: identity.arn },
+    stsUrl: bed.sts.url,
+    snowflakeUrl: bed.snowflake.url,
+    account: bed.env.SNOWFLAKE_ACCOUNT,
+    users,
+    env: sandboxEnv(bed, name),
+    // A session token left in the shell would be sent with the test keys; a profile would be named
+    // as the credential source although the keys come from the environment.
+    unset: [...(identity.sessionToken ? [] : ['AWS_SESSION_TOKEN']), 'AWS_PROFILE'],
+    commands: ['wif-check whoami', `wif-check gen-sql --user ${firstUser}`, `wif-check doctor --expect-user ${firstUser}`],
+    bed,
+    close: () => bed.close(),
+  };
+}
+
+/**
+ * What a shell needs to use the test bed: the identity's keys for the SDKs' environment provider,
+ * the STS endpoint override, the region under both names (the Node driver reads AWS_REGION, the
+ * Python connector AWS_REGION or AWS_DEFAULT_REGION and, for role chaining, AWS_DEFAULT_REGION:
+ * ../shared/FACTS.md "Other drivers"), the Snowflake settings, the Node driver's host allow-list
+ * extension for 127.0.0.1, and no cloud metadata probes (IMDS, the drivers' platform detection).
+ */
+export function sandboxEnv(bed: Pick<TestBed, 'env'>, identity: TestIdentityName): Record<string, string> {
+  const credentials = credentialsEnv(TEST_IDENTITIES[identity]);
+  return {
+    AWS_ACCESS_KEY_ID: credentials.AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: credentials.AWS_SECRET_ACCESS_KEY,
+    ...(credentials.AWS_SESSION_TOKEN ? { AWS_SESSION_TOKEN: credentials.AWS_SESSION_TOKEN } : {}),
+    AWS_REGION: bed.env.AWS_REGION,
+    AWS_DEFAULT_REGION: bed.env.AWS_REGION,
+    AWS_ENDPOINT_URL_STS: bed.env.AWS_ENDPOINT_URL_STS,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    SNOWFLAKE_ACCOUNT: bed.env.SNOWFLAKE_ACCOUNT,
+    SNOWFLAKE_HOST: bed.env.SNOWFLAKE_HOST,
+    SNOWFLAKE_PORT: bed.env.SNOWFLAKE_PORT,
+    SNOWFLAKE_PROTOCOL: bed.env.SNOWFLAKE_PROTOCOL,
+    SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: bed.env.SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES,
+    SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
+  };
+}
+
+/** A POSIX shell word: single-quoted, with `'` written as `'\''`. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_.:/@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The text output is itself a shell script: `export` lines, and everything else as `#` comments,
+ * so that it can be pasted or saved and sourced whole.
+ */
+export function renderSandbox(sandbox: Pick<Sandbox, 'identity' | 'stsUrl' | 'snowflakeUrl' | 'account' | 'users' | 'env' | 'unset' | 'commands'>, color: { dim(text: string): string; bold(text: string): string }): string {
+  const comment = (text = '') => color.dim(`#${text ? ` ${text}` : ''}`);
+  return [
+    comment(color.bold('wif-check sandbox: a local STS and Snowflake on 127.0.0.1 (nothing leaves this machine; the keys are fake test keys)')),
+    comment(`STS        ${sandbox.stsUrl}    identity ${sandbox.identity.name}: ${sandbox.identity.arn}`),
+    comment(`Snowflake  ${sandbox.snowflakeUrl}    account ${sandbox.account}`),
+    ...sandbox.users.map((user) => comment(`           user ${user.name} ← ${user.arn ?? '(no workload identity)'}`)),
+    comment(),
+    comment('Paste these into another shell:'),
+    ...Object.entries(sandbox.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
+    ...(sandbox.unset.length ? [`unset ${sandbox.unset.join(' ')}`] : []),
+    comment(),
+    comment('Then try:'),
+    ...sandbox.commands.map((command) => comment(`  ${command}`)),
+  ].join('\n');
+}
+
+/** --json: one object; `env` is what the export lines set. */
+export function sandboxDocument(sandbox: Sandbox): Omit<Sandbox, 'bed' | 'close'> & { ok: true } {
+  const { bed: _bed, close: _close, ...document } = sandbox;
+  return { ok: true, ...document };
+}
+
+/** Resolves on the first SIGINT or SIGTERM (the handlers are removed then: a second one kills as usual). */
+export function untilSignal(signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): Promise<NodeJS.Signals> {
+  return new Promise((resolvePromise) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      for (const name of signals) process.off(name, onSignal);
+      resolvePromise(signal);
+    };
+    for (const name of signals) process.on(name, onSignal);
+  });
+}

@@ -1,0 +1,186 @@
+/**
+ * `wif-check sandbox` end to end: the BUILT CLI serves the test bed in the foreground; its exports
+ * (JSON, or the text output sourced by a real shell) point `wif-check connect` — the real
+ * snowflake-sdk logging in with WORKLOAD_IDENTITY — at it; SIGTERM and SIGINT end it with exit 0.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseIdentityName, shellQuote } from '../../src/commands/sandbox.js';
+import { TEST_IDENTITIES } from '../../src/simulators/index.js';
+import { BIN, cleanEnv, describeRun, runCli, tempDir } from './run-cli.js';
+
+interface SandboxJson {
+  ok: true;
+  identity: { name: string; arn: string };
+  stsUrl: string;
+  snowflakeUrl: string;
+  account: string;
+  users: Array<{ name: string; arn: string | null }>;
+  env: Record<string, string>;
+  unset: string[];
+  commands: string[];
+}
+
+interface Served {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const running: Served[] = [];
+afterEach(() => {
+  for (const served of running.splice(0)) served.child.kill('SIGKILL');
+});
+
+function serve(args: readonly string[]): Served {
+  const child = spawn(process.execPath, [BIN, 'sandbox', ...args], { env: cleanEnv(), cwd: tempDir('sandbox-cwd-') });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolvePromise) => child.on('close', (code, signal) => resolvePromise({ code, signal })));
+  const served = { child, stdout: () => stdout, stderr: () => stderr, exited };
+  running.push(served);
+  return served;
+}
+
+/** Waits until the sandbox says it is serving (on stderr, after the result on stdout). */
+async function ready(served: Served): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!served.stderr().includes('Serving until')) {
+    if (Date.now() > deadline || served.child.exitCode !== null) throw new Error(`the sandbox did not start:\n${served.stdout()}\n${served.stderr()}`);
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 25));
+  }
+}
+
+async function stop(served: Served, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  served.child.kill(signal);
+  return served.exited;
+}
+
+/** Runs `sh -c script` with a clean environment (the test's HOME), collecting the output. */
+function shell(script: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn('sh', ['-c', script], { env: cleanEnv({ AWS_PROFILE: 'from-the-shell', AWS_SESSION_TOKEN: 'left-over' }), cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+describe('wif-check sandbox --json', () => {
+  it('prints one JSON object whose env lets the real driver log in (wif-check connect), and exits 0 on SIGTERM', async () => {
+    const served = serve(['--json']);
+    await ready(served);
+    const document = JSON.parse(served.stdout()) as SandboxJson;
+    expect(document).toMatchObject({ ok: true, identity: { name: 'assumedRole', arn: TEST_IDENTITIES.assumedRole.arn }, users: [{ name: 'LAMBDA_LOADER' }] });
+    expect(document.stsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(document.snowflakeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(document.env).toMatchObject({
+      AWS_ACCESS_KEY_ID: TEST_IDENTITIES.assumedRole.accessKeyId,
+      AWS_ENDPOINT_URL_STS: document.stsUrl,
+      AWS_REGION: 'eu-west-1',
+      AWS_DEFAULT_REGION: 'eu-west-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      SNOWFLAKE_ACCOUNT: document.account,
+      SNOWFLAKE_HOST: '127.0.0.1',
+      SNOWFLAKE_PORT: new URL(document.snowflakeUrl).port,
+      SNOWFLAKE_PROTOCOL: 'http',
+      SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: '127.0.0.1',
+    });
+
+    const login = await runCli(['connect', '--expect-user', 'LAMBDA_LOADER', '--json'], { env: cleanEnv(document.env) });
+    expect(login.code, describeRun(login)).toBe(0);
+    expect(JSON.parse(login.stdout)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER', role: 'LOADER' });
+
+    expect(await stop(served, 'SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
+  it('--identity picks the test identity (iamUser: no session token, and it unsets a left-over one)', async () => {
+    const served = serve(['--json', '--identity', 'iam-user']);
+    await ready(served);
+    const document = JSON.parse(served.stdout()) as SandboxJson;
+    expect(document.identity).toEqual({ name: 'iamUser', arn: TEST_IDENTITIES.iamUser.arn });
+    expect(document.env.AWS_ACCESS_KEY_ID).toBe(TEST_IDENTITIES.iamUser.accessKeyId);
+    expect(document.env).not.toHaveProperty('AWS_SESSION_TOKEN');
+    expect(document.unset).toContain('AWS_SESSION_TOKEN');
+    const whoami = await runCli(['whoami', '--json'], { env: cleanEnv(document.env) });
+    expect(whoami.code, describeRun(whoami)).toBe(0);
+    expect(JSON.parse(whoami.stdout)).toMatchObject({ arn: TEST_IDENTITIES.iamUser.arn, principalType: 'iam-user' });
+    expect(await stop(served, 'SIGINT')).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('wif-check sandbox (text)', () => {
+  it('prints a shell script: export lines, an unset line, everything else # comments; sourced by sh, it makes connect work', async () => {
+    const served = serve([]);
+    await ready(served);
+    const text = served.stdout();
+    const lines = text.trimEnd().split('\n');
+    const exports = new Map<string, string>();
+    for (const line of lines) {
+      if (line.startsWith('#')) continue;
+      const assignment = /^export ([A-Z][A-Z0-9_]*)=(.*)$/.exec(line);
+      if (assignment) {
+        exports.set(assignment[1] ?? '', assignment[2] ?? '');
+        continue;
+      }
+      expect(line, 'every line is a comment, an export or the unset').toMatch(/^unset( [A-Z][A-Z0-9_]*)+$/);
+    }
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL_STS', 'AWS_EC2_METADATA_DISABLED',
+      'SNOWFLAKE_ACCOUNT', 'SNOWFLAKE_HOST', 'SNOWFLAKE_PORT', 'SNOWFLAKE_PROTOCOL', 'SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES', 'SNOWFLAKE_DISABLE_PLATFORM_DETECTION']) {
+      expect(exports.has(name), `export ${name}`).toBe(true);
+    }
+    expect(text).toMatch(/^# {3}wif-check doctor --expect-user LAMBDA_LOADER$/m);
+
+    // A real shell sources the whole output, then runs the commands it suggests.
+    const dir = tempDir('sandbox-shell-');
+    writeFileSync(join(dir, 'sandbox.sh'), text);
+    const sourced = await shell(`. ./sandbox.sh && node -e 'process.stdout.write(JSON.stringify(process.env))' && ${shellQuote(process.execPath)} ${shellQuote(BIN)} connect --expect-user LAMBDA_LOADER --json`, dir);
+    expect(sourced.code, `${sourced.stdout}\n${sourced.stderr}`).toBe(0);
+    const envEnd = sourced.stdout.indexOf('}') + 1;
+    const env = JSON.parse(sourced.stdout.slice(0, envEnd)) as Record<string, string>;
+    for (const [name, word] of exports) expect(shellQuote(env[name] ?? '<unset>'), name).toBe(word);
+    expect(env).not.toHaveProperty('AWS_PROFILE');
+    expect(JSON.parse(sourced.stdout.slice(envEnd))).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
+
+    expect(await stop(served, 'SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
+  it('refuses an unknown identity: exit 2, one line naming the choices, nothing on stdout', async () => {
+    const result = await runCli(['sandbox', '--identity', 'nobody'], { env: cleanEnv() });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^✖ --identity 'nobody' is not a sandbox test identity\n {2}Use one of: assumedRole, iamUser, root, /);
+  });
+});
+
+describe('sandbox helpers', () => {
+  it.each([
+    [undefined, 'assumedRole'],
+    ['assumedRole', 'assumedRole'],
+    ['assumed-role', 'assumedRole'],
+    ['IAM_USER', 'iamUser'],
+    ['root', 'root'],
+  ])('parseIdentityName(%j) = %j', (name, identity) => expect(parseIdentityName(name)).toBe(identity));
+
+  it('does not echo a hostile identity name', () => {
+    expect(() => parseIdentityName('\u001b]0;x\u0007')).toThrow(/^--identity that name is not a sandbox test identity$/);
+  });
+
+  it.each([
+    ['plain', 'plain'],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['wifSimSecret/a/B+c=', 'wifSimSecret/a/B+c='],
+    ['', "''"],
+    ['a b', "'a b'"],
+    ["it's", "'it'\\''s'"],
+    ['$(rm -rf ~)', "'$(rm -rf ~)'"],
+  ])('shellQuote(%j) = %s', (value, word) => expect(shellQuote(value)).toBe(word));
+});
