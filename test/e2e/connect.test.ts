@@ -244,9 +244,10 @@ describe('connect: the AWS side', () => {
       expect(run.code, run.stderr).toBe(0);
       const document = json(run);
       expect(document).toMatchObject({ ok: true, user: 'LAMBDA_LOADER', callerArn: null });
-      expect(document.elapsedMs).toBeLessThan(1_500);
+      // Far below the 20 s an STS wait would take (loose bounds: CI machines are shared).
+      expect(document.elapsedMs).toBeLessThan(8_000);
       expect(run.stderr).toContain('STS GetCallerIdentity failed, so the caller ARN is unknown');
-      expect(run.durationMs).toBeLessThan(4_000);
+      expect(run.durationMs).toBeLessThan(12_000);
     } finally {
       bed.sts.setMode('normal');
     }
