@@ -31,8 +31,6 @@ export async function handler(event?: WifCheckEvent | null, context?: LambdaCont
     const requestedMs = settings.timeoutMs ?? 30_000;
     const timeoutMs = remainingMs === undefined ? requestedMs : Math.max(1_000, Math.min(requestedMs, remainingMs - 1_000));
     const notes = [...settings.notes];
-    // doctor has no outboundToken option yet: say so rather than check the other method silently.
-    if (settings.outboundToken === true) notes.push('event.outboundToken is not supported yet: the signed GetCallerIdentity method was checked');
     const options: DoctorOptions = {
       account: settings.account,
       host: settings.host,
@@ -44,6 +42,8 @@ export async function handler(event?: WifCheckEvent | null, context?: LambdaCont
       expectAccount: settings.expectAccount,
       impersonationPath: settings.impersonationPath,
       allowInsecureHttp: settings.allowInsecureHttp,
+      // true: the JWT method; unset: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN decides, as in the CLI.
+      outboundToken: settings.outboundToken,
       optionLabel: (key) => `event.${key}`,
       timeoutMs,
       // No `env`: doctor reads the host's environment itself (src/process-env.ts hostEnv), so a

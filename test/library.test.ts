@@ -28,6 +28,8 @@ describe("import … from 'wif-check'", () => {
         user: 'LOADER',
         sql: "CREATE USER LOADER\n  WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')\n  TYPE = SERVICE;",
         warnings: ['removed IAM path service-role/ from the ARN (Snowflake matches by name)'],
+        method: 'caller-identity',
+        issuer: null,
       },
       exit: 2,
     });

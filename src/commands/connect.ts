@@ -8,10 +8,11 @@ import { WifError } from '../core/errors.js';
 import { identifierForTypedName } from '../core/sql.js';
 import { driverRegion } from '../core/region.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SettingsSources, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
-import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
+import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, stsEndpoint, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
 import { loadNamedConnection } from '../snowflake/connections.js';
 import { withDeadline } from '../deadline.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
+import { diagnoseOutboundLogin, methodNote, resolveMethod, subjectToSnowflakeArn, type TokenSummary, type WifMethod } from '../core/jwt-claims.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
@@ -24,6 +25,8 @@ export interface ConnectOptions extends AwsOptions, SnowflakeFlags {
   impersonationPath?: string | readonly string[] | undefined;
   /** Called when the slow part starts, e.g. to show a spinner. */
   onLoginStart?: (() => void) | undefined;
+  /** AWS's JWT method (STS GetWebIdentityToken); default: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN. */
+  outboundToken?: boolean | undefined;
 }
 
 export interface ConnectResult {
@@ -40,6 +43,10 @@ export interface ConnectResult {
   /** The path-free ARN the user is registered with. */
   snowflakeArn: string | null;
   warnings: string[];
+  method: WifMethod;
+  /** The JWT method: the token's issuer and subject as the driver sent them (null otherwise). */
+  issuer: string | null;
+  subject: string | null;
 }
 
 export interface PreparedConnect {
@@ -55,6 +62,8 @@ export interface PreparedConnect {
   expectUser?: string | undefined;
   /** What the driver must see in process.env during the login (AWS_REGION, AWS_PROFILE). */
   driverEnv: Record<string, string>;
+  /** Default 'caller-identity'. */
+  method?: WifMethod | undefined;
 }
 
 /** Resolve everything a login needs; throws usage (2) or AWS (3) errors before touching Snowflake. */
@@ -68,8 +77,10 @@ export async function prepareConnect(options: ConnectOptions, env: NodeJS.Proces
   // In the env queue: the credential chain reads AWS_PROFILE from process.env itself.
   const aws = await withProcessEnv({}, () => resolveAwsContext({ ...options, timeoutMs: Math.min(remainingMs(deadline), DEFAULT_AWS_TIMEOUT_MS) }, env));
   const driver = driverEnvironment(aws, options.profile, env);
-  const warnings = [...(named?.warnings ?? []), ...aws.warnings, ...driver.warnings];
-  return { settings, aws, impersonationPath, timeoutMs, deadline, warnings, expectUser, driverEnv: driver.vars };
+  const { method, source } = resolveMethod(options.outboundToken, env);
+  const note = methodNote(source);
+  const warnings = [...(note ? [note] : []), ...(named?.warnings ?? []), ...aws.warnings, ...driver.warnings];
+  return { settings, aws, impersonationPath, timeoutMs, deadline, warnings, expectUser, driverEnv: driver.vars, method };
 }
 
 /** How the sources of a setting are named in messages (a named connection by name and file). */
@@ -126,6 +137,9 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
     callerArn: verifiedCallerArn(caller, prepared.impersonationPath),
     snowflakeArn: expectedArn,
     warnings,
+    method: prepared.method ?? 'caller-identity',
+    issuer: outcome.token?.issuer ?? null,
+    subject: outcome.token?.subject ?? null,
   };
 }
 
@@ -138,8 +152,10 @@ export type LoginOutcome =
       caller: CallerIdentity | null;
       expectedArn: string | null;
       warnings: string[];
+      /** The JWT method: the claims of the token the driver sent (never the token). */
+      token?: TokenSummary | undefined;
     }
-  | { ok: false; error: WifError; caller: CallerIdentity | null; expectedArn: string | null };
+  | { ok: false; error: WifError; caller: CallerIdentity | null; expectedArn: string | null; token?: TokenSummary | undefined };
 
 /**
  * Log in, and in parallel ask STS who we are: the diagnosis names the identity Snowflake verified
@@ -161,11 +177,21 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
       error: new WifError('aws', timeout.message, { code: 'STS_TIMEOUT' }) as unknown,
     }));
   const { loginAndIdentify, DriverFailure } = await import('../snowflake/driver.js');
+  const outbound = prepared.method === 'outbound-token';
+  // The JWT method: the claims of the token the driver sent, decoded (with jose) only then.
+  const decodeToken = outbound ? (await import('../aws/web-identity.js')).decodeToken : undefined;
+  let token: TokenSummary | undefined;
+  const onLoginToken = (jwt: string) => (token = decodeToken?.(jwt));
+  /** With the JWT method Snowflake matches the token's subject (path removed): the ARN to register. */
+  const arnToRegister = (caller: CallerIdentity | null) => {
+    const fromSubject = outbound && token ? subjectToSnowflakeArn(token.subject) : undefined;
+    return fromSubject?.ok ? fromSubject.arn : expectedArnFor(caller, prepared.impersonationPath);
+  };
   let loginBudgetMs = remainingMs(prepared.deadline);
   try {
     const session = await withProcessEnv(prepared.driverEnv, () => {
       loginBudgetMs = remainingMs(prepared.deadline);
-      return loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: loginBudgetMs, secrets: knownSecrets(prepared.aws) });
+      return loginAndIdentify({ ...prepared.settings, impersonationPath: prepared.impersonationPath, timeoutMs: loginBudgetMs, secrets: knownSecrets(prepared.aws), outboundToken: outbound, onLoginToken });
     });
     const loggedInAt = performance.now();
     // The login worked: the caller ARN is only a detail now, worth a second at most.
@@ -173,11 +199,25 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
     const warnings = error instanceof WifError ? [`STS GetCallerIdentity failed, so the caller ARN is unknown: ${error.message}`] : [];
     const unreadable = unreadableCaller(caller, prepared.impersonationPath);
     if (unreadable) warnings.push(unreadable);
-    return { ok: true, session, loggedInAt, caller, expectedArn: expectedArnFor(caller, prepared.impersonationPath), warnings };
+    return { ok: true, session, loggedInAt, caller, expectedArn: arnToRegister(caller), warnings, token };
   } catch (failure) {
     if (!(failure instanceof DriverFailure)) throw failure;
     const { caller, error: stsError } = await callerWithin(remainingMs(prepared.deadline));
-    const expectedArn = expectedArnFor(caller, prepared.impersonationPath);
+    const expectedArn = arnToRegister(caller);
+    const jwtDiagnosis = outbound
+      ? diagnoseOutboundLogin(failure.fields.name, failure.fields.message, {
+          token: token ?? null,
+          expectedArn,
+          expectUser: prepared.expectUser === undefined ? undefined : identifierForTypedName(prepared.expectUser),
+          endpoint: stsEndpoint(prepared.aws.region.region),
+          callerArn: verifiedCallerArn(caller, prepared.impersonationPath),
+        })
+      : undefined;
+    if (jwtDiagnosis && !(jwtDiagnosis.code === 'USER_NOT_MAPPED' && unusablePrincipal(caller, prepared.impersonationPath))) {
+      const snowflake = failure.fields.name === 'OperationFailedError' && failure.fields.code !== undefined ? { code: String(failure.fields.code), message: failure.fields.message } : undefined;
+      const error = new WifError(jwtDiagnosis.kind, jwtDiagnosis.message, { code: jwtDiagnosis.code, hint: jwtDiagnosis.hint, expectedArn: jwtDiagnosis.expectedArn, snowflake });
+      return { ok: false, error, caller, expectedArn, token };
+    }
     const awsFailure = stsError instanceof WifError && stsError.kind === 'aws' ? { code: stsError.code, message: stsError.message, hint: stsError.hint } : null;
     const diagnosis = diagnoseLoginError(failure.fields, {
       account: prepared.settings.account,
@@ -196,7 +236,7 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
       expectedArn: diagnosis.expectedArn,
       snowflake: diagnosis.snowflake,
     });
-    return { ok: false, error, caller, expectedArn };
+    return { ok: false, error, caller, expectedArn, token };
   } finally {
     stsRequest.abort();
   }
@@ -249,10 +289,12 @@ export function connectDocument(result: ConnectResult): Record<string, unknown> 
 }
 
 export function renderConnect(result: ConnectResult, color: { green(text: string): string; bold(text: string): string; dim(text: string): string }): string {
+  const method = result.method === 'outbound-token' ? ', JWT method (GetWebIdentityToken)' : '';
   const lines = [
-    `${color.green('✔')} Logged in to ${result.accountIdentifier} with WORKLOAD_IDENTITY (AWS) in ${(result.elapsedMs / 1000).toFixed(1)} s`,
+    `${color.green('✔')} Logged in to ${result.accountIdentifier} with WORKLOAD_IDENTITY (AWS${method}) in ${(result.elapsedMs / 1000).toFixed(1)} s`,
     `  user ${color.bold(result.user)}   role ${color.bold(result.role ?? '(none)')}`,
   ];
   if (result.callerArn) lines.push(`  ${color.dim(`as ${result.callerArn}`)}`);
+  if (result.issuer) lines.push(`  ${color.dim(`token subject ${result.subject ?? 'none'}, issuer ${result.issuer}`)}`);
   return lines.join('\n');
 }

@@ -118,7 +118,9 @@ async function principalOfCaller(options: WhoamiOptions): Promise<Principal> {
   // The JWT method: Snowflake sees the token's subject (the IAM role ARN) and issuer.
   const subject = report.token?.subject ? parsePrincipalArn(report.token.subject) : undefined;
   if (report.token && subject?.ok) {
-    return { principal: subject.arn, callerArn: subject.arn.raw, awsWarnings: report.warnings, ...(report.token.issuer ? { tokenIssuer: report.token.issuer } : {}) };
+    // The SQL's header and the removed-path note say what whoami's subject note says.
+    const awsWarnings = report.warnings.filter((warning) => !report.token?.notes.includes(warning));
+    return { principal: subject.arn, callerArn: subject.arn.raw, awsWarnings, ...(report.token.issuer ? { tokenIssuer: report.token.issuer } : {}) };
   }
   // The caller's ARN exactly as STS reported it is what Snowflake sees, whatever its kind.
   return { principal: parsed.arn, callerArn: report.arn, awsWarnings: report.warnings, ...(report.token?.issuer ? { tokenIssuer: report.token.issuer } : {}) };

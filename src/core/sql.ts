@@ -35,6 +35,8 @@ export interface GenerateSqlOptions {
   comment?: string;
   /** Default true: append the SHOW statement that checks the registration. */
   verify?: boolean;
+  /** The JWT method: `ISSUER = '…'` next to the ARN (validated by the caller, src/core/jwt-claims.ts). */
+  issuer?: string;
   /** The ARN as STS reported it, for the header comment. */
   callerArn?: string;
   /** The name Snowflake will list as iamRole in SHOW ... (for the check comment). */
@@ -382,7 +384,8 @@ function quoteArn(arn: string, warnings: string[]): string {
 function quoteInputs(opts: GenerateSqlOptions): QuotedInputs {
   const warnings = [...(opts.notes ?? [])];
   const user = quoteIdentifierWarn(opts.user, 'user name', warnings, true);
-  const arn = quoteArn(opts.arn, warnings);
+  // The JWT method's ISSUER goes inside WORKLOAD_IDENTITY = (…), after the ARN.
+  const arn = quoteArn(opts.arn, warnings) + (opts.issuer !== undefined ? ` ISSUER = ${must(quoteStringLiteral(opts.issuer, 'issuer'))}` : '');
   const properties = quoteProperties(opts, warnings);
   return { user, arn, properties, warnings };
 }

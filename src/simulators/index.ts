@@ -5,13 +5,15 @@
  */
 import { defaultIdentityTable, type TestIdentity } from './credentials.js';
 import { startSnowflakeSimulator, type SimUser, type SnowflakeSimulator } from './snowflake.js';
-import { startStsSimulator, type StsSimulator } from './sts.js';
+import { startStsSimulator, type StsSimulator, type StsSimulatorOptions } from './sts.js';
 
 export * from './credentials.js';
 export * from './sigv4.js';
 export * from './attestation.js';
 export * from './sts.js';
 export * from './snowflake.js';
+export * from './web-identity.js';
+export * from './snowflake-jwt.js';
 
 /** The user table a fresh test bed starts with. */
 export const DEFAULT_TEST_BED_USERS: readonly SimUser[] = Object.freeze([
@@ -63,19 +65,25 @@ export interface TestBedOptions {
   accountName?: string;
   /** AWS_REGION for the child (default eu-west-1). */
   region?: string;
+  /** STS's GetWebIdentityToken side (./web-identity.ts). */
+  webIdentity?: StsSimulatorOptions['webIdentity'];
+  /** See SnowflakeSimulatorOptions.explainIssuerMismatch. */
+  explainIssuerMismatch?: boolean;
 }
 
 /** Starts both simulators with a shared identity table and the default user table. */
 export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> {
   const identities = defaultIdentityTable();
   const accountName = opts.accountName ?? DEFAULT_TEST_BED_ACCOUNT;
-  const sts = await startStsSimulator({ identities });
+  const sts = await startStsSimulator({ identities, ...(opts.webIdentity ? { webIdentity: opts.webIdentity } : {}) });
   let snowflake: SnowflakeSimulator;
   try {
     snowflake = await startSnowflakeSimulator({
       identities,
       users: (opts.users ?? DEFAULT_TEST_BED_USERS).map((u) => ({ ...u })),
       accountName,
+      resolveIssuerUrl: sts.webIdentity.resolveIssuerUrl,
+      ...(opts.explainIssuerMismatch ? { explainIssuerMismatch: true } : {}),
     });
   } catch (err) {
     await sts.close();

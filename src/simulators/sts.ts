@@ -39,6 +39,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { defaultIdentityTable, findIdentity, type TestIdentity } from './credentials.js';
 import { baseUrl, flatHeaders, readBody, startHttpServer, xmlEscape } from './http-util.js';
 import { verifySigV4 } from './sigv4.js';
+import { createWebIdentityService, type WebIdentityOptions, type WebIdentityService } from './web-identity.js';
 
 export type StsMode = 'normal' | 'hang' | 'error500' | 'huge' | 'escape-arn' | 'escape-account' | 'long-session';
 
@@ -50,6 +51,8 @@ export interface StsSimulatorOptions {
   actionModes?: Readonly<Record<string, StsMode>>;
   /** The size of a 'huge' answer. Default: HUGE_ANSWER_BYTES. */
   hugeBytes?: number;
+  /** GetWebIdentityToken and the accounts' OIDC issuers (./web-identity.ts). */
+  webIdentity?: WebIdentityOptions;
   host?: string;
   port?: number;
 }
@@ -70,6 +73,8 @@ export interface StsSimulator {
   setMode(mode: StsMode): void;
   /** The mode for one action only; `undefined` returns it to the simulator-wide mode. */
   setActionMode(action: string, mode: StsMode | undefined): void;
+  /** AWS's JWT method: configuration and the tokens issued (./web-identity.ts). */
+  webIdentity: WebIdentityService;
   close(): Promise<void>;
 }
 
@@ -250,8 +255,11 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
   let mode: StsMode = opts.mode ?? 'normal';
   const actionModes = new Map<string, StsMode>(Object.entries(opts.actionModes ?? {}));
   const hugeBytes = opts.hugeBytes ?? HUGE_ANSWER_BYTES;
+  let url = '';
+  const webIdentity = createWebIdentityService(() => url, opts.webIdentity);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (await webIdentity.serve(req, res)) return; // an issuer's discovery document or JWKS
     const body = await readBody(req);
     const headers = flatHeaders(req.headers);
     const url = new URL(req.url ?? '/', 'http://sts.invalid');
@@ -296,6 +304,11 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
       case 'GetCallerIdentity':
         sendXml(res, 200, callerIdentityXml(caller, requestId), requestId);
         return;
+      case 'GetWebIdentityToken': {
+        const answer = await webIdentity.answer(caller, params, verdict.region, requestId);
+        sendXml(res, answer.status, 'xml' in answer ? answer.xml : errorXml(answer.error.code, answer.error.message, requestId), requestId);
+        return;
+      }
       case 'AssumeRole': {
         const roleArn = params.get('RoleArn');
         const sessionName = params.get('RoleSessionName');
@@ -341,11 +354,13 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
   };
 
   const running = await startHttpServer(handle, { host: opts.host, port: opts.port });
+  url = baseUrl(running.host, running.port);
   return {
-    url: baseUrl(running.host, running.port),
+    url,
     port: running.port,
     requests,
     identities,
+    webIdentity,
     setMode(next: StsMode) {
       mode = next;
     },

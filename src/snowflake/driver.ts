@@ -22,6 +22,10 @@ export interface LoginSettings {
   timeoutMs: number;
   /** Secrets wif-check knows (the AWS secret key, session token): never shown if a server echoes them. */
   secrets?: readonly string[] | undefined;
+  /** AWS's JWT method: the driver's workloadIdentityAwsUseOutboundToken (STS GetWebIdentityToken). */
+  outboundToken?: boolean | undefined;
+  /** Called with the JWT the driver sent as TOKEN (the JWT method), for its claims; never keep or print it. */
+  onLoginToken?: ((token: string) => void) | undefined;
 }
 
 export interface SessionIdentity {
@@ -98,6 +102,8 @@ export async function loginAndIdentify(settings: LoginSettings): Promise<Session
     throw new DriverFailure(guardedFields(fields, guard.events, settings.secrets ?? []));
   } finally {
     if (connection) await destroyQuietly(connection, Math.min(2_000, remaining()));
+    const jwt = [...guard.events.secrets].find((secret) => /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(secret));
+    if (jwt) settings.onLoginToken?.(jwt);
     guard.release();
   }
 }
@@ -139,6 +145,7 @@ function connectionOptions(settings: LoginSettings): ConnectionOptions {
   if (settings.role) options.role = settings.role;
   if (settings.warehouse) options.warehouse = settings.warehouse;
   if (settings.impersonationPath?.length) options.workloadIdentityImpersonationPath = [...settings.impersonationPath];
+  if (settings.outboundToken) options.workloadIdentityAwsUseOutboundToken = true;
   return options;
 }
 
