@@ -136,8 +136,10 @@ async function withArnHint(error: unknown, options: AwsOptions): Promise<unknown
   if (error.code === 'NO_REGION') {
     // The region is resolved first; look for credentials too, so both problems are named together.
     const { resolveAwsCredentials } = await import('../aws/identity.js');
-    const profile = options.profile ?? (process.env.AWS_PROFILE || undefined);
-    const missing = await resolveAwsCredentials(profile, Math.min(options.timeoutMs ?? 10_000, 5_000)).then(
+    const { hostEnv, withProcessEnv } = await import('../process-env.js');
+    const env = hostEnv();
+    const profile = options.profile ?? (env.AWS_PROFILE || undefined);
+    const missing = await withProcessEnv({}, () => resolveAwsCredentials(profile, Math.min(options.timeoutMs ?? 10_000, 5_000), env)).then(
       () => undefined,
       (other: unknown) => (other instanceof WifError && other.kind === 'aws' ? other : undefined),
     );
