@@ -35,6 +35,7 @@ export type TestIdentityName =
   | 'expired'
   | 'ssoRole'
   | 'govCloud'
+  | 'china'
   | 'otherAccount'
   | 'chainSource';
 
@@ -105,6 +106,14 @@ export const TEST_IDENTITIES: Readonly<Record<TestIdentityName, TestIdentity>> =
     arn: 'arn:aws-us-gov:sts::234567890123:assumed-role/my-fn-role/my-fn',
     userId: 'AROASIMEXAMPLEGOVROLE:my-fn',
     account: '234567890123',
+  },
+  /** An IAM user in the China partition (aws-cn): known only to STS in cn- regions. */
+  china: {
+    accessKeyId: 'AKIASIMCHINAUSER0000',
+    secretAccessKey: 'wifSimSecret/china/EXAMPLEKEYEXAMPLEKEY0',
+    arn: 'arn:aws-cn:iam::345678901234:user/alice-cn',
+    userId: 'AIDASIMEXAMPLECHINA00',
+    account: '345678901234',
   },
   /** The same role name as `assumedRole`, but in another account. */
   otherAccount: {

@@ -178,6 +178,19 @@ function queryToRecord(params: URLSearchParams): Record<string, string | string[
  * Verifies a SigV4-signed request against a table of known identities, as AWS STS would.
  * Never throws for a bad request: every problem comes back as a verdict.
  */
+/** The partition of a region (us-gov-west-1 → aws-us-gov, cn-north-1 → aws-cn, …; else aws). */
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
+
+function partitionOfArn(arn: string): string {
+  return /^arn:([^:]+):/.exec(arn)?.[1] ?? 'aws';
+}
+
 export async function verifySigV4(
   req: SigV4Request,
   identities: readonly TestIdentity[],
@@ -206,6 +219,8 @@ export async function verifySigV4(
   // "invalid" to AWS; an expired session is "expired".
   const identity = findIdentity(identities, auth.accessKeyId);
   if (!identity) return fail('InvalidClientTokenId', INVALID_TOKEN_MESSAGE);
+  // Each partition has its own IAM: STS in eu-west-1 has never heard of a GovCloud or China key.
+  if (partitionOfArn(identity.arn) !== partitionOfRegion(auth.region)) return fail('InvalidClientTokenId', INVALID_TOKEN_MESSAGE);
   const presentedToken = headers['x-amz-security-token'];
   if ((identity.sessionToken ?? undefined) !== (presentedToken ?? undefined)) {
     return fail('InvalidClientTokenId', INVALID_TOKEN_MESSAGE);

@@ -45,7 +45,7 @@ describe('TEST_IDENTITIES', () => {
       expect(identity.secretAccessKey).toHaveLength(40);
       // temporary (ASIA) keys come with a session token, long-term (AKIA) keys without
       expect(Boolean(identity.sessionToken)).toBe(identity.accessKeyId.startsWith('ASIA'));
-      expect(identity.arn).toMatch(/^arn:aws(-us-gov)?:(iam|sts)::\d{12}:/);
+      expect(identity.arn).toMatch(/^arn:aws(-us-gov|-cn)?:(iam|sts)::\d{12}:/);
       expect(identity.arn).toContain(`::${identity.account}:`);
     }
     expect(new Set(all.map((i) => i.accessKeyId)).size).toBe(all.length);

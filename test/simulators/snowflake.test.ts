@@ -75,6 +75,7 @@ describe('Snowflake simulator: login and queries', () => {
         { name: 'alice_svc', workloadIdentityArn: 'arn:aws:iam::123456789012:user/alice' },
         { name: 'SSO_USER', workloadIdentityArn: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_abc123' },
         { name: 'GOV', workloadIdentityArn: 'arn:aws-us-gov:iam::234567890123:role/my-fn-role' },
+        { name: 'CN_SVC', workloadIdentityArn: 'arn:aws-cn:iam::345678901234:user/alice-cn' },
         { name: 'HUMAN', workloadIdentityArn: 'arn:aws:sts::123456789012:assumed-role/ci-runner-role/x', type: 'PERSON' },
       ],
     });
@@ -138,6 +139,11 @@ describe('Snowflake simulator: login and queries', () => {
     expect(sim.logins.at(-1)).toMatchObject({ ok: false, callerArn: identity.arn });
   });
 
+  it("refuses an attestation signed for another partition's region, as STS there does not know the key", async () => {
+    const res = await login(sim, TEST_IDENTITIES.govCloud, { region: 'eu-west-1' });
+    expect(res.body).toMatchObject({ success: false, message: expect.stringContaining('InvalidClientTokenId') });
+  });
+
   it('maps a GovCloud caller in its own partition', async () => {
     const res = await login(sim, TEST_IDENTITIES.govCloud, { region: 'us-gov-west-1' });
     expect(res.body.success).toBe(true);
@@ -164,7 +170,7 @@ describe('Snowflake simulator: login and queries', () => {
   });
 
   it('accepts a cn- region only on amazonaws.com.cn', async () => {
-    const id = TEST_IDENTITIES.iamUser;
+    const id = TEST_IDENTITIES.china;
     const good = await login(sim, id, { region: 'cn-north-1' }); // signed for sts.cn-north-1.amazonaws.com.cn
     expect(good.body.success).toBe(true);
     const bad = await login(sim, id, { token: await makeAwsAttestationToken(id, { region: 'cn-north-1', stsHost: 'sts.cn-north-1.amazonaws.com' }) });

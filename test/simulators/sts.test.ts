@@ -59,10 +59,18 @@ describe('STS simulator with the real @aws-sdk/client-sts', () => {
   const live: TestIdentityName[] = ['assumedRole', 'iamUser', 'root', 'federatedUser', 'ssoRole', 'govCloud', 'otherAccount', 'chainSource'];
   it.each(live)('GetCallerIdentity answers for %s', async (name) => {
     const identity = TEST_IDENTITIES[name];
-    const out = await client(sim, identity).send(new GetCallerIdentityCommand({}));
+    const region = identity.arn.startsWith('arn:aws-us-gov:') ? 'us-gov-west-1' : 'eu-west-1';
+    const out = await client(sim, identity, { region }).send(new GetCallerIdentityCommand({}));
     expect(out).toMatchObject({ Arn: identity.arn, UserId: identity.userId, Account: identity.account });
     expect(out.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(sim.requests.at(-1)).toEqual({ action: 'GetCallerIdentity', accessKeyId: identity.accessKeyId });
+  });
+
+  it("credentials signed for another partition's region are unknown there, as in AWS (InvalidClientTokenId)", async () => {
+    const err = await errorOf(client(sim, TEST_IDENTITIES.govCloud, { region: 'eu-west-1' }).send(new GetCallerIdentityCommand({})));
+    expect(err.name).toBe('InvalidClientTokenId');
+    const err2 = await errorOf(client(sim, TEST_IDENTITIES.assumedRole, { region: 'us-gov-west-1' }).send(new GetCallerIdentityCommand({})));
+    expect(err2.name).toBe('InvalidClientTokenId');
   });
 
   it('a wrong secret is SignatureDoesNotMatch (403)', async () => {
