@@ -209,6 +209,8 @@ function defineDoctor(program: Command): void {
     .option('--expect-account <id>', 'fail unless the AWS credentials belong to this account')
     .option('--driver <name>', "the driver your workload runs, node or python: the region, role-chaining and method checks speak for it (default node; python in a Python Lambda)")
     .option('--outbound-token', OUTBOUND_TOKEN_HELP)
+    .option('--check-other-method', 'after a successful login, also try the other WIF method and say when it works too (default with --outbound-token)')
+    .option('--admin-connection <name>', 'when the login fails, read what Snowflake registered with this admin connection (as audit does, read-only)')
     .addHelpText(
       'after',
       `
@@ -222,7 +224,7 @@ Examples:
   $ wif-check doctor --account myorg-myacct --outbound-token
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string; expectAccount?: string; outboundToken?: boolean; driver?: string }) => {
+    .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string; expectAccount?: string; outboundToken?: boolean; checkOtherMethod?: boolean; driver?: string; adminConnection?: string }) => {
       const { doctor, doctorDocument, renderDoctor, failedReport } = await import('./commands/doctor.js');
       // With --json even a usage error is a doctor report (with exitCode), as the Lambda handler returns.
       const jsonFailure = (error: WifError) => withoutWarnings(failedReport(error));
@@ -234,7 +236,9 @@ ${EXIT_CODE_HELP}`,
           expectUser: options.expectUser,
           expectAccount: options.expectAccount,
           outboundToken: options.outboundToken,
+          checkOtherMethod: options.checkOtherMethod,
           driver: options.driver,
+          adminConnection: options.adminConnection,
         }).finally(stopSpinner);
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(doctorDocument(report));

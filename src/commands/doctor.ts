@@ -26,7 +26,7 @@ import { hostEnv, withProcessEnv } from '../process-env.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, settingsSources, verifiedCallerArn } from './connect.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
-export type CheckId = 'settings' | 'credentials' | 'region' | 'chaining' | 'caller' | 'principal' | 'snowflake-arn' | 'account' | 'login' | 'user' | OutboundCheckId | 'other-method';
+export type CheckId = 'settings' | 'credentials' | 'region' | 'chaining' | 'caller' | 'principal' | 'snowflake-arn' | 'account' | 'login' | 'user' | OutboundCheckId | 'other-method' | 'snowflake-registration';
 
 export interface Check {
   id: CheckId;
@@ -54,8 +54,16 @@ export interface DoctorOptions extends AwsOptions, SnowflakeFlags {
   driver?: string | undefined;
   /** AWS's JWT method (STS GetWebIdentityToken); default: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN. */
   outboundToken?: boolean | undefined;
+  /**
+   * After a successful login, also try the other method and say when it works too. Default: only
+   * with the JWT method (a classic run would otherwise leave a failed JWT login in Snowflake's login
+   * history whenever the user has no ISSUER yet).
+   */
+  checkOtherMethod?: boolean | undefined;
   /** How an option is named in messages (default `--host` style); the Lambda handler says `event.host`. */
   optionLabel?: ((key: string) => string) | undefined;
+  /** doctor --admin-connection: after a failed login, what the Snowflake side registered (commands/audit.ts). */
+  adminConnection?: string | undefined;
 }
 
 export interface DoctorReport {
@@ -88,6 +96,7 @@ const TITLES: Record<CheckId, string> = {
   account: 'AWS account',
   login: 'Snowflake login',
   user: 'Mapped user',
+  'snowflake-registration': 'Registration',
   ...OUTBOUND_CHECK_TITLES,
   'other-method': 'Other method',
 };
@@ -175,6 +184,11 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     if (!outcome.ok) {
       list.fail('login', outcome.error);
       list.skip(['user'], 'skipped: no session');
+      if (options.adminConnection) {
+        const { registrationCheck } = await import('./audit.js');
+        const registration = await registrationCheck({ connection: options.adminConnection, callerArn: verifiedCallerArn(caller, impersonationPath), expectUser, env, timeoutMs: Math.max(1_000, deadline - Date.now()) });
+        list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix });
+      }
     } else {
       warnings.push(...outcome.warnings);
       facts.user = outcome.session.user;
@@ -183,7 +197,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
       checkUser(list, outcome.session, expectUser, { callerArn: verifiedCallerArn(caller, impersonationPath), expectedArn: facts.snowflakeArn });
       // Say when the other method would work too (only then: a setup need not be ready for both).
       const other: WifMethod = method === 'outbound-token' ? 'caller-identity' : 'outbound-token';
-      if (deadline - Date.now() > 5_000) {
+      if ((options.checkOtherMethod ?? method === 'outbound-token') && deadline - Date.now() > 5_000) {
         const second = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, deadline, warnings: [], expectUser, driverEnv, method: other }, caller);
         if (second.ok && second.session.user === outcome.session.user) {
           const how = other === 'outbound-token' ? 'the JWT method (--outbound-token, which Snowflake recommends)' : 'the signed GetCallerIdentity method (without --outbound-token)';

@@ -54,11 +54,15 @@ import { gunzipSync } from 'node:zlib';
 import { defaultIdentityTable, type TestIdentity } from './credentials.js';
 import { baseUrl, flatHeaders, readBody, startHttpServer } from './http-util.js';
 import { lowerCaseHeaders, verifySigV4 } from './sigv4.js';
+import { looksLikeJwt, verifyJwtLogin } from './snowflake-jwt.js';
+import { createAdminSide, type AdminSimulator, type AdminSimulatorOptions } from './snowflake-admin.js';
 
 export interface SimUser {
   name: string;
   /** The ARN given in `WORKLOAD_IDENTITY = ( TYPE = AWS ARN = '…' )`. */
   workloadIdentityArn?: string;
+  /** Its `ISSUER = '…'` (the JWT method, ./snowflake-jwt.ts); a user without one never matches a token. */
+  workloadIdentityIssuer?: string;
   defaultRole?: string;
   /** Default 'SERVICE'. PERSON users are never matched by a WIF login (WIF needs TYPE = SERVICE). */
   type?: 'SERVICE' | 'PERSON';
@@ -111,6 +115,12 @@ export interface SnowflakeSimulatorOptions {
   redirectTo?: string;
   /** The status 'redirect' answers with (default 307). */
   redirectStatus?: 301 | 302 | 303 | 307 | 308;
+  /** Where an https issuer URL is served on the test bed (StsSimulator.webIdentity.resolveIssuerUrl); without it no JWT verifies. */
+  resolveIssuerUrl?: (url: string) => string | undefined;
+  /** Refuse a token whose role matches a user registered with another ISSUER with a message naming the issuer (./snowflake-jwt.ts). */
+  explainIssuerMismatch?: boolean;
+  /** Administrator logins (key pair, PAT, password) and what SHOW tells them (./snowflake-admin.ts). */
+  admin?: AdminSimulatorOptions;
 }
 
 export interface SnowflakeSimulator {
@@ -124,8 +134,8 @@ export interface SnowflakeSimulator {
   requests: Array<{ method: string; path: string }>;
   /** Registers a user; throws like Snowflake when another user already holds the same AWS identity. */
   addUser(user: SimUser): void;
-  /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = AWS ARN = arn )`. */
-  setUserArn(name: string, arn: string): void;
+  /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = AWS ARN = arn [ISSUER = issuer] )` (no issuer: none). */
+  setUserArn(name: string, arn: string, issuer?: string): void;
   /** A snapshot of the user table. */
   listUsers(): SimUser[];
   setMode(mode: SnowflakeMode): void;
@@ -138,6 +148,8 @@ export interface SnowflakeSimulator {
   /** Points 'redirect' at `url` with `status` (default 307). */
   setRedirect(url: string, status?: 301 | 302 | 303 | 307 | 308): void;
   close(): Promise<void>;
+  /** The administrator side: its statement log, logins and grants (./snowflake-admin.ts). */
+  admin: AdminSimulator;
 }
 
 /**
@@ -397,6 +409,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     users.push({ ...user });
   };
   for (const user of opts.users ?? []) addUser(user);
+  const adminSide = createAdminSide(opts.admin ?? {}, { users: () => users, identityKey: registeredIdentityKey, accountName: opts.accountName });
 
   const findUserForCaller = (callerArn: string): SimUser | undefined => {
     const caller = callerIdentityKey(callerArn);
@@ -421,11 +434,18 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       return reject(SIM_CODES.ACCOUNT_NOT_FOUND, `Account '${accountName}' does not exist or is not authorized.`);
     }
     if (data['AUTHENTICATOR'] !== 'WORKLOAD_IDENTITY') {
-      // The simulator knows no passwords, keys or OAuth tokens.
-      return reject(SIM_CODES.INCORRECT_USERNAME_PASSWORD, 'Incorrect username or password was specified.');
+      // Key pair, PAT and password logins are the administrator side's (./snowflake-admin.ts).
+      return adminSide.login(url, data);
     }
     if (data['PROVIDER'] !== 'AWS') {
       return reject(SIM_CODES.WIF_PROVIDER_UNSUPPORTED, `Workload identity provider '${String(data['PROVIDER'])}' is not supported by the Snowflake simulator.`);
+    }
+
+    // The JWT method: TOKEN is an STS web identity token (./snowflake-jwt.ts).
+    if (looksLikeJwt(data['TOKEN'])) {
+      const jwt = await verifyJwtLogin(data['TOKEN'], { users, resolveIssuerUrl: opts.resolveIssuerUrl, registeredKey: registeredIdentityKey, explainIssuerMismatch: opts.explainIssuerMismatch });
+      if (!jwt.ok) return reject(jwt.reason === 'unmapped' ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, jwt.message, jwt.subject);
+      return openSession(url, jwt.user, jwt.subject, undefined, accountName);
     }
 
     // TOKEN = base64(JSON {url, method, headers}) of a signed GetCallerIdentity request.
@@ -466,7 +486,11 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       Object.assign(logins.at(-1) ?? {}, { region });
       return refused;
     }
+    return openSession(url, user, callerArn, region, accountName);
+  };
 
+  /** A session for a verified, mapped login (either method). */
+  const openSession = (url: URL, user: SimUser, callerArn: string, region: string | undefined, accountName: string): Json => {
     const param = (name: string): string | null => {
       const value = url.searchParams.get(name);
       return value ? normalizeIdentifier(value) : null;
@@ -482,7 +506,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       accountName: accountNameOf(opts.accountName ?? accountName),
     };
     sessions.set(session.token, session);
-    logins.push({ ok: true, callerArn, user: session.user, region });
+    logins.push({ ok: true, callerArn, user: session.user, ...(region ? { region } : {}) });
     return {
       data: {
         token: session.token,
@@ -617,6 +641,11 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       return;
     }
     const authenticated = ['/queries/v1/query-request', '/session', '/telemetry/send'];
+    if (method === 'POST' && authenticated.includes(url.pathname) && adminSide.owns(headers)) {
+      const out = adminSide.request(url.pathname, url, headers, parseJson(decodeBody(raw)));
+      sendJson(res, out.status, out.body as Json);
+      return;
+    }
     if (method === 'POST' && authenticated.includes(url.pathname)) {
       const session = sessionOf(headers);
       if (!session) {
@@ -687,6 +716,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
   const running = await startHttpServer(handle, { host: opts.host, port: opts.port });
   return {
     echoed,
+    admin: adminSide.simulator,
     setRedirect(url: string, status: 301 | 302 | 303 | 307 | 308 = 307) {
       redirect = { url, status };
     },
@@ -696,11 +726,13 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     logins,
     requests,
     addUser,
-    setUserArn(name: string, arn: string) {
+    setUserArn(name: string, arn: string, issuer?: string) {
       const user = users.find((u) => u.name.toUpperCase() === name.toUpperCase());
       if (!user) throw new Error(`User '${name.toUpperCase()}' does not exist or not authorized.`);
       assertUnique(user.name, arn);
       user.workloadIdentityArn = arn;
+      if (issuer === undefined) delete user.workloadIdentityIssuer;
+      else user.workloadIdentityIssuer = issuer;
     },
     listUsers: () => users.map((u) => ({ ...u })),
     setMode(next: SnowflakeMode) {

@@ -1,0 +1,108 @@
+/**
+ * A named connection the way the Snowflake CLI finds it, for `wif-check audit -c NAME`: in
+ * connections.toml (`[NAME]`) and in config.toml (`[connections.NAME]`), both in $SNOWFLAKE_HOME,
+ * else ~/.snowflake/. A connection in connections.toml wins over one of the same name in
+ * config.toml. Without a name: SNOWFLAKE_DEFAULT_CONNECTION_NAME, then config.toml's
+ * `default_connection_name`, then `default` (../shared/FACTS.md, "Neighbours and conventions").
+ *
+ * connect and doctor keep ./connections.ts (connections.toml only); this reader is for the
+ * administrator connection. Reads are bounded (src/fs/read-bounded.ts). Secrets in the files are
+ * never read out: a `password`, `token` or passphrase key is reported, not used (audit takes a
+ * password only from SNOWFLAKE_PASSWORD, a PAT from a token file).
+ */
+import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { usageError } from '../core/errors.js';
+import { BoundedReadError, DEFAULT_READ_TIMEOUT_MS, formatBytes, readBoundedFile } from '../fs/read-bounded.js';
+import { MAX_CONNECTIONS_FILE_BYTES } from './connections.js';
+
+export interface FoundConnection {
+  name: string;
+  /** The file it came from. */
+  path: string;
+  values: Record<string, unknown>;
+  warnings: string[];
+}
+
+/** Keys that hold secrets: never used from a file by audit. */
+const SECRET_KEYS = ['password', 'token', 'private_key_file_pwd', 'private_key_passphrase', 'private_key_raw'];
+
+export function snowflakeHome(env: Readonly<Record<string, string | undefined>>): string {
+  return env.SNOWFLAKE_HOME || join(homedir(), '.snowflake');
+}
+
+type Parsed = { path: string; document: Record<string, unknown>; mode: number } | undefined;
+
+async function readToml(path: string, timeoutMs: number): Promise<Parsed> {
+  let file;
+  try {
+    file = await readBoundedFile(path, { maxBytes: MAX_CONNECTIONS_FILE_BYTES, timeoutMs });
+  } catch (error) {
+    if (error instanceof BoundedReadError && error.reason === 'missing') return undefined;
+    if (error instanceof BoundedReadError) {
+      throw usageError(`${path} ${error.detail}`, 'BAD_CONNECTIONS_FILE', `It must be a readable regular file of at most ${formatBytes(MAX_CONNECTIONS_FILE_BYTES)}: fix it, or set SNOWFLAKE_HOME to another directory.`);
+    }
+    throw error;
+  }
+  const { parse } = await import('smol-toml');
+  try {
+    return { path, document: parse(file.text) as Record<string, unknown>, mode: file.mode };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw usageError(`${path} is not valid TOML: ${reason}`, 'BAD_CONNECTIONS_FILE');
+  }
+}
+
+const isTable = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The connection named by `name` (strict: missing → UNKNOWN_CONNECTION, exit 2), or the default
+ * one when no account is given otherwise (lenient: undefined when there is none).
+ */
+export async function findConnection(
+  name: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  options: { accountGiven?: boolean; timeoutMs?: number } = {},
+): Promise<FoundConnection | undefined> {
+  if (name === undefined && options.accountGiven) return undefined;
+  const home = snowflakeHome(env);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
+  const [connections, config] = await Promise.all([readToml(join(home, 'connections.toml'), timeoutMs), readToml(join(home, 'config.toml'), timeoutMs)]);
+  const configConnections = config && isTable(config.document.connections) ? config.document.connections : {};
+  const configDefault = config && typeof config.document.default_connection_name === 'string' ? config.document.default_connection_name : undefined;
+  const wanted = name ?? (env.SNOWFLAKE_DEFAULT_CONNECTION_NAME || configDefault || 'default');
+  const candidates: Array<[Parsed, Record<string, unknown>]> = [
+    [connections, connections?.document ?? {}],
+    [config, configConnections],
+  ];
+  for (const [file, tables] of candidates) {
+    const entry = tables[wanted];
+    if (!file || !isTable(entry)) continue;
+    const warnings: string[] = [];
+    if (process.platform !== 'win32' && (file.mode & 0o077) !== 0) {
+      warnings.push(`${file.path} is readable by other users; the Snowflake CLI requires chmod 0600 (it may hold secrets)`);
+    }
+    const secrets = SECRET_KEYS.filter((key) => key in entry);
+    if (secrets.length) {
+      warnings.push(
+        `connection '${wanted}' in ${file.path} has ${secrets.join(', ')}: wif-check audit does not read secrets from files (set SNOWFLAKE_PASSWORD, PRIVATE_KEY_PASSPHRASE, or use token_file_path)`,
+      );
+    }
+    const values = Object.fromEntries(Object.entries(entry).filter(([key]) => !SECRET_KEYS.includes(key)));
+    return { name: wanted, path: file.path, values, warnings };
+  }
+  if (name === undefined) return undefined;
+  const known = [...Object.keys(connections?.document ?? {}).filter((key) => isTable(connections?.document[key])), ...Object.keys(configConnections)];
+  const where = `${join(home, 'connections.toml')} or ${join(home, 'config.toml')} [connections.${name}]`;
+  if (!connections && !config) throw usageError(`Connection '${name}' was requested but neither ${where} exists`, 'NO_CONNECTIONS_FILE', 'Create one, set SNOWFLAKE_HOME, or pass --account and --user instead.');
+  throw usageError(`Connection '${name}' is not in ${where}`, 'UNKNOWN_CONNECTION', known.length ? `Known connections: ${[...new Set(known)].join(', ')}` : undefined);
+}
+
+/** A string value of a connection, trimmed; undefined when absent or empty. */
+export function connectionString(values: Readonly<Record<string, unknown>> | undefined, ...keys: string[]): string | undefined {
+  for (const key of keys) {
+    const value = values?.[key];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  }
+  return undefined;
+}
