@@ -26,6 +26,26 @@ export interface AttestationOptions {
   url?: string;
   /** Override the method put in the token (after signing). */
   method?: string;
+  /**
+   * 'python': the token as the Python connector writes it (wif_util.py; ../shared/FACTS.md "Other
+   * drivers"): Title-Case header names and JSON with a space after each `:` and `,`.
+   */
+  shape?: 'node' | 'python';
+}
+
+const TITLE_CASE: Readonly<Record<string, string>> = {
+  host: 'Host',
+  'x-amz-date': 'X-Amz-Date',
+  'x-amz-security-token': 'X-Amz-Security-Token',
+  'x-snowflake-audience': 'X-Snowflake-Audience',
+  authorization: 'Authorization',
+};
+
+/** JSON as Python's json.dumps writes it by default (separators ', ' and ': '). */
+function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value && typeof value === 'object') return `{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${pythonJson(item)}`).join(', ')}}`;
+  return JSON.stringify(value);
 }
 
 /** The STS host the driver signs for a region. */
@@ -61,10 +81,12 @@ export async function makeAwsAttestationToken(
     },
     { signingDate: opts.date ?? new Date() },
   );
+  const python = opts.shape === 'python';
+  const headers = python ? Object.fromEntries(Object.entries(signed.headers).map(([name, value]) => [TITLE_CASE[name] ?? name, value])) : signed.headers;
   const token = {
     url: opts.url ?? `https://${host}/?Action=GetCallerIdentity&Version=2011-06-15`,
     method: opts.method ?? 'POST',
-    headers: signed.headers,
+    headers,
   };
-  return Buffer.from(JSON.stringify(token), 'utf8').toString('base64');
+  return Buffer.from(python ? pythonJson(token) : JSON.stringify(token), 'utf8').toString('base64');
 }

@@ -21,6 +21,7 @@ export const DEFAULT_TEST_BED_USERS: readonly SimUser[] = Object.freeze([
     name: 'LAMBDA_LOADER',
     workloadIdentityArn: 'arn:aws:iam::123456789012:role/my-fn-role',
     defaultRole: 'LOADER',
+    grantedRoles: ['ANALYST'],
     type: 'SERVICE',
   },
 ]);
@@ -80,6 +81,8 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
   try {
     snowflake = await startSnowflakeSimulator({
       identities,
+      // Classic attestations are replayed to the test bed's STS over HTTP, as Snowflake does.
+      stsUrl: sts.url,
       users: (opts.users ?? DEFAULT_TEST_BED_USERS).map((u) => ({ ...u })),
       accountName,
       resolveIssuerUrl: sts.webIdentity.resolveIssuerUrl,

@@ -13,8 +13,9 @@
  *   driver's attestation code (auth_workload_identity/attestation_aws.js): TOKEN is
  *   base64(JSON `{url, method, headers}`) of a SigV4-signed `POST https://sts.<region>.amazonaws.com/
  *   ?Action=GetCallerIdentity&Version=2011-06-15` carrying `x-snowflake-audience:
- *   snowflakecomputing.com`. Snowflake replays it to STS; here ./sigv4.ts verifies it against the
- *   same identity table the STS simulator uses, which is the check STS would make.
+ *   snowflakecomputing.com`. Snowflake replays it to STS; so does this simulator (./sts-replay.ts),
+ *   over HTTP, to the STS it is given (`stsUrl`: the test bed's STS simulator, or any endpoint
+ *   that speaks STS) or to an STS simulator of its own, and takes the caller from the answer.
  * - User matching follows what Snowflake is known to store (SHOW USER WORKLOAD IDENTITY
  *   AUTHENTICATION METHODS: partition, account, type IAM_ROLE | IAM_USER, name — never the full ARN)
  *   and what was observed in a trial: a registered `role/<path>/<name>` ARN is stored as the role
@@ -53,7 +54,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { defaultIdentityTable, type TestIdentity } from './credentials.js';
 import { baseUrl, flatHeaders, readBody, startHttpServer } from './http-util.js';
-import { lowerCaseHeaders, verifySigV4 } from './sigv4.js';
+import { lowerCaseHeaders } from './sigv4.js';
+import { startStsSimulator, type StsSimulator } from './sts.js';
+import { replayAttestation } from './sts-replay.js';
 import { looksLikeJwt, verifyJwtLogin } from './snowflake-jwt.js';
 import { createAdminSide, type AdminSimulator, type AdminSimulatorOptions } from './snowflake-admin.js';
 
@@ -66,6 +69,11 @@ export interface SimUser {
   defaultRole?: string;
   /** Default 'SERVICE'. PERSON users are never matched by a WIF login (WIF needs TYPE = SERVICE). */
   type?: 'SERVICE' | 'PERSON';
+  /**
+   * Roles granted to the user besides PUBLIC and its DEFAULT_ROLE: a login (`?roleName=`) or USE
+   * ROLE naming another is refused as Snowflake refuses it (390189). Unset: any role is accepted.
+   */
+  grantedRoles?: string[];
 }
 
 export type SnowflakeMode =
@@ -121,6 +129,14 @@ export interface SnowflakeSimulatorOptions {
   explainIssuerMismatch?: boolean;
   /** Administrator logins (key pair, PAT, password) and what SHOW tells them (./snowflake-admin.ts). */
   admin?: AdminSimulatorOptions;
+  /**
+   * The STS that classic attestations are replayed to, as Snowflake replays them to AWS
+   * (./sts-replay.ts), e.g. the test bed's STS simulator. Default: an STS simulator of its own
+   * over `identities`, started on first use.
+   */
+  stsUrl?: string;
+  /** CURRENT_ACCOUNT() (the account locator). Default 'SIM12345'. */
+  accountLocator?: string;
 }
 
 export interface SnowflakeSimulator {
@@ -240,6 +256,10 @@ interface Session {
   database: string | null;
   schema: string | null;
   accountName: string;
+  /** CURRENT_ACCOUNT(): the account locator. */
+  accountLocator: string;
+  /** The roles the user may use; undefined: any. */
+  grantedRoles: ReadonlySet<string> | undefined;
 }
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -304,6 +324,7 @@ const SESSION_FUNCTIONS: Record<string, (s: Session) => string | null> = {
   CURRENT_USER: (s) => s.user,
   CURRENT_ROLE: (s) => s.role,
   CURRENT_ACCOUNT_NAME: (s) => s.accountName,
+  CURRENT_ACCOUNT: (s) => s.accountLocator,
   CURRENT_WAREHOUSE: (s) => s.warehouse,
   CURRENT_DATABASE: (s) => s.database,
   CURRENT_SCHEMA: (s) => s.schema,
@@ -357,6 +378,9 @@ function runSql(sqlText: string, session: Session): SqlOutcome {
   if (use) {
     const value = normalizeIdentifier(use[2] ?? '');
     const kind = (use[1] ?? '').toUpperCase();
+    if (kind === 'ROLE' && session.grantedRoles && !session.grantedRoles.has(value)) {
+      return { error: `Requested role '${value}' is not assigned to the executing user. Specify another role to activate.` };
+    }
     if (kind === 'ROLE') session.role = value;
     else if (kind === 'WAREHOUSE') session.warehouse = value;
     else if (kind === 'DATABASE') session.database = value;
@@ -380,6 +404,8 @@ function runSql(sqlText: string, session: Session): SqlOutcome {
 
 export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = {}): Promise<SnowflakeSimulator> {
   const identities = opts.identities ?? defaultIdentityTable();
+  let ownSts: Promise<StsSimulator> | undefined;
+  const replayTarget = async (): Promise<string> => opts.stsUrl ?? (await (ownSts ??= startStsSimulator({ identities }))).url;
   const users: SimUser[] = [];
   const sessions = new Map<string, Session>();
   const logins: SnowflakeLoginRecord[] = [];
@@ -473,13 +499,11 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     if ((lower['host'] ?? '').toLowerCase() !== stsUrl[1]) {
       return attestationFailed('the signed host does not match the STS endpoint.');
     }
-    const verdict = await verifySigV4({ method: 'POST', url: decoded['url'], headers, body: '' }, identities, {
-      expectedService: 'sts',
-      expectedRegion: region,
-    });
+    // As Snowflake does: replay the signed request to STS and take the caller from its answer.
+    const verdict = await replayAttestation(await replayTarget(), { url: decoded['url'], method: 'POST', headers });
     if (!verdict.ok) return attestationFailed(`AWS STS rejected the signed GetCallerIdentity request (${verdict.code}).`);
 
-    const callerArn = verdict.identity.arn;
+    const callerArn = verdict.arn;
     const user = findUserForCaller(callerArn);
     if (!user) {
       const refused = reject(SIM_CODES.WIF_USER_NOT_FOUND, WIF_USER_NOT_FOUND_MESSAGE, callerArn);
@@ -495,11 +519,25 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       const value = url.searchParams.get(name);
       return value ? normalizeIdentifier(value) : null;
     };
+    const defaultRole = user.defaultRole ? normalizeIdentifier(user.defaultRole) : 'PUBLIC';
+    const grantedRoles = user.grantedRoles ? new Set(['PUBLIC', defaultRole, ...user.grantedRoles.map(normalizeIdentifier)]) : undefined;
+    const requestedRole = param('roleName');
+    if (requestedRole && grantedRoles && !grantedRoles.has(requestedRole)) {
+      // Real code and wording (docs: "Role … specified in the connect string does not exist or not authorized").
+      logins.push({ ok: false, callerArn, user: user.name.toUpperCase(), message: 'role not granted' });
+      return failure(
+        '390189',
+        `Role '${requestedRole}' specified in the connect string does not exist or not authorized. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC.`,
+        { nextAction: 'RETRY_LOGIN' },
+      );
+    }
     const session: Session = {
       token: `sim-session-${randomBytes(24).toString('base64url')}`,
       masterToken: `sim-master-${randomBytes(24).toString('base64url')}`,
       user: user.name.toUpperCase(),
-      role: param('roleName') ?? (user.defaultRole ? normalizeIdentifier(user.defaultRole) : 'PUBLIC'),
+      accountLocator: opts.accountLocator ?? 'SIM12345',
+      grantedRoles,
+      role: requestedRole ?? defaultRole,
       warehouse: param('warehouse'),
       database: param('databaseName'),
       schema: param('schemaName'),
@@ -738,6 +776,8 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     setMode(next: SnowflakeMode) {
       mode = next;
     },
-    close: running.close,
+    async close() {
+      await Promise.all([running.close(), ownSts?.then((sts) => sts.close())]);
+    },
   };
 }

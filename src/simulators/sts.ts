@@ -32,6 +32,10 @@
  *   see HOSTILE_ESCAPES. Other actions answer normally.
  * - 'long-session': GetCallerIdentity answers an assumed-role ARN whose session name has 65
  *   characters (STS allows 64); other actions answer normally.
+ * Snowflake's replays of a client's attestation (a GetCallerIdentity carrying
+ * x-snowflake-audience, as the Snowflake simulator sends them) are recorded in `replays`, not
+ * `requests`, and answered in `setReplayMode`'s mode (default 'normal'), not `mode`: real
+ * Snowflake asks AWS's regional STS, which a client's broken endpoint does not affect.
  * The simulator never writes to the console.
  */
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
@@ -73,6 +77,10 @@ export interface StsSimulator {
   setMode(mode: StsMode): void;
   /** The mode for one action only; `undefined` returns it to the simulator-wide mode. */
   setActionMode(action: string, mode: StsMode | undefined): void;
+  /** Snowflake's replays of attestations (GetCallerIdentity with x-snowflake-audience), kept apart from `requests`. */
+  replays: StsRequestRecord[];
+  /** The mode for those replays (default 'normal', whatever `setMode` says: Snowflake asks AWS's STS, not the client's endpoint). */
+  setReplayMode(mode: StsMode): void;
   /** AWS's JWT method: configuration and the tokens issued (./web-identity.ts). */
   webIdentity: WebIdentityService;
   close(): Promise<void>;
@@ -253,6 +261,8 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
   const identities = opts.identities ?? defaultIdentityTable();
   const requests: StsRequestRecord[] = [];
   let mode: StsMode = opts.mode ?? 'normal';
+  let replayMode: StsMode = 'normal';
+  const replays: StsRequestRecord[] = [];
   const actionModes = new Map<string, StsMode>(Object.entries(opts.actionModes ?? {}));
   const hugeBytes = opts.hugeBytes ?? HUGE_ANSWER_BYTES;
   let url = '';
@@ -270,9 +280,12 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
     }
     const action = params.get('Action') ?? '';
     const accessKeyId = accessKeyIdOf(headers['authorization']);
-    requests.push(accessKeyId ? { action, accessKeyId } : { action });
+    // Snowflake replaying a client's attestation (it carries x-snowflake-audience): real Snowflake
+    // asks AWS's STS, not the client's endpoint, so the client-side modes do not apply to it.
+    const replay = action === 'GetCallerIdentity' && headers['x-snowflake-audience'] !== undefined;
+    (replay ? replays : requests).push(accessKeyId ? { action, accessKeyId } : { action });
 
-    const effective = actionModes.get(action) ?? mode;
+    const effective = replay ? replayMode : (actionModes.get(action) ?? mode);
     if (effective === 'hang') return; // keep the socket open, never answer
     const requestId = randomUUID();
     if (effective === 'error500') {
@@ -280,10 +293,12 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
       return;
     }
 
+    // A request signed for sts.<region>.amazonaws.com must be scoped to that region, as AWS checks.
+    const hostRegion = /^sts\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/.exec((headers['host'] ?? '').toLowerCase())?.[1];
     const verdict = await verifySigV4(
       { method: req.method ?? 'GET', url: req.url ?? '/', headers, body },
       identities,
-      { expectedService: 'sts' },
+      { expectedService: 'sts', ...(hostRegion ? { expectedRegion: hostRegion } : {}) },
     );
     if (!verdict.ok) {
       sendError(res, verdict.code, verdict.message, requestId);
@@ -367,6 +382,10 @@ export async function startStsSimulator(opts: StsSimulatorOptions = {}): Promise
     setActionMode(action: string, next: StsMode | undefined) {
       if (next === undefined) actionModes.delete(action);
       else actionModes.set(action, next);
+    },
+    replays,
+    setReplayMode(next: StsMode) {
+      replayMode = next;
     },
     close: running.close,
   };

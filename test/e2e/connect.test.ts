@@ -12,7 +12,7 @@
 import { chmodSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHAIN_TARGET_ROLE_ARN, TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed, type TestIdentity } from '../../src/simulators/index.js';
+import { CHAIN_TARGET_ROLE_ARN, DEFAULT_TEST_BED_USERS, TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed, type TestIdentity } from '../../src/simulators/index.js';
 import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, runCli, tempDir, type CliResult } from './run-cli.js';
 
 const CALLER_ARN = 'arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn';
@@ -38,7 +38,8 @@ const SECRET_PATTERNS: readonly RegExp[] = [
 let bed: TestBed;
 
 beforeAll(async () => {
-  bed = await startTestBed();
+  // The connection-settings tests log in with roles from flags, env and file: grant them.
+  bed = await startTestBed({ users: DEFAULT_TEST_BED_USERS.map((user) => ({ ...user, grantedRoles: [...(user.grantedRoles ?? []), 'FILE_ROLE', 'ENV_ROLE', 'FLAG_ROLE'] })) });
 });
 
 afterAll(async () => {
