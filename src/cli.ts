@@ -373,7 +373,7 @@ function withSnowflakeOptions(command: Command): Command {
     .option('--host <host>', 'Snowflake host (env SNOWFLAKE_HOST; default <account>.snowflakecomputing.com)')
     .option('--port <port>', 'port (env SNOWFLAKE_PORT)')
     .option('--protocol <protocol>', 'http or https (env SNOWFLAKE_PROTOCOL)')
-    .option('--connection <name>', 'read account, host, port, protocol, role, warehouse from connections.toml ($SNOWFLAKE_HOME or ~/.snowflake)')
+    .option('-c, --connection <name>', 'read account, host, port, protocol, role, warehouse from connections.toml or config.toml ($SNOWFLAKE_HOME or ~/.snowflake), as the Snowflake CLI does')
     .option('--role <role>', 'role to use in the session (env SNOWFLAKE_ROLE)')
     .option('--warehouse <warehouse>', 'warehouse to use (env SNOWFLAKE_WAREHOUSE)')
     .option('--impersonation-path <arns>', 'comma-separated role ARNs to assume first (role chaining)')

@@ -9,7 +9,7 @@ import { identifierForTypedName } from '../core/sql.js';
 import { driverRegion } from '../core/region.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SettingsSources, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
 import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, stsEndpoint, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
-import { loadNamedConnection } from '../snowflake/connections.js';
+import { findConnection } from '../snowflake/config-files.js';
 import { withDeadline } from '../deadline.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
 import { diagnoseOutboundLogin, methodNote, resolveMethod, subjectToSnowflakeArn, type TokenSummary, type WifMethod } from '../core/jwt-claims.js';
@@ -70,7 +70,8 @@ export interface PreparedConnect {
 export async function prepareConnect(options: ConnectOptions, env: NodeJS.ProcessEnv = hostEnv()): Promise<PreparedConnect> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
-  const named = await loadNamedConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs });
+  // The Snowflake CLI's files and order: connections.toml [NAME], config.toml [connections.NAME], then the default connection.
+  const named = await findConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs, warnAboutSecrets: false });
   const settings = resolveSnowflakeSettings(options, env, named?.values, { sources: settingsSources(named) });
   const expectUser = parseExpectUser(options.expectUser);
   const impersonationPath = parseImpersonationPath(options.impersonationPath);

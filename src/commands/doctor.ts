@@ -19,7 +19,7 @@ import {
   type AwsOptions,
   type CallerIdentity,
 } from '../aws/identity.js';
-import { loadNamedConnection } from '../snowflake/connections.js';
+import { findConnection } from '../snowflake/config-files.js';
 import { methodNote, resolveMethod, type WifMethod } from '../core/jwt-claims.js';
 import { OUTBOUND_CHECK_TITLES, type OutboundCheckId } from './outbound-render.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
@@ -140,7 +140,8 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
 
   // Usage problems (bad port, unknown connection, missing account when one was asked for) are
   // the caller's to fix before any check means anything: they throw, exit 2.
-  const named = await loadNamedConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs });
+  // The Snowflake CLI's files and order: connections.toml [NAME], config.toml [connections.NAME], then the default connection.
+  const named = await findConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs, warnAboutSecrets: false });
   warnings.push(...(named?.warnings ?? []));
   const settings = resolveSnowflakeSettings(options, env, named?.values, { requireAccount: false, sources: settingsSources(named, options.optionLabel) });
   const impersonationPath = parseImpersonationPath(options.impersonationPath);

@@ -5,8 +5,8 @@
  * config.toml. Without a name: SNOWFLAKE_DEFAULT_CONNECTION_NAME, then config.toml's
  * `default_connection_name`, then `default` (../shared/FACTS.md, "Neighbours and conventions").
  *
- * connect and doctor keep ./connections.ts (connections.toml only); this reader is for the
- * administrator connection. Reads are bounded (src/fs/read-bounded.ts). Secrets in the files are
+ * connect and doctor use it too (`-c/--connection`), for the keys they need (account, host, port,
+ * protocol, role, warehouse). Reads are bounded (src/fs/read-bounded.ts). Secrets in the files are
  * never read out: a `password`, `token` or passphrase key is reported, not used (audit takes a
  * password only from SNOWFLAKE_PASSWORD, a PAT from a token file).
  */
@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { usageError } from '../core/errors.js';
 import { BoundedReadError, DEFAULT_READ_TIMEOUT_MS, formatBytes, readBoundedFile } from '../fs/read-bounded.js';
-import { MAX_CONNECTIONS_FILE_BYTES } from './connections.js';
+
+/** A connections file is a few KiB; refuse anything that could only be a mistake or an attack. */
+export const MAX_CONNECTIONS_FILE_BYTES = 1024 * 1024;
 
 export interface FoundConnection {
   name: string;
@@ -62,7 +64,7 @@ const isTable = (value: unknown): value is Record<string, unknown> => typeof val
 export async function findConnection(
   name: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
-  options: { accountGiven?: boolean; timeoutMs?: number } = {},
+  options: { accountGiven?: boolean; timeoutMs?: number; /** Warn about secrets in the file (audit, which never uses them). */ warnAboutSecrets?: boolean } = {},
 ): Promise<FoundConnection | undefined> {
   if (name === undefined && options.accountGiven) return undefined;
   const home = snowflakeHome(env);
@@ -83,7 +85,7 @@ export async function findConnection(
       warnings.push(`${file.path} is readable by other users; the Snowflake CLI requires chmod 0600 (it may hold secrets)`);
     }
     const secrets = SECRET_KEYS.filter((key) => key in entry);
-    if (secrets.length) {
+    if (secrets.length && options.warnAboutSecrets !== false) {
       warnings.push(
         `connection '${wanted}' in ${file.path} has ${secrets.join(', ')}: wif-check audit does not read secrets from files (set SNOWFLAKE_PASSWORD, PRIVATE_KEY_PASSPHRASE, or use token_file_path)`,
       );

@@ -118,3 +118,25 @@ describe('--help', () => {
     expect(existsSync(path ?? '')).toBe(true);
   });
 });
+
+describe('Snowflake CLI conventions for connect and doctor', () => {
+  it('-c NAME reads config.toml [connections.NAME]; without a name, default_connection_name and then [default]', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempDir } = await import('./run-cli.js');
+    const home = tempDir('snow-home-');
+    mkdirSync(home, { recursive: true });
+    const section = (name: string, role: string) =>
+      `[connections.${name}]\naccount = "${bed.env.SNOWFLAKE_ACCOUNT}"\nhost = "${bed.env.SNOWFLAKE_HOST}"\nport = ${bed.env.SNOWFLAKE_PORT}\nprotocol = "http"\nrole = "${role}"\n`;
+    writeFileSync(join(home, 'config.toml'), `default_connection_name = "ci"\n\n${section('ci', 'ANALYST')}\n${section('other', 'LOADER')}`, { mode: 0o600 });
+    const base = { ...env(), SNOWFLAKE_HOME: home, SNOWFLAKE_ACCOUNT: '', SNOWFLAKE_HOST: '', SNOWFLAKE_PORT: '', SNOWFLAKE_PROTOCOL: '' };
+    const named = await runCli(['connect', '-c', 'other', '--json'], { env: base });
+    expect(JSON.parse(named.stdout), describeRun(named)).toMatchObject({ ok: true, role: 'LOADER' });
+    const byDefault = await runCli(['connect', '--json'], { env: base });
+    expect(JSON.parse(byDefault.stdout), describeRun(byDefault)).toMatchObject({ ok: true, role: 'ANALYST' });
+    // Without default_connection_name, a [default] connection is used, as `snow` does.
+    writeFileSync(join(home, 'config.toml'), section('default', 'ANALYST'), { mode: 0o600 });
+    const fallback = await runCli(['doctor', '--json'], { env: base });
+    expect(JSON.parse(fallback.stdout), describeRun(fallback)).toMatchObject({ ok: true, role: 'ANALYST' });
+  });
+});
