@@ -19,7 +19,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, stdout: { 
   let report: DoctorReport;
   try {
     settings = parseActionInputs((name) => getInput(name, env));
-    report = await doctor(doctorOptions(settings, write));
+    report = await doctor(doctorOptions(settings));
   } catch (error) {
     // Inputs no check could mean anything with (a bad host, a malformed ARN): exit 2; a bug: 70.
     report = failedSettings(error);
@@ -59,9 +59,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, stdout: { 
   return report.exitCode;
 }
 
-function doctorOptions(settings: ActionSettings, write: (text: string) => void): DoctorOptions {
-  // Accepted so that workflows can be written now; doctor does not have it yet (issue 11).
-  if (settings.adminConnection) write(workflowCommand('warning', 'input admin-connection is not supported yet: the Snowflake registration was not checked'));
+function doctorOptions(settings: ActionSettings): DoctorOptions {
   return {
     account: settings.account,
     host: settings.host,
@@ -71,6 +69,8 @@ function doctorOptions(settings: ActionSettings, write: (text: string) => void):
     warehouse: settings.warehouse,
     impersonationPath: settings.impersonationPath,
     ...(settings.outboundToken !== undefined ? { outboundToken: settings.outboundToken } : {}),
+    // A connection in the runner's connections.toml/config.toml, for the Snowflake-side view (audit).
+    ...(settings.adminConnection ? { adminConnection: settings.adminConnection } : {}),
     optionLabel: inputLabel,
     ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
   };

@@ -4,7 +4,7 @@
  * Nothing here talks to the internet; both servers listen on 127.0.0.1 with random ports.
  */
 import { defaultIdentityTable, type TestIdentity } from './credentials.js';
-import { startSnowflakeSimulator, type SimUser, type SnowflakeSimulator } from './snowflake.js';
+import { startSnowflakeSimulator, type SimUser, type SnowflakeSimulator, type SnowflakeSimulatorOptions } from './snowflake.js';
 import { startStsSimulator, type StsSimulator, type StsSimulatorOptions } from './sts.js';
 
 export * from './credentials.js';
@@ -70,6 +70,8 @@ export interface TestBedOptions {
   webIdentity?: StsSimulatorOptions['webIdentity'];
   /** See SnowflakeSimulatorOptions.explainIssuerMismatch. */
   explainIssuerMismatch?: boolean;
+  /** Administrator logins and what SHOW tells them (SnowflakeSimulatorOptions.admin), e.g. seededAuditAccount().admin. */
+  admin?: SnowflakeSimulatorOptions['admin'];
 }
 
 /** Starts both simulators with a shared identity table and the default user table. */
@@ -87,6 +89,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
       accountName,
       resolveIssuerUrl: sts.webIdentity.resolveIssuerUrl,
       ...(opts.explainIssuerMismatch ? { explainIssuerMismatch: true } : {}),
+      ...(opts.admin ? { admin: opts.admin } : {}),
     });
   } catch (err) {
     await sts.close();

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ACTION_INPUTS } from '../../src/core/action-inputs.js';
 import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed, type TestIdentity } from '../../src/simulators/index.js';
+import { seededAuditAccount } from '../../src/simulators/snowflake-admin.js';
 import { KNOWN_SECRETS, REPO_ROOT, cleanEnv, tempDir } from './run-cli.js';
 
 const UNTRACKED_ACTION_FILES = ['action.yml', 'dist-action/index.cjs', 'dist-action/licenses.txt'];
@@ -250,10 +251,30 @@ describe('the Action against the simulators', () => {
     expect(jwt.stdout + classic.stdout).not.toContain('not supported');
   });
 
-  it('admin-connection is accepted with a warning (doctor cannot check the registration yet)', async () => {
-    const run = await runAction({ account: bed.env.SNOWFLAKE_ACCOUNT, 'admin-connection': 'admin' });
-    expect(run.code, describeAction(run)).toBe(0);
-    expect(run.stdout).toMatch(/^::warning::input admin-connection is not supported yet/m);
+  it('admin-connection adds the Snowflake-side view: the fix names the real user, and the PAT is never printed', async () => {
+    const pat = 'pat_EXAMPLEYWN0aW9uLXRlc3QtcGF0LW5ldmVyLXByaW50ZWQ';
+    const seed = seededAuditAccount({ pats: [pat] });
+    const admin = await startTestBed({ users: seed.users, admin: seed.admin });
+    try {
+      const home = tempDir('action-snowflake-home-');
+      writeFileSync(join(home, 'pat.token'), `${pat}\n`, { mode: 0o600 });
+      writeFileSync(
+        join(home, 'connections.toml'),
+        `[admin]\naccount = "${admin.env.SNOWFLAKE_ACCOUNT}"\nhost = "${admin.snowflake.host}"\nport = ${admin.snowflake.port}\nprotocol = "http"\nuser = "AUDITOR"\n` +
+          `authenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken_file_path = "${join(home, 'pat.token')}"\n`,
+        { mode: 0o600 },
+      );
+      const run = await runAction(
+        { account: admin.env.SNOWFLAKE_ACCOUNT, 'expect-user': 'LAMBDA_LOADER', 'admin-connection': 'admin' },
+        { env: { ...admin.env, SNOWFLAKE_ACCOUNT: undefined, SNOWFLAKE_HOME: home } },
+      );
+      expect(run.code, describeAction(run)).toBe(1);
+      expect(run.summary).toContain("ALTER USER LAMBDA_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');");
+      expect(run.stdout).not.toContain('not supported');
+      expect(`${run.stdout}${run.stderr}${run.summary}${JSON.stringify(run.outputs)}`).not.toContain(pat.slice(4, 24));
+    } finally {
+      await admin.close();
+    }
   });
 
   it('fails the step with exit 3 and the reason when there are no AWS credentials', async () => {
