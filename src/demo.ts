@@ -4,12 +4,13 @@
  *   1. a Lambda role, registered in Snowflake with the console's role ARN (with its path), fails;
  *   2. wif-check explains why and gen-sql prints the fix;
  *   3. after the fix, connect and doctor succeed;
+ *   3a. an administrator's read-only audit of the Snowflake side shows the same cause for every user;
  *   4. the migration to AWS's JWT method (--outbound-token): the token's issuer and subject, the
  *      unmapped JWT login, gen-sql's ALTER USER with ARN and ISSUER, and doctor with the JWT checks.
  * Nothing here talks to the internet: both simulators listen on 127.0.0.1.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,13 +28,19 @@ const c = new Chalk({ level });
 interface Step {
   args: string[];
   expectExit: number;
+  /** Extra environment for this step only. */
+  env?: Record<string, string>;
 }
+
+/** The demo administrator's programmatic access token (audit): simulated, and never printed. */
+const ADMIN_PAT = 'pat_DEMOc2ltdWxhdGVkLWFkbWluLXRva2Vu';
 
 async function main(): Promise<number> {
   // The test bed of `wif-check sandbox`, with its exports: the identity is the Lambda function's
   // execution-role session (assumedRole), as Lambda puts it in the environment.
   const sandbox = await startSandbox({
     users: [{ name: USER, workloadIdentityArn: CONSOLE_ROLE_ARN, defaultRole: 'LOADER', type: 'SERVICE' }],
+    admin: { admins: [{ name: 'AUDITOR', defaultRole: 'SECURITYADMIN', pats: [ADMIN_PAT] }], monitor: { SECURITYADMIN: '*' } },
   });
   const bed = sandbox.bed;
   const home = mkdtempSync(join(tmpdir(), 'wif-check-demo-'));
@@ -50,7 +57,7 @@ async function main(): Promise<number> {
   const run = async (step: Step): Promise<string> => {
     const shown = step.args.map((arg) => (/[\s"'$]/.test(arg) ? `'${arg}'` : arg)).join(' ');
     process.stdout.write(`\n${c.cyan('$')} ${c.bold(`wif-check ${shown}`)}\n`);
-    const { code, stdout } = await runCli(step.args, env, home);
+    const { code, stdout } = await runCli(step.args, { ...env, ...step.env }, home);
     if (code !== step.expectExit) {
       failures++;
       process.stdout.write(c.red(`(demo: expected exit ${step.expectExit}, got ${code})\n`));
@@ -71,6 +78,14 @@ async function main(): Promise<number> {
 
     say(`Does the login map to ${USER}? (this is the failure people lose hours on)`);
     await run({ args: ['connect', '--expect-user', USER], expectExit: 1 });
+
+    say('The Snowflake side, read-only, from an administrator\'s connection (a PAT here): which mappings can never work?');
+    writeFileSync(join(home, 'admin.token'), `${ADMIN_PAT}\n`, { mode: 0o600 });
+    await run({
+      args: ['audit', '--me'],
+      expectExit: 1,
+      env: { SNOWFLAKE_USER: 'AUDITOR', SNOWFLAKE_AUTHENTICATOR: 'PROGRAMMATIC_ACCESS_TOKEN', SNOWFLAKE_TOKEN_FILE_PATH: join(home, 'admin.token') },
+    });
 
     say('wif-check names the fix. gen-sql prints it (stdout is only SQL, ready for a worksheet; notes go to stderr):');
     const sql = await run({ args: ['gen-sql', '--alter', '--user', USER], expectExit: 0 });

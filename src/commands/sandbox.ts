@@ -6,7 +6,7 @@
  * test keys, which work nowhere else.
  */
 import { usageError } from '../core/errors.js';
-import { DEFAULT_TEST_BED_REGION, TEST_IDENTITIES, credentialsEnv, startTestBed, type SimUser, type TestBed, type TestIdentityName } from '../simulators/index.js';
+import { DEFAULT_TEST_BED_REGION, TEST_IDENTITIES, credentialsEnv, startTestBed, type SimUser, type TestBed, type TestIdentityName, type TestBedOptions } from '../simulators/index.js';
 
 export const DEFAULT_SANDBOX_IDENTITY: TestIdentityName = 'assumedRole';
 
@@ -17,6 +17,8 @@ export interface SandboxOptions {
   region?: string | undefined;
   /** The Snowflake user table (default DEFAULT_TEST_BED_USERS); the demo starts with a wrong ARN. */
   users?: SimUser[] | undefined;
+  /** Administrator logins for `wif-check audit` (the demo's PAT). */
+  admin?: TestBedOptions['admin'];
 }
 
 export interface Sandbox {
@@ -49,7 +51,11 @@ export function parseIdentityName(name: string | undefined): TestIdentityName {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const name = parseIdentityName(options.identity);
-  const bed = await startTestBed({ region: options.region ?? DEFAULT_TEST_BED_REGION, ...(options.users ? { users: options.users } : {}) });
+  const bed = await startTestBed({
+    region: options.region ?? DEFAULT_TEST_BED_REGION,
+    ...(options.users ? { users: options.users } : {}),
+    ...(options.admin ? { admin: options.admin } : {}),
+  });
   const identity = TEST_IDENTITIES[name];
   const users = bed.snowflake.listUsers().map((user) => ({ name: user.name, arn: user.workloadIdentityArn ?? null }));
   const firstUser = users[0]?.name ?? 'LAMBDA_LOADER';
