@@ -2,12 +2,13 @@
 // The startup path, kept small (docs/performance.md). CommonJS (bin/package.json): an ES-module
 // entry costs a few milliseconds more before any of wif-check runs.
 //  - `--version` alone is answered from package.json without loading the CLI.
-//  - Otherwise dist/cli.bundle.cjs (the whole CLI in one file, scripts/build-cli.mjs) runs,
-//    compiled with its V8 code cache when that belongs to this very build; if the bundle is
-//    missing or older than dist/cli.js (a bare `tsc` rebuilt dist/ without it), dist/cli.js runs.
+//  - Otherwise dist/cli.bundle.cjs (the CLI in one file, its SDKs in dist/chunks/, made by
+//    scripts/build-cli.mjs) runs, compiled with a V8 code cache (bin/code-cache.cjs); if the
+//    bundle is missing or older than dist/cli.js (a bare `tsc` rebuilt dist/ without it),
+//    dist/cli.js runs.
 'use strict';
 const { readFileSync, statSync } = require('node:fs');
-const { dirname, join } = require('node:path');
+const { join } = require('node:path');
 
 const dist = join(__dirname, '..', 'dist');
 const args = process.argv.slice(2);
@@ -24,7 +25,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
 } else {
   const bundle = join(dist, 'cli.bundle.cjs');
-  if (isCurrent(bundle, join(dist, 'cli.js'))) loadBundle(bundle).main();
+  if (isCurrent(bundle, join(dist, 'cli.js'))) require('./code-cache.cjs').loadCached(bundle).main();
   else import('../dist/cli.js').then((cli) => cli.main());
 }
 
@@ -32,25 +33,4 @@ function isCurrent(bundle, modules) {
   const built = statSync(bundle, { throwIfNoEntry: false });
   const compiled = statSync(modules, { throwIfNoEntry: false });
   return built !== undefined && (compiled === undefined || built.mtimeMs >= compiled.mtimeMs);
-}
-
-/** require(bundle), but compiled with dist/cli.bundle.cjs.v8cache when its build id matches. */
-function loadBundle(bundle) {
-  const Module = require('node:module');
-  const { Script } = require('node:vm');
-  const source = readFileSync(bundle, 'utf8');
-  const buildId = /\/\/# wif-check-build=([0-9a-f]{16})\s*$/.exec(source.slice(-64))?.[1];
-  let cachedData;
-  if (buildId) {
-    try {
-      const cache = readFileSync(`${bundle}.v8cache`);
-      if (cache.toString('latin1', 0, 16) === buildId) cachedData = cache.subarray(16);
-    } catch {
-      // No cache: V8 compiles the bundle as it would any script.
-    }
-  }
-  const script = new Script(Module.wrap(source), { filename: bundle, cachedData });
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(bundle), module, bundle, dirname(bundle));
-  return module.exports;
 }

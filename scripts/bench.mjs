@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// `npm run bench`: the performance budget of issue 6, measured in one run against the local test
-// bed (STS + Snowflake simulators on 127.0.0.1, started in this process). Every figure is a median
-// over whole child processes, compared with a baseline measured in the same run, interleaved with
-// it (shuffled round by round) so that machine noise hits both sides alike.
+// `npm run bench`: the performance budget (issue 13; docs/performance.md), measured in one run
+// against the local test bed (STS + Snowflake simulators on 127.0.0.1, started in this process).
+// Every figure is a median over whole child processes, compared with a baseline measured in the
+// same run, interleaved with it (shuffled round by round) so that machine noise hits both sides
+// alike. The rounds come in --repeat blocks; each block gives every ratio once, and the table shows
+// their min / median / max. A target is met when the median of the blocks' ratios is within it.
 //
-//   node scripts/bench.mjs [--runs N] [--warmup N] [--rss-runs N] [--no-lambda] [--out FILE]
+//   node scripts/bench.mjs [--runs N] [--repeat N] [--warmup N] [--rss-runs N] [--no-lambda] [--no-audit] [--out FILE]
 //
 // Needs the build (dist/); `npm run bench` builds first. Nothing here talks to the internet: the
 // children get a clean environment (temporary HOME, IMDS and platform detection off) pointed at
@@ -21,14 +23,19 @@ import { parseArgs } from 'node:util';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: flags } = parseArgs({
   options: {
-    runs: { type: 'string', default: '20' },
+    runs: { type: 'string', default: '10' },
+    repeat: { type: 'string', default: '3' },
     warmup: { type: 'string', default: '2' },
     'rss-runs': { type: 'string', default: '5' },
     'no-lambda': { type: 'boolean', default: false },
+    'no-audit': { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench', 'results.json') },
   },
 });
 const RUNS = positive(flags.runs, '--runs');
+const REPEAT = positive(flags.repeat, '--repeat');
+/** whoami's peak RSS budget (issue 13): 50 MB. */
+const WHOAMI_RSS_BUDGET_KB = 50_000_000 / 1024;
 const WARMUP = Math.max(0, Number.parseInt(flags.warmup, 10) || 0);
 const RSS_RUNS = positive(flags['rss-runs'], '--rss-runs');
 const BIN = join(root, 'bin', 'wif-check.js');
@@ -76,7 +83,7 @@ process.exitCode = exitCode;
 
 async function main() {
   const machine = machineInfo();
-  console.log(`wif-check bench: ${machine.cpuModel} x${machine.cpuCount}, Node ${machine.node}, ${machine.platform}; ${RUNS} runs after ${WARMUP} warm-up`);
+  console.log(`wif-check bench: ${machine.cpuModel} x${machine.cpuCount}, Node ${machine.node}, ${machine.platform}; load ${machine.loadAvg1m}; ${REPEAT} × ${RUNS} runs after ${WARMUP} warm-up`);
 
   // Lambda bundle first: the cold-import case needs it.
   let lambda = null;
@@ -87,7 +94,8 @@ async function main() {
     if (built.status !== 0) throw new Error(`scripts/bundle.mjs failed:\n${built.stdout}${built.stderr}`);
     lambda = {
       zipBytes: statSync(join(scratch, 'wif-check-lambda.zip')).size,
-      bundleBytes: statSync(join(scratch, 'lambda', 'index.js')).size,
+      entryBytes: statSync(join(scratch, 'lambda', 'index.js')).size,
+      bundleBytes: statSync(join(scratch, 'lambda', 'wif-check.js')).size,
       buildMs: Math.round(performance.now() - started),
     };
   }
@@ -103,9 +111,11 @@ async function main() {
     { id: 'help', label: 'wif-check --help', cmd: node, args: [BIN, '--help'], expect: /Usage: wif-check/ },
     { id: 'gen-sql', label: 'wif-check gen-sql --arn …', cmd: node, args: [BIN, 'gen-sql', '--arn', ARN], expect: /CREATE USER/ },
     { id: 'whoami', label: 'wif-check whoami', cmd: node, args: [BIN, 'whoami'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
+    { id: 'whoami-jwt', label: 'wif-check whoami --outbound-token', cmd: node, args: [BIN, 'whoami', '--outbound-token'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
     { id: 'sts-minimal', label: 'sts-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.mjs')], expect: /assumed-role\/my-fn-role/ },
     { id: 'sts-minimal-cjs', label: 'sts-minimal.cjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.cjs')], expect: /assumed-role\/my-fn-role/ },
     { id: 'connect', label: 'wif-check connect', cmd: node, args: [BIN, 'connect'], expect: /LAMBDA_LOADER/ },
+    { id: 'doctor', label: 'wif-check doctor', cmd: node, args: [BIN, 'doctor', '--expect-user', 'LAMBDA_LOADER'], expect: /LAMBDA_LOADER/ },
     { id: 'snowflake-minimal', label: 'snowflake-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'snowflake-minimal.mjs')], expect: /LAMBDA_LOADER/ },
     { id: 'snowflake-minimal-cjs', label: 'snowflake-minimal.cjs', cmd: node, args: [join(root, 'bench', 'baselines', 'snowflake-minimal.cjs')], expect: /LAMBDA_LOADER/ },
   ];
@@ -127,6 +137,14 @@ async function main() {
       env: { NODE_PATH: join(root, 'node_modules') },
       expect: /^$/,
     });
+    cases.push({
+      id: 'lambda-doctor',
+      label: 'require(lambda/index.js) + handler() (a cold start)',
+      cmd: node,
+      args: ['-e', `require(${JSON.stringify(join(scratch, 'lambda', 'index.js'))}).handler({ expectUser: 'LAMBDA_LOADER' }).then((r) => { console.log(r.user); process.exitCode = r.exitCode; })`],
+      env: { NODE_PATH: join(root, 'node_modules'), SF_OCSP_RESPONSE_CACHE_DIR: join(scratch, 'ocsp') },
+      expect: /LAMBDA_LOADER/,
+    });
   }
 
   // Warm-up (also checks that every case really works: a fast failure is not a fast command).
@@ -143,15 +161,21 @@ async function main() {
   for (const [id, why] of broken) console.error(`! ${id} does not work, not timed: ${why}`);
   const timed = cases.filter((c) => !broken.has(c.id));
 
-  // Interleaved rounds.
+  // Interleaved rounds, in REPEAT blocks.
   const samples = Object.fromEntries(timed.map((c) => [c.id, []]));
+  const blocks = [];
   const random = seededRandom(6);
-  for (let round = 0; round < RUNS; round++) {
-    for (const c of shuffle([...timed], random)) {
-      const run = await runProcess(c);
-      if (run.code !== 0) throw new Error(`${c.id} failed in round ${round}: exit ${run.code}\n${run.stderr}`);
-      samples[c.id].push(run.ms);
+  for (let block = 0; block < REPEAT; block++) {
+    const blockSamples = Object.fromEntries(timed.map((c) => [c.id, []]));
+    for (let round = 0; round < RUNS; round++) {
+      for (const c of shuffle([...timed], random)) {
+        const run = await runProcess(c);
+        if (run.code !== 0) throw new Error(`${c.id} failed in block ${block}, round ${round}: exit ${run.code}\n${run.stderr}`);
+        samples[c.id].push(run.ms);
+        blockSamples[c.id].push(run.ms);
+      }
     }
+    blocks.push(Object.fromEntries(Object.entries(blockSamples).map(([id, list]) => [id, median(list)])));
   }
   const timings = Object.fromEntries(Object.entries(samples).map(([id, list]) => [id, summarize(list)]));
 
@@ -159,7 +183,7 @@ async function main() {
   // through the probe, whether snowflake-sdk was loaded.
   const gnuTime = hasGnuTime();
   const memory = {};
-  for (const id of ['version', 'gen-sql', 'whoami', 'connect']) {
+  for (const id of ['version', 'gen-sql', 'whoami', 'whoami-jwt', 'connect']) {
     const c = cases.find((x) => x.id === id);
     const rss = [];
     let probe = null;
@@ -177,7 +201,7 @@ async function main() {
         rss.push(probe.maxRssKb);
       }
     }
-    memory[id] = { peakRssKb: median(rss), samplesKb: rss, snowflakeSdkLoaded: probe.snowflakeSdk, firstSnowflakeModule: probe.firstSnowflakeModule };
+    memory[id] = { peakRssKb: median(rss), maxRssKb: Math.max(...rss), samplesKb: rss, snowflakeSdkLoaded: probe.snowflakeSdk, firstSnowflakeModule: probe.firstSnowflakeModule, chunks: probe.chunks ?? [] };
   }
   const rssMethod = gnuTime ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS (bench/preload/module-probe.cjs)';
 
@@ -190,18 +214,37 @@ async function main() {
       checks.push({ id, baseline, target, medianMs: a?.median ?? null, baselineMs: b?.median ?? null, ratio: null, pass: a || broken.has(id) ? false : null, note: note ?? `${broken.has(id) ? id : baseline} not measured` });
       return;
     }
-    const value = a.median / b.median;
-    checks.push({ id, baseline, target, medianMs: a.median, baselineMs: b.median, ratio: round(value, 3), pass: target === null ? null : value <= target, note });
+    // One ratio per block (medians of that block); the verdict is on their median.
+    const ratios = blocks.map((blockMedians) => blockMedians[id] / blockMedians[baseline]).sort((x, y) => x - y);
+    const value = median(ratios);
+    checks.push({
+      id,
+      baseline,
+      target,
+      medianMs: a.median,
+      baselineMs: b.median,
+      ratio: round(value, 3),
+      ratioMin: round(ratios[0], 3),
+      ratioMax: round(ratios.at(-1), 3),
+      ratios: ratios.map((r) => round(r, 3)),
+      pass: target === null ? null : value <= target,
+      note,
+    });
   };
-  ratio('version', 'node-e-0', 1.5);
-  ratio('help', 'node-e-0', null, 'information: the whole startup path (commander, chalk, every command defined)');
-  ratio('gen-sql', 'node-e-0', 1.5);
-  ratio('whoami', 'sts-minimal', 1.2);
+  ratio('version', 'node-e-0', 1.2);
+  ratio('help', 'node-e-0', 1.35);
+  ratio('gen-sql', 'node-e-0', 1.3);
+  ratio('whoami', 'sts-minimal', 0.7);
+  ratio('whoami-jwt', 'sts-minimal', 0.7);
   ratio('whoami', 'sts-minimal-cjs', null, 'information: the same baseline as CommonJS (no ES-module loader in front of the SDK)');
   ratio('whoami', 'aws-cli', 0.5, aws ? undefined : 'AWS CLI not installed');
-  ratio('connect', 'snowflake-minimal', 1.15);
+  ratio('connect', 'snowflake-minimal', 1.05);
+  ratio('doctor', 'snowflake-minimal', 1.05);
   ratio('connect', 'snowflake-minimal-cjs', null, 'information: the same baseline as CommonJS');
-  if (lambda) ratio('lambda-import', 'node-e-0', null, 'information: cold import of the Lambda handler module');
+  if (lambda) ratio('lambda-import', 'node-e-0', 3);
+  if (lambda) ratio('lambda-doctor', 'snowflake-minimal', null, 'information: a cold start, the import plus one doctor run, against the minimal login (itself a whole Node process)');
+  // The JWT method's login (connect/doctor --outbound-token) needs a user mapped by ISSUER, which
+  // the default test bed does not have: not in the table (see docs/performance.md).
 
   const memoryChecks = ['version', 'gen-sql', 'whoami'].map((id) => ({
     id,
@@ -212,6 +255,18 @@ async function main() {
     snowflakeSdkLoaded: memory[id].snowflakeSdkLoaded,
     pass: !memory[id].snowflakeSdkLoaded && memory[id].peakRssKb < memory.connect.peakRssKb,
   }));
+  // whoami's own budget: every sample, not only the median, within 50 MB.
+  for (const id of ['whoami', 'whoami-jwt']) {
+    memoryChecks.push({
+      id,
+      baseline: '50 MB',
+      peakRssKb: memory[id].maxRssKb,
+      baselineKb: round(WHOAMI_RSS_BUDGET_KB, 0),
+      ratio: round(memory[id].maxRssKb / WHOAMI_RSS_BUDGET_KB, 3),
+      snowflakeSdkLoaded: memory[id].snowflakeSdkLoaded,
+      pass: !memory[id].snowflakeSdkLoaded && memory[id].maxRssKb <= WHOAMI_RSS_BUDGET_KB,
+    });
+  }
   // The probe's positive control: connect must load the driver, or the probe sees nothing.
   const probeWorks = memory.connect.snowflakeSdkLoaded;
 
@@ -221,23 +276,32 @@ async function main() {
   printTable(checks, timings, previous);
   printMemory(memoryChecks, memory, rssMethod, probeWorks, previous);
   if (lambda) {
-    console.log(`\nLambda bundle  zip ${kb(lambda.zipBytes)}  (index.js ${kb(lambda.bundleBytes)})${previous?.lambda ? `   previous zip ${kb(previous.lambda.zipBytes)}` : ''}`);
+    console.log(`\nLambda bundle  zip ${kb(lambda.zipBytes)}  (index.js ${lambda.entryBytes} bytes, wif-check.js ${kb(lambda.bundleBytes)})${previous?.lambda ? `   previous zip ${kb(previous.lambda.zipBytes)}` : ''}`);
   }
   for (const [id, why] of broken) console.log(`BROKEN ${id}: ${why}`);
 
-  const allPass = broken.size === 0 && probeWorks && [...checks, ...memoryChecks].every((c) => c.pass !== false);
+  // wif-check audit at 1k/5k/10k users (bench/audit-scale.mjs, issue 11).
+  const auditScript = join(root, 'bench', 'audit-scale.mjs');
+  if (!flags['no-audit'] && !existsSync(auditScript)) console.log('\naudit (10k users / 5k identities, ≤ 30 s, ≤ 250 MB, linear)  not measured: audit scenario missing (bench/audit-scale.mjs)');
+  const { auditScale, auditBudgetMisses, printAuditScale } = existsSync(auditScript) ? await import(pathToFileURL(auditScript).href) : {};
+  const audit = flags['no-audit'] || !auditScale ? null : await auditScale();
+  if (audit) printAuditScale(audit);
+  const auditMisses = audit ? auditBudgetMisses(audit) : [];
+  for (const miss of auditMisses) console.log(`FAIL ${miss}`);
+  const allPass = broken.size === 0 && probeWorks && auditMisses.length === 0 && [...checks, ...memoryChecks].every((c) => c.pass !== false);
   const results = {
     schema: 1,
     date: new Date().toISOString(),
     git: gitInfo(),
     machine,
-    settings: { runs: RUNS, warmup: WARMUP, rssRuns: RSS_RUNS, rssMethod, awsCli: aws ? aws.version : null, cliEntry: entryBefore },
+    settings: { runs: RUNS, repeat: REPEAT, warmup: WARMUP, rssRuns: RSS_RUNS, rssMethod, awsCli: aws ? aws.version : null, cliEntry: entryBefore },
     timings,
     checks,
     memory,
     memoryChecks,
     probeWorks,
     lambda,
+    audit,
     broken: Object.fromEntries(broken),
     allPass,
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
@@ -341,7 +405,7 @@ function readPrevious(file) {
 }
 
 function printTable(checks, timings, previous) {
-  const rows = [['command', 'median ms', 'baseline', 'base ms', 'ratio', 'target', 'result', 'prev ratio']];
+  const rows = [['command', 'median ms', 'baseline', 'base ms', 'ratio min / median / max', 'target', 'result', 'prev ratio']];
   for (const c of checks) {
     const prev = previous?.checks?.find((p) => p.id === c.id && p.baseline === c.baseline)?.ratio;
     rows.push([
@@ -349,9 +413,9 @@ function printTable(checks, timings, previous) {
       c.medianMs === null ? '—' : ms(c.medianMs),
       c.baseline,
       c.baselineMs === null ? '—' : ms(c.baselineMs),
-      c.ratio === null ? '—' : `${c.ratio.toFixed(2)}×`,
+      c.ratio === null ? '—' : `${c.ratioMin.toFixed(2)} / ${c.ratio.toFixed(2)} / ${c.ratioMax.toFixed(2)}×`,
       c.target === null ? 'info' : `≤ ${c.target}×`,
-      c.pass === null ? (c.note && c.ratio === null ? 'skipped' : '—') : c.pass ? 'pass' : 'FAIL',
+      c.pass === null ? (c.note && c.ratio === null ? 'skipped' : '—') : c.pass ? 'PASS' : 'FAIL',
       prev === undefined || prev === null ? '' : `${prev.toFixed(2)}×`,
     ]);
   }
@@ -367,13 +431,14 @@ function printTable(checks, timings, previous) {
 
 function printMemory(memoryChecks, memory, method, probeWorks, previous) {
   console.log(`\npeak RSS (${method}); snowflake-sdk loaded? (bench/preload/module-probe.cjs)`);
-  const rows = [['command', 'peak RSS', 'vs connect', 'snowflake-sdk', 'result', 'prev RSS']];
+  const rows = [['command', 'peak RSS', 'vs', 'ratio', 'snowflake-sdk', 'result', 'prev RSS']];
   for (const c of memoryChecks) {
     const prev = previous?.memory?.[c.id]?.peakRssKb;
-    rows.push([c.id, mb(c.peakRssKb), `${c.ratio.toFixed(2)}×`, c.snowflakeSdkLoaded ? 'LOADED' : 'not loaded', c.pass ? 'pass' : 'FAIL', prev ? mb(prev) : '']);
+    const budget = c.baseline === '50 MB';
+    rows.push([c.id, mb(c.peakRssKb), budget ? '≤ 50 MB (max of runs)' : 'connect (median)', `${c.ratio.toFixed(2)}×`, c.snowflakeSdkLoaded ? 'LOADED' : 'not loaded', c.pass ? 'PASS' : 'FAIL', prev ? mb(prev) : '']);
   }
   const prevConnect = previous?.memory?.connect?.peakRssKb;
-  rows.push(['connect', mb(memory.connect.peakRssKb), '1.00×', memory.connect.snowflakeSdkLoaded ? 'loaded' : 'NOT LOADED', probeWorks ? '(probe ok)' : 'PROBE BROKEN', prevConnect ? mb(prevConnect) : '']);
+  rows.push(['connect', mb(memory.connect.peakRssKb), '', '1.00×', memory.connect.snowflakeSdkLoaded ? 'loaded' : 'NOT LOADED', probeWorks ? '(probe ok)' : 'PROBE BROKEN', prevConnect ? mb(prevConnect) : '']);
   printRows(rows);
 }
 

@@ -1,94 +1,279 @@
 #!/usr/bin/env node
-// The second half of `npm run build` (after tsc): the CLI as ONE CommonJS file plus a V8 code
-// cache for it, which bin/wif-check.js loads (docs/performance.md).
+// The second half of `npm run build` (after tsc): the CLI as a few CommonJS files, each with a V8
+// code cache, which bin/wif-check.js loads through bin/code-cache.cjs (docs/performance.md).
 //
-//   dist/cli.bundle.cjs          src/cli.ts and everything it imports except the AWS SDK and
-//                                snowflake-sdk, which stay external and are still loaded only by the
-//                                commands that use them (their import() becomes a lazy require()).
-//   dist/cli.bundle.cjs.v8cache  the bundle's build id (16 bytes) + V8 code cache, produced by
-//                                running `gen-sql --arn …` and `--help` once in a child process.
+//   dist/cli.bundle.cjs          src/cli.ts and everything it imports, except the packages below
+//   dist/chunks/aws.cjs          @aws-sdk/client-sts, the credential provider chain, the shared
+//                                config loader (whoami, gen-sql without --arn, connect, doctor, audit)
+//   dist/chunks/jose.cjs         jose (the JWT method, the sandbox's simulators)
+//   dist/chunks/snowflake.cjs    snowflake-sdk (connect, doctor, audit)
+//   FILE.v8cache                 16 bytes of the file's build id + V8's code cache for it, made by
+//                                running the commands below in child processes against the local
+//                                test bed (dist/simulators), then saving what V8 compiled.
 //
-// Why: resolving and evaluating ~25 ES modules, the ES-module facades of node: builtins, and
-// compiling the functions a command runs cost more at startup than the command itself.
+// A chunk is loaded by the first import() of one of its packages (the lazy imports in src/), never
+// at start-up: gen-sql --arn, --help and --version read none of them, whoami never reads the
+// snowflake chunk. Why chunks rather than one file: a code cache is read and deserialized whole, so
+// gen-sql would pay for the SDKs' compiled code if it were in its cache.
+// Why bundle the SDKs at all: resolving and evaluating hundreds of their files through the module
+// loader and compiling them is most of whoami's and connect's time, not the network.
+//
 // bin/wif-check.js uses the bundle only when it is at least as new as dist/cli.js (a bare `tsc`
-// falls back to dist/), and the code cache only when its build id matches the bundle's; V8
-// itself rejects a cache from another Node version, and the bundle is then compiled as usual.
+// falls back to dist/); bin/code-cache.cjs uses a cache only when its build id matches and V8
+// accepts it, and otherwise makes one for the running Node version (see there).
 import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bundleFile = join(root, 'dist', 'cli.bundle.cjs');
-const cacheFile = `${bundleFile}.v8cache`;
-/** What the code cache is warmed with: the startup path every command shares, and gen-sql. */
-const WARM_RUNS = [['gen-sql', '--arn', 'arn:aws:iam::123456789012:role/service-role/my-fn-role'], ['--help']];
+const chunkDir = join(root, 'dist', 'chunks');
+const loaderFile = join(root, 'bin', 'code-cache.cjs');
+const ARN = 'arn:aws:iam::123456789012:role/service-role/my-fn-role';
 
-async function buildBundle() {
-  const result = await build({
+/**
+ * What each chunk holds: package → '*' (the whole ES module namespace), a list of names (only
+ * those, so esbuild can leave out the rest), or 'commonjs' (the package's module.exports as is).
+ * A name src/ imports from a listed package must be listed here: the warm-up runs and the e2e
+ * tests (which run the bundle) fail otherwise.
+ */
+const CHUNKS = {
+  aws: {
+    '@aws-sdk/client-sts': '*',
+    '@aws-sdk/credential-providers': ['fromNodeProviderChain'],
+    '@smithy/core/config': ['loadSharedConfigFiles'],
+  },
+  jose: { jose: '*' },
+  snowflake: {
+    'snowflake-sdk': 'commonjs',
+    // src/snowflake/http-guard.ts guards the driver's own axios instance: it must be the chunk's.
+    'snowflake-sdk/dist/lib/http/axios_instance.js': 'commonjs',
+  },
+};
+
+/**
+ * The warm-up: each list runs in one child process; afterwards the caches of the files named in
+ * `save` are written. The CLI bundle's cache comes from the start-up path and whoami only, so that
+ * gen-sql does not read compiled connect/doctor code it never runs (whoami's adds ~50 KiB to it,
+ * and saves whoami --outbound-token ~2 ms).
+ */
+const WARM_RUNS = [
+  { save: ['cli.bundle.cjs', 'aws.cjs', 'jose.cjs'], runs: [['gen-sql', '--arn', ARN], ['--help'], ['whoami'], ['whoami', '--outbound-token'], ['gen-sql']] },
+  { save: ['snowflake.cjs'], runs: [['connect'], ['doctor', '--expect-user', 'LAMBDA_LOADER']] },
+];
+
+const chunkOf = new Map(Object.entries(CHUNKS).flatMap(([chunk, packages]) => Object.keys(packages).map((name) => [name, chunk])));
+
+/** In the CLI bundle, `import('pkg')` of a chunked package is the chunk's entry for it. */
+const chunkPlugin = {
+  name: 'wif-check-chunks',
+  setup(b) {
+    b.onResolve({ filter: /^(@aws-sdk|@smithy|jose$|snowflake-sdk)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'wif-check-chunk' }, (args) => ({
+      contents:
+        `const { loadCached } = require(${JSON.stringify(loaderFile)});\n` +
+        `const { join } = require('node:path');\n` +
+        `module.exports = loadCached(join(__dirname, 'chunks', ${JSON.stringify(`${chunkOf.get(args.path)}.cjs`)})).chunk[${JSON.stringify(args.path)}];\n`,
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
+
+/**
+ * Node built-ins that the start-up path requires but no start-up command uses, loaded on first
+ * use: commander requires child_process (~0.5 ms of compiling Node's own modules) for executable
+ * subcommands, which wif-check has none of. Every property access goes to the real module. Only
+ * for CommonJS requirers: esbuild copies an ES module import's properties at once (__toESM).
+ */
+const LAZY_BUILTINS = ['child_process'];
+const lazyBuiltinsPlugin = {
+  name: 'wif-check-lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`) }, (args) =>
+      args.namespace === 'wif-check-lazy' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'wif-check-lazy' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'wif-check-lazy' }, (args) => ({
+      contents:
+        `let real;\nconst load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));\n` +
+        'module.exports = new Proxy({}, {\n' +
+        '  get: (_, key) => load()[key],\n' +
+        '  has: (_, key) => key in load(),\n' +
+        '  ownKeys: () => Reflect.ownKeys(load()),\n' +
+        '  getOwnPropertyDescriptor: (_, key) => { const d = Reflect.getOwnPropertyDescriptor(load(), key); return d && { ...d, configurable: true }; },\n' +
+        '});\n',
+      loader: 'js',
+    }));
+  },
+};
+
+const common = {
+  write: false,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // Less to parse, yet stack traces (--debug) keep their function names.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  // import() becomes a lazy require(): the ES-module loader (lexing CommonJS for named exports)
+  // costs ~25 ms more per command, and vm.Script (the code cache) runs scripts, not modules.
+  supported: { 'dynamic-import': false },
+  logLevel: 'warning',
+  metafile: true,
+};
+
+async function buildAll() {
+  const started = performance.now();
+  const cli = await build({
+    ...common,
     entryPoints: [join(root, 'src', 'cli.ts')],
     outfile: bundleFile,
-    write: false,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    // Less to parse, yet stack traces (--debug) keep their function names.
-    minifyWhitespace: true,
-    minifySyntax: true,
+    plugins: [chunkPlugin, lazyBuiltinsPlugin],
+    // Packages not in a chunk (the simulators' @smithy/signature-v4) load from node_modules.
     external: ['@aws-sdk/*', '@smithy/*', 'snowflake-sdk'],
-    // import() of those becomes a lazy require(): loading the SDKs' CommonJS builds through the
-    // ES-module loader (lexing their exports for named imports) costs ~25 ms more per command.
-    supported: { 'dynamic-import': false },
     // cli.ts finds ../package.json with createRequire(import.meta.url), which takes a path as well;
     // dist/cli.bundle.cjs sits at the same depth as dist/cli.js.
     define: { 'import.meta.url': '__filename' },
-    logLevel: 'warning',
-    metafile: true,
   });
-  const code = result.outputFiles[0].text;
-  const buildId = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  // The id ties the code cache to this exact text: V8 checks only the source's length.
-  writeFileSync(bundleFile, `${code}//# wif-check-build=${buildId}\n`);
-
-  const warmed = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--warm', buildId], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', AWS_EC2_METADATA_DISABLED: 'true' },
-  });
-  const modules = Object.keys(result.metafile.inputs).length;
+  const outputs = [[bundleFile, cli]];
+  mkdirSync(chunkDir, { recursive: true });
+  for (const [chunk, packages] of Object.entries(CHUNKS)) {
+    const file = join(chunkDir, `${chunk}.cjs`);
+    const result = await build({
+      ...common,
+      stdin: { contents: chunkEntry(packages), resolveDir: root, sourcefile: `${chunk}-chunk.mjs`, loader: 'js' },
+      outfile: file,
+      // The AWS SDK's ES-module builds (dist-es, made for Node too): esbuild drops what is not
+      // imported. Elsewhere the default (main first): a "module" entry may be a browser build.
+      ...(chunk === 'aws' ? { mainFields: ['module', 'main'] } : {}),
+      // The AWS SDK only: shorter names, a smaller source and cache (keepNames: the SDK reads
+      // errors' and classes' .name). Not the driver: keepNames' extra work per closure showed in
+      // audit's peak RSS at 10,000 users.
+      ...(chunk === 'aws' ? { minifyIdentifiers: true, keepNames: true } : {}),
+    });
+    outputs.push([file, result]);
+  }
+  for (const [file, result] of outputs) {
+    const code = result.outputFiles[0].text;
+    // The id ties a code cache to this exact text: V8 checks only the source's length.
+    const buildId = createHash('sha256').update(code).digest('hex').slice(0, 16);
+    writeFileSync(file, `${code}//# wif-check-build=${buildId}\n`);
+  }
   const kib = (file) => `${(statSync(file).size / 1024).toFixed(0)} KiB`;
   // stderr: `npm pack --json` runs this (prepare) and its stdout must stay pure JSON.
-  console.error(`cli bundle  ${relative(root, bundleFile)}  ${kib(bundleFile)}  (${modules} modules; @aws-sdk, @smithy, snowflake-sdk external)`);
-  if (warmed.status !== 0) {
-    // Not fatal: without the cache the bundle is compiled at startup, as any script is.
-    console.warn(`code cache  not written: ${(warmed.stderr || warmed.stdout).trim().split('\n').slice(-3).join(' / ')}`);
-  } else {
-    console.error(`code cache  ${relative(root, cacheFile)}  ${kib(cacheFile)}  (${warmed.stdout.trim()})`);
+  for (const [file, result] of outputs) console.error(`cli bundle  ${relative(root, file).padEnd(25)} ${kib(file).padStart(9)}  (${Object.keys(result.metafile.inputs).length} modules)`);
+
+  const warmed = await Promise.all(WARM_RUNS.map((_, index) => runWarm(index)));
+  for (const [index, run] of warmed.entries()) {
+    if (run.code !== 0) {
+      // Not fatal: without a cache the file is compiled at start-up, as any script is.
+      console.warn(`code cache  not written for ${WARM_RUNS[index].save.join(', ')}: ${run.output.trim().split('\n').slice(-4).join(' / ')}`);
+    }
   }
+  for (const [file] of outputs) {
+    const cache = `${file}.v8cache`;
+    try {
+      console.error(`code cache  ${relative(root, cache).padEnd(33)} ${kib(cache).padStart(9)}`);
+    } catch {
+      console.error(`code cache  ${relative(root, cache)} missing`);
+    }
+  }
+  console.error(`cli build   ${((performance.now() - started) / 1000).toFixed(1)} s (Node ${process.version})`);
 }
 
-/** In a child process: load the bundle exactly as bin/wif-check.js does, run it, save V8's code cache. */
-async function warm(buildId) {
-  const source = readFileSync(bundleFile, 'utf8');
-  const script = new Script(Module.wrap(source), { filename: bundleFile });
-  const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile));
-  const stdoutWrite = process.stdout.write.bind(process.stdout);
-  process.stdout.write = process.stderr.write = () => true;
+/** An ES module that exports `chunk`: package name → what import('package') should give. */
+function chunkEntry(packages) {
+  const lines = [];
+  const entries = Object.entries(packages).map(([name, what], index) => {
+    if (what === 'commonjs') return `${JSON.stringify(name)}: require(${JSON.stringify(name)})`;
+    if (what === '*') {
+      lines.push(`import * as p${index} from ${JSON.stringify(name)};`);
+      return `${JSON.stringify(name)}: p${index}`;
+    }
+    lines.push(`import { ${what.map((n) => `${n} as p${index}_${n}`).join(', ')} } from ${JSON.stringify(name)};`);
+    return `${JSON.stringify(name)}: { ${what.map((n) => `${n}: p${index}_${n}`).join(', ')} }`;
+  });
+  return `${lines.join('\n')}\nexport const chunk = {\n  ${entries.join(',\n  ')}\n};\n`;
+}
+
+/** One warm-up child process: `node build-cli.mjs --warm INDEX`. */
+function runWarm(index) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--warm', String(index)], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (code) => {
+      clearTimeout(killer);
+      resolvePromise({ code, output });
+    });
+  });
+}
+
+/**
+ * In a child process: start the test bed, load the bundle as bin/wif-check.js does (so that the
+ * chunks load as they do for a user), run the commands, save the code caches of `save`.
+ */
+async function warm(index) {
+  const { save, runs } = WARM_RUNS[index];
+  const { startTestBed, credentialsEnv, TEST_IDENTITIES } = await import(pathToFileURL(join(root, 'dist', 'simulators', 'index.js')).href);
+  const bed = await startTestBed();
+  const scratch = mkdtempSync(join(os.tmpdir(), 'wif-check-warm-'));
+  Object.assign(process.env, {
+    HOME: scratch,
+    AWS_CONFIG_FILE: join(scratch, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
+    // No user cache: this process is the one that makes the shipped caches.
+    WIF_CHECK_CACHE_DIR: 'off',
+    ...bed.env,
+    ...credentialsEnv(TEST_IDENTITIES.assumedRole),
+  });
+  const { loadCached } = createRequire(import.meta.url)(loaderFile);
+  const cli = loadCached(bundleFile);
+  const write = process.stdout.write.bind(process.stdout);
+  const quiet = () => true;
+  const exit = process.exit;
   process.exit = () => undefined; // main() schedules an exit for after the command; not here.
-  for (const args of WARM_RUNS) await module.exports.main([process.execPath, 'wif-check', ...args]);
-  process.exitCode = 0;
-  const data = script.createCachedData();
-  writeFileSync(cacheFile, Buffer.concat([Buffer.from(buildId, 'latin1'), data]));
-  const check = new Script(Module.wrap(source), { filename: bundleFile, cachedData: data });
-  if (check.cachedDataRejected) throw new Error('V8 rejected the code cache it just produced');
-  stdoutWrite(`warmed with ${WARM_RUNS.map((args) => args[0]).join(', ')}; Node ${process.version}`);
+  const failures = [];
+  for (const args of runs) {
+    process.stdout.write = process.stderr.write = quiet;
+    process.exitCode = 0;
+    await cli.main([process.execPath, 'wif-check', ...args]);
+    if (process.exitCode !== 0) failures.push(`${args.join(' ')} exited ${process.exitCode}`);
+  }
+  process.stdout.write = write;
+  process.stderr.write = write;
+  await bed.close();
+  rmSync(scratch, { recursive: true, force: true });
+  if (failures.length) {
+    console.error(`warm-up failed: ${failures.join('; ')}`);
+    exit(1);
+  }
+  const loaded = globalThis[Symbol.for('wif-check.loaded-bundles')];
+  for (const name of save) {
+    const file = name === 'cli.bundle.cjs' ? bundleFile : join(chunkDir, name);
+    const entry = loaded.get(file);
+    if (!entry) {
+      console.error(`warm-up: ${relative(root, file)} was never loaded`);
+      exit(1);
+    }
+    writeFileSync(`${file}.v8cache`, Buffer.concat([Buffer.from(entry.buildId, 'latin1'), entry.script.createCachedData()]));
+  }
+  exit(0);
 }
 
-if (process.argv[2] === '--warm') await warm(process.argv[3]);
-else await buildBundle();
+if (process.argv[2] === '--warm') await warm(Number(process.argv[3]));
+else await buildAll();

@@ -68,7 +68,7 @@ describe('wif-check/lambda with outboundToken', () => {
     const out = tempDir('wif-check-jwt-bundle-');
     await run('node', ['scripts/bundle.mjs', '--out-dir', out], { cwd: REPO_ROOT });
     const task = tempDir('wif-check-jwt-lambda-task-');
-    for (const file of ['index.js', 'package.json']) copyFileSync(join(out, 'lambda', file), join(task, file));
+    for (const file of ['index.js', 'wif-check.js', 'package.json']) copyFileSync(join(out, 'lambda', file), join(task, file));
     const invoke = `require('./index.js').handler({ outboundToken: true }).then((r) => console.log(JSON.stringify(r)))`;
     const { stdout } = await run('node', ['-e', invoke], {
       cwd: task,

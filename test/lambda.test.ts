@@ -199,7 +199,7 @@ describe('npm run bundle', () => {
   /** The unpacked zip in a directory of its own, outside the repository, like /var/task. */
   function unpack(out: string): string {
     const task = tempDir('wif-check-lambda-task-');
-    for (const file of ['index.js', 'package.json']) copyFileSync(join(out, 'lambda', file), join(task, file));
+    for (const file of ['index.js', 'wif-check.js', 'package.json']) copyFileSync(join(out, 'lambda', file), join(task, file));
     return task;
   }
 
@@ -247,7 +247,7 @@ describe('npm run bundle', () => {
         env: { PATH: process.env.PATH, ...env, HOME: readOnlyHome, TMPDIR: lambdaTmp, NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       });
       expect(JSON.parse(stdout)).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
-      expect(readdirSync(task).sort()).toEqual(['index.js', 'package.json']);
+      expect(readdirSync(task).sort()).toEqual(['index.js', 'package.json', 'wif-check.js']);
       expect(readdirSync(readOnlyHome)).toEqual([]);
       expect(readdirSync(lambdaTmp)).toContain('wif-check-snowflake-cache');
     } finally {

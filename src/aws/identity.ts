@@ -10,7 +10,6 @@ import { describeAwsError, formatSeconds } from '../core/aws-failures.js';
 import { describeCredentialSource } from '../core/credential-source.js';
 import { WifError } from '../core/errors.js';
 import { withDeadline } from '../deadline.js';
-import { formatBytes, refuseUnreadableFile } from '../fs/read-bounded.js';
 import { NO_REGION_HINT, isValidRegion, resolveRegion, type ResolvedRegion } from '../core/region.js';
 
 export const DEFAULT_AWS_TIMEOUT_MS = 10_000;
@@ -29,6 +28,8 @@ export const MAX_AWS_FILE_BYTES = 8 * 1024 * 1024;
 const loadSts = () => import('@aws-sdk/client-sts');
 const loadCredentialProviders = () => import('@aws-sdk/credential-providers');
 const loadSmithyConfig = () => import('@smithy/core/config');
+// node:fs/promises with it: gen-sql --arn reaches this module (through whoami) but reads no file.
+const loadReadBounded = () => import('../fs/read-bounded.js');
 
 export interface AwsOptions {
   profile?: string | undefined;
@@ -183,6 +184,7 @@ export async function createStsClient(context: AwsContext): Promise<STSClient> {
 async function boundResponse(response: unknown, endpoint: string): Promise<unknown> {
   if (!response || typeof response !== 'object') return response;
   const http = response as { headers?: Record<string, string | undefined>; body?: unknown };
+  const { formatBytes } = await loadReadBounded();
   const tooLarge = () =>
     new WifError('aws', `STS answered with more than ${formatBytes(MAX_STS_RESPONSE_BYTES)} (${endpoint}): wif-check refuses STS answers over ${formatBytes(MAX_STS_RESPONSE_BYTES)}`, {
       code: 'STS_RESPONSE_TOO_LARGE',
@@ -251,6 +253,7 @@ function firstControlCharacter(text: string): string | undefined {
  * `env` are checked.
  */
 async function refuseBadAwsFiles(env: NodeJS.ProcessEnv): Promise<void> {
+  const { formatBytes, refuseUnreadableFile } = await loadReadBounded();
   const seen = new Set<string>();
   for (const source of env === process.env ? [env] : [env, process.env]) {
     for (const file of awsFilesOf(source)) {

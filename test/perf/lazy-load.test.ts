@@ -4,11 +4,18 @@
  * throws on the first snowflake-sdk file and makes the process exit 86 if one was loaded anyway.
  * Every entry point is checked: bin/wif-check.js (what users run), and both builds it can choose,
  * dist/cli.bundle.cjs and dist/cli.js. Positive controls prove the probe sees a load at all.
+ * In the bundle, snowflake-sdk and jose live in chunks (dist/chunks/*.cjs, scripts/build-cli.mjs),
+ * which the probe sees in require.cache; jose through dist/cli.js: jose-lazy.test.ts.
+ * The Action bundle (dist-action/index.cjs) runs doctor only, which needs the driver: nothing to
+ * keep out there.
+ *
+ * Also the code cache (bin/code-cache.cjs): the shipped one is accepted, and a rejected one (as
+ * under another Node version) still runs and is replaced by one for this Node in the user's cache.
  *
  * Build first: `npm run build` (tsc + scripts/build-cli.mjs).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +33,8 @@ interface Run {
   stdout: string;
   stderr: string;
 }
+
+const HAS_JOSE = 'jose' in ((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {});
 
 /** `node --require probe <entry…> args` with a clean environment. */
 function run(entry: readonly string[], args: readonly string[], env: Record<string, string>): Promise<Run> {
@@ -114,5 +123,92 @@ describe.each(ENTRIES)('$name does not load snowflake-sdk', ({ name, entry }) =>
     expect(result.code, detail).toBe(0);
     expect(result.stdout, detail).toMatch(stdout);
     expect(JSON.parse(readFileSync(report, 'utf8')), detail).toMatchObject({ snowflakeSdk: false, firstSnowflakeModule: null });
+  });
+});
+
+describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name loads only the chunks a command needs', ({ name, entry }) => {
+  const noJose = { ...(HAS_JOSE ? { WIF_PROBE_FORBID_JOSE: '1' } : {}), WIF_PROBE_FORBID_SNOWFLAKE: '1' };
+  it.each([
+    { args: ['--help'], chunks: [] },
+    { args: ['gen-sql', '--arn', ARN], chunks: [] },
+    { args: ['whoami'], chunks: ['aws'] },
+    { args: ['gen-sql'], chunks: ['aws'] },
+    { args: ['whoami', '--outbound-token'], chunks: ['aws', 'jose'], env: {} },
+    { args: ['connect'], chunks: ['aws', 'snowflake'], env: {} },
+  ])('wif-check $args.0 $args.1 → $chunks', async ({ args, chunks, env: extra }) => {
+    const report = join(tempDir('wif-check-probe-'), 'probe.json');
+    const result = await run(entry(args), name === 'bin/wif-check.js' ? args : [], { ...env, ...(extra ?? noJose), WIF_PROBE_OUT: report });
+    expect(result.code, result.stderr).toBe(0);
+    const probe = JSON.parse(readFileSync(report, 'utf8')) as { chunks: string[]; jose: boolean };
+    expect(probe.chunks.sort()).toEqual(chunks);
+    if (HAS_JOSE) expect(probe.jose).toBe(chunks.includes('jose'));
+  });
+});
+
+describe('the code cache (bin/code-cache.cjs)', () => {
+  const chunkDir = join(REPO_ROOT, 'dist', 'chunks');
+  /** A copy of the installed package (bin/, dist/, package.json, README.md) in a temporary directory. */
+  function installedCopy(): string {
+    const copy = tempDir('wif-check-install-');
+    for (const part of ['bin', 'dist', 'package.json', 'README.md']) cpSync(join(REPO_ROOT, part), join(copy, part), { recursive: true, preserveTimestamps: true });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(copy, 'node_modules'));
+    return copy;
+  }
+  const runIn = (copy: string, args: string[], cacheDir: string) => run([join(copy, 'bin', 'wif-check.js')], args, { ...env, WIF_CHECK_CACHE_DIR: cacheDir });
+
+  it('every generated file ships a cache of its own build', () => {
+    const files = [join(REPO_ROOT, 'dist', 'cli.bundle.cjs'), ...readdirSync(chunkDir).filter((f) => f.endsWith('.cjs')).map((f) => join(chunkDir, f))];
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const file of files) {
+      const id = /\/\/# wif-check-build=([0-9a-f]{16})\s*$/.exec(readFileSync(file, 'utf8').slice(-64))?.[1];
+      expect(id, file).toBeDefined();
+      expect(readFileSync(`${file}.v8cache`).toString('latin1', 0, 16), file).toBe(id);
+    }
+  });
+
+  it('V8 accepts the shipped caches: nothing is written to the user cache', async () => {
+    const cacheDir = join(tempDir('wif-check-cache-'), 'c');
+    const result = await run([BIN], ['connect'], { ...env, WIF_CHECK_CACHE_DIR: cacheDir });
+    expect(result.code, result.stderr).toBe(0);
+    expect(existsSync(cacheDir)).toBe(false);
+  });
+
+  it('a cache V8 rejects (another Node version) still runs, and the next run uses one made for this Node', async () => {
+    const copy = installedCopy();
+    const cacheDir = join(tempDir('wif-check-cache-'), 'c');
+    // Keep the build id, break V8's version hash (bytes 4-7 of its header): what another Node sees.
+    for (const file of [join(copy, 'dist', 'cli.bundle.cjs.v8cache'), join(copy, 'dist', 'chunks', 'aws.cjs.v8cache')]) {
+      const cache = readFileSync(file);
+      for (let i = 20; i < 24; i++) cache[i] = cache[i]! ^ 0xff;
+      writeFileSync(file, cache);
+    }
+    const first = await runIn(copy, ['whoami'], cacheDir);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/arn:aws:iam::123456789012:role\/my-fn-role/);
+    const made = readdirSync(cacheDir).sort();
+    expect(made).toEqual([expect.stringMatching(/^aws\.cjs-[0-9a-f]{16}-v\d+\.\d+\.\d+-\w+\.v8cache$/), expect.stringMatching(/^cli\.bundle\.cjs-[0-9a-f]{16}-/)]);
+    const written = made.map((file) => statSync(join(cacheDir, file)).mtimeMs);
+    const second = await runIn(copy, ['whoami'], cacheDir);
+    expect(second.code, second.stderr).toBe(0);
+    // Accepted this time: not written again.
+    expect(made.map((file) => statSync(join(cacheDir, file)).mtimeMs)).toEqual(written);
+  });
+
+  it('a cache of another build is ignored; a missing one too; WIF_CHECK_CACHE_DIR=off writes nothing', async () => {
+    const copy = installedCopy();
+    const cache = join(copy, 'dist', 'cli.bundle.cjs.v8cache');
+    writeFileSync(cache, Buffer.concat([Buffer.from('0123456789abcdef', 'latin1'), readFileSync(cache).subarray(16)]));
+    const cacheDir = join(tempDir('wif-check-cache-'), 'c');
+    const other = await runIn(copy, ['gen-sql', '--arn', ARN], cacheDir);
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stdout).toMatch(/CREATE USER MY_FN_ROLE/);
+    expect(readdirSync(cacheDir)).toHaveLength(1);
+    const off = join(tempDir('wif-check-cache-'), 'off');
+    mkdirSync(off);
+    writeFileSync(cache, '');
+    const missing = await run([join(copy, 'bin', 'wif-check.js')], ['gen-sql', '--arn', ARN], { ...env, WIF_CHECK_CACHE_DIR: 'off', HOME: off });
+    expect(missing.code, missing.stderr).toBe(0);
+    expect(missing.stdout).toMatch(/CREATE USER MY_FN_ROLE/);
+    expect(readdirSync(off)).toEqual([]);
   });
 });

@@ -1,0 +1,100 @@
+// Loads a generated CommonJS bundle (dist/cli.bundle.cjs, dist/chunks/*.cjs) compiled with a V8
+// code cache, so that start-up does not parse and compile it (docs/performance.md). Used by
+// bin/wif-check.js for the CLI bundle, and inlined into that bundle for its chunks by
+// scripts/build-cli.mjs. Plain CommonJS without dependencies: it runs before anything else.
+//
+// Which cache, in this order:
+//  1. FILE.v8cache, written by the build: 16 bytes of build id, then V8's cache. Used when the id
+//     matches the bundle's last line (V8 itself checks only the source's length) and V8 accepts it
+//     (same V8 version and flags as the build).
+//  2. Otherwise (another Node version than the build's, or no cache shipped): a cache this user's
+//     earlier run wrote for this very build, Node version and architecture, in
+//     $WIF_CHECK_CACHE_DIR, else $XDG_CACHE_HOME/wif-check, else ~/.cache/wif-check
+//     (%LOCALAPPDATA%\wif-check on Windows).
+//  3. Otherwise the bundle is compiled as any script is, and at exit what V8 compiled is written to
+//     that directory for the next run (0700 directory, written to a temporary name and renamed;
+//     any failure, e.g. a read-only home, is ignored). WIF_CHECK_CACHE_DIR=off turns this off.
+'use strict';
+const Module = require('node:module');
+const { Script } = require('node:vm');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { basename, dirname, join } = require('node:path');
+
+/** Every bundle loaded in this process (the build's warm-up saves their caches from here). */
+const LOADED = (globalThis[Symbol.for('wif-check.loaded-bundles')] ??= new Map());
+const BUILD_ID = /\/\/# wif-check-build=([0-9a-f]{16})\s*$/;
+
+/**
+ * require(file) for a bundle built by scripts/build-cli.mjs, compiled with a code cache when one
+ * fits. `requireFrom`: the file the bundle's own require() resolves from (default: itself).
+ */
+function loadCached(file, requireFrom = file) {
+  const cached = Module._cache[file];
+  if (cached) return cached.exports;
+  const source = readFileSync(file, 'utf8');
+  const buildId = BUILD_ID.exec(source.slice(-64))?.[1];
+  const shipped = buildId ? readCache(`${file}.v8cache`, buildId) : undefined;
+  let script = compile(file, source, shipped);
+  let userCache;
+  if (shipped === undefined || script.cachedDataRejected) {
+    userCache = buildId ? userCacheFile(file, buildId) : undefined;
+    const own = userCache ? readCache(userCache, buildId) : undefined;
+    if (own !== undefined) script = compile(file, source, own);
+    if (userCache && (own === undefined || script.cachedDataRejected)) process.once('exit', () => saveCache(script, userCache, buildId));
+  }
+  // A real Module in require.cache: one instance per process, and visible to anyone who looks.
+  const module = new Module(file, null);
+  module.filename = file;
+  module.paths = Module._nodeModulePaths(dirname(file));
+  Module._cache[file] = module;
+  LOADED.set(file, { script, buildId });
+  try {
+    script.runInThisContext().call(module.exports, module.exports, Module.createRequire(requireFrom), module, file, dirname(file));
+  } catch (error) {
+    delete Module._cache[file];
+    throw error;
+  }
+  module.loaded = true;
+  return module.exports;
+}
+
+function compile(file, source, cachedData) {
+  return new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+}
+
+/** The V8 data of a cache file whose build id is `buildId`, else undefined. */
+function readCache(cacheFile, buildId) {
+  try {
+    const cache = readFileSync(cacheFile);
+    return cache.length > 16 && cache.toString('latin1', 0, 16) === buildId ? cache.subarray(16) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function userCacheFile(file, buildId) {
+  const env = process.env;
+  if (env.WIF_CHECK_CACHE_DIR === 'off') return undefined;
+  const home = env.HOME || env.USERPROFILE;
+  const dir =
+    env.WIF_CHECK_CACHE_DIR ||
+    (process.platform === 'win32' && env.LOCALAPPDATA ? join(env.LOCALAPPDATA, 'wif-check') : undefined) ||
+    (env.XDG_CACHE_HOME ? join(env.XDG_CACHE_HOME, 'wif-check') : undefined) ||
+    (home ? join(home, '.cache', 'wif-check') : undefined);
+  if (!dir) return undefined;
+  return join(dir, `${basename(file)}-${buildId}-${process.version}-${process.arch}.v8cache`);
+}
+
+function saveCache(script, cacheFile, buildId) {
+  try {
+    const data = script.createCachedData();
+    mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
+    const temporary = `${cacheFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, Buffer.concat([Buffer.from(buildId, 'latin1'), data]), { mode: 0o600 });
+    renameSync(temporary, cacheFile);
+  } catch {
+    // Only a missed speed-up: the next run compiles the bundle again.
+  }
+}
+
+module.exports = { loadCached, userCacheFile };
