@@ -4,11 +4,12 @@
  * Also the bundled zip's entry file, required as CommonJS the way the runtime loads it.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, readdirSync } from 'node:fs';
+import { chmodSync, copyFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler, type WifCheckEvent } from '../src/lambda.js';
+import { seededAuditAccount } from '../src/simulators/snowflake-admin.js';
 import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../src/simulators/index.js';
 import { REPO_ROOT, closedPort, tempDir } from './e2e/run-cli.js';
 
@@ -149,6 +150,38 @@ describe('wif-check/lambda handler', () => {
       expect(report.checks[0]?.detail, host).toMatch(/^host '.*' \(event\.host\) contains '.'/);
     }
     expect(bed.sts.requests.length).toBe(stsRequests);
+  });
+
+  it('adminConnection adds the Snowflake-side view to a failed login, and the PAT is never in the report (issue 11)', async () => {
+    const pat = 'pat_EXAMPLEbGFtYmRhLWFkbWluLXRva2VuLW5ldmVyLXNob3du';
+    const seed = seededAuditAccount({ pats: [pat] });
+    const admin = await startTestBed({ users: seed.users, admin: seed.admin });
+    const snowflakeHome = tempDir('wif-check-lambda-snowflake-home-');
+    writeFileSync(join(snowflakeHome, 'pat.token'), `${pat}\n`, { mode: 0o600 });
+    writeFileSync(
+      join(snowflakeHome, 'connections.toml'),
+      `[admin]\naccount = "${admin.env.SNOWFLAKE_ACCOUNT}"\nhost = "${admin.snowflake.host}"\nport = ${admin.snowflake.port}\nprotocol = "http"\n` +
+        `user = "AUDITOR"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken_file_path = "${join(snowflakeHome, 'pat.token')}"\n`,
+      { mode: 0o600 },
+    );
+    // The function's environment points at the seeded account (the admin connection reads it too).
+    const names = ['SNOWFLAKE_HOME', 'SNOWFLAKE_HOST', 'SNOWFLAKE_PORT'] as const;
+    const before = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+    Object.assign(process.env, { SNOWFLAKE_HOME: snowflakeHome, SNOWFLAKE_HOST: admin.snowflake.host, SNOWFLAKE_PORT: String(admin.snowflake.port) });
+    try {
+      const report = await handler({ expectUser: 'LAMBDA_LOADER', adminConnection: 'admin' });
+      expect(report.exitCode, JSON.stringify(report.checks)).toBe(1);
+      expect(report.checks.find((check) => check.id === 'snowflake-registration')?.fix).toBe(
+        "ALTER USER LAMBDA_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');",
+      );
+      expect(JSON.stringify(report)).not.toContain(pat.slice(4, 24));
+    } finally {
+      for (const name of names) {
+        if (before[name] === undefined) delete process.env[name];
+        else process.env[name] = before[name];
+      }
+      await admin.close();
+    }
   });
 
   it('uses WIF_CHECK_EXPECT_USER when the event has no expectUser', async () => {

@@ -27,6 +27,8 @@ export interface WifCheckEvent {
   allowInsecureHttp?: boolean | null | undefined;
   /** Use AWS's outbound-token (JWT) method. */
   outboundToken?: boolean | null | undefined;
+  /** A connection (connections.toml / config.toml under SNOWFLAKE_HOME) with an administrator login: the Snowflake-side view of a failed login. */
+  adminConnection?: string | null | undefined;
 }
 
 /** The event's settings with their types checked; undefined means unset (fall back to env). */
@@ -44,6 +46,7 @@ export interface LambdaSettings {
   timeoutMs: number | undefined;
   allowInsecureHttp: boolean | undefined;
   outboundToken: boolean | undefined;
+  adminConnection: string | undefined;
   /** For the report's warnings: ignored fields, an account id restored from a number. */
   notes: string[];
 }
@@ -57,11 +60,12 @@ const TEXT_FIELDS = {
   expectUser: 'a Snowflake user name',
   role: 'a Snowflake role name',
   warehouse: 'a Snowflake warehouse name',
+  adminConnection: 'a connection name from connections.toml or config.toml',
 } as const satisfies Partial<Record<Field, string>>;
 
 const FIELDS: readonly Field[] = [
   'account', 'host', 'port', 'protocol', 'expectUser', 'expectAccount', 'role', 'warehouse',
-  'impersonationPath', 'timeout', 'allowInsecureHttp', 'outboundToken',
+  'impersonationPath', 'timeout', 'allowInsecureHttp', 'outboundToken', 'adminConnection',
 ];
 
 const MAX_ACCOUNT_ID = 999_999_999_999;
@@ -206,6 +210,7 @@ function parseFields(event: Record<string, unknown>): LambdaSettings {
     timeoutMs: parseTimeoutSeconds(timeout, 'event.timeout'),
     allowInsecureHttp: flag(event, 'allowInsecureHttp'),
     outboundToken: flag(event, 'outboundToken'),
+    adminConnection: text(event, 'adminConnection'),
     notes,
   };
   notes.push(...unknownFieldsNote(event));

@@ -127,7 +127,12 @@ function describeRefusedChar(char: string): string {
 }
 
 /** The first refused character as a one-line error, or undefined. Never echoes the text itself. */
+/** Printable ASCII: none of it is refused, so the Unicode property classes need not even be built. */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 function findRefusedChar(text: string, what: string, kind: TextKind): string | undefined {
+  // The common case, and a start-up cost saved (docs/performance.md): V8 builds a \p{…} class on first use.
+  if (PRINTABLE_ASCII.test(text)) return undefined;
   let position = 0;
   for (const char of text) {
     position += 1;

@@ -16,12 +16,13 @@ const UNSET: LambdaSettings = {
   timeoutMs: undefined,
   allowInsecureHttp: undefined,
   outboundToken: undefined,
+  adminConnection: undefined,
   notes: [],
 };
 
 const EVERY_FIELD_NULL = {
   account: null, host: null, port: null, protocol: null, expectUser: null, expectAccount: null, role: null,
-  warehouse: null, impersonationPath: null, timeout: null, allowInsecureHttp: null, outboundToken: null,
+  warehouse: null, impersonationPath: null, timeout: null, allowInsecureHttp: null, outboundToken: null, adminConnection: null,
 };
 
 /** The error parseLambdaEvent throws for `event`, checked to be a one-line usage error (exit 2). */
@@ -161,5 +162,13 @@ describe('parseLambdaEvent on any JSON (property)', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('adminConnection (issue 11: the Lambda equivalent of doctor --admin-connection)', () => {
+  it('is a connection name; another type is refused naming the field', () => {
+    expect(parseLambdaEvent({ adminConnection: 'admin' }).adminConnection).toBe('admin');
+    expect(parseLambdaEvent({ adminConnection: null }).adminConnection).toBeUndefined();
+    expect(refusal({ adminConnection: 7 }).message).toMatch(/^event\.adminConnection must be a string/);
   });
 });
