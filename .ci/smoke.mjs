@@ -13,7 +13,8 @@ const work = mkdtempSync(join(tmpdir(), 'wif-check-smoke-'));
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 // The tarball as released (scripts/pack.mjs: no `prepare` in its manifest); npm ci has built dist/.
-const tarball = execFileSync(process.execPath, [join(root, 'scripts', 'pack.mjs'), '--no-build', '--out-dir', work], { encoding: 'utf8' }).trim();
+// Through the documented command (`npm run pack`), so its prepack guard is exercised too.
+const tarball = npm(['run', 'pack', '--silent', '--', '--no-build', '--out-dir', work], root).trim().split('\n').at(-1);
 const app = join(work, 'app');
 execFileSync('mkdir', ['-p', app]);
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'smoke-app', private: true, type: 'module' }));
