@@ -90,7 +90,8 @@ export async function findConnection(
         `connection '${wanted}' in ${file.path} has ${secrets.join(', ')}: wif-check audit does not read secrets from files (set SNOWFLAKE_PASSWORD, PRIVATE_KEY_PASSPHRASE, or use token_file_path)`,
       );
     }
-    const values = Object.fromEntries(Object.entries(entry).filter(([key]) => !SECRET_KEYS.includes(key)));
+    // SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> overrides a key of that connection, as in the Snowflake CLI.
+    const values = Object.fromEntries(Object.entries({ ...entry, ...connectionEnvOverrides(wanted, env) }).filter(([key]) => !SECRET_KEYS.includes(key)));
     return { name: wanted, path: file.path, values, warnings };
   }
   if (name === undefined) return undefined;
@@ -108,3 +109,19 @@ export function connectionString(values: Readonly<Record<string, unknown>> | und
   }
   return undefined;
 }
+
+/**
+ * The Snowflake CLI's per-connection environment overrides: SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>
+ * (name and key upper-cased) sets `key` of connection `name`. Pure; blank values are ignored.
+ */
+export function connectionEnvOverrides(name: string, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const prefix = `SNOWFLAKE_CONNECTIONS_${name.toUpperCase()}_`;
+  const overrides: Record<string, string> = {};
+  for (const [variable, value] of Object.entries(env)) {
+    if (!variable.startsWith(prefix) || value === undefined || value.trim() === '') continue;
+    const key = variable.slice(prefix.length).toLowerCase();
+    if (/^[a-z][a-z0-9_]*$/.test(key)) overrides[key] = value.trim();
+  }
+  return overrides;
+}
+

@@ -140,3 +140,24 @@ describe('Snowflake CLI conventions for connect and doctor', () => {
     expect(JSON.parse(fallback.stdout), describeRun(fallback)).toMatchObject({ ok: true, role: 'ANALYST' });
   });
 });
+
+describe('SNOWFLAKE_CONNECTIONS_<NAME>_<KEY> overrides', () => {
+  it("override a named connection's keys, and a hostile host from there is refused like any other", async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tempDir } = await import('./run-cli.js');
+    const home = tempDir('snow-home-env-');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(
+      join(home, 'connections.toml'),
+      `[ci]\naccount = "${bed.env.SNOWFLAKE_ACCOUNT}"\nhost = "${bed.env.SNOWFLAKE_HOST}"\nport = ${bed.env.SNOWFLAKE_PORT}\nprotocol = "http"\nrole = "LOADER"\n`,
+      { mode: 0o600 },
+    );
+    const base = { ...env(), SNOWFLAKE_HOME: home, SNOWFLAKE_ACCOUNT: '', SNOWFLAKE_HOST: '', SNOWFLAKE_PORT: '', SNOWFLAKE_PROTOCOL: '' };
+    const overridden = await runCli(['connect', '-c', 'ci', '--json'], { env: { ...base, SNOWFLAKE_CONNECTIONS_CI_ROLE: 'ANALYST' } });
+    expect(JSON.parse(overridden.stdout), describeRun(overridden)).toMatchObject({ ok: true, role: 'ANALYST' });
+    const hostile = await runCli(['connect', '-c', 'ci', '--json'], { env: { ...base, SNOWFLAKE_CONNECTIONS_CI_HOST: 'evil.example/.snowflakecomputing.com' } });
+    expect(hostile.code, describeRun(hostile)).toBe(2);
+    expect(JSON.parse(hostile.stdout)).toMatchObject({ error: { code: 'BAD_HOST' } });
+  });
+});
