@@ -8,7 +8,7 @@ import { NOT_USABLE_FIX, diagnoseUnexpectedUser, parseExpectUser, userMatches } 
 import { EXIT_CODES, WifError, usageError, type ErrorKind } from '../core/errors.js';
 import { serverText } from '../core/redact.js';
 import { type ResolvedRegion } from '../core/region.js';
-import { DRIVER_RULES, chainingProblem, driverOfLambdaRuntime, parseDriverName, regionSeenBy, type DriverName } from '../core/driver-rules.js';
+import { DRIVER_RULES, chainingProblem, driverOfLambdaRuntime, outboundTokenByEnvironment, parseDriverName, regionSeenBy, type DriverName } from '../core/driver-rules.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags } from '../core/snowflake-settings.js';
 import {
   DEFAULT_AWS_TIMEOUT_MS,
@@ -20,7 +20,7 @@ import {
   type CallerIdentity,
 } from '../aws/identity.js';
 import { findConnection } from '../snowflake/config-files.js';
-import { methodNote, resolveMethod, type WifMethod } from '../core/jwt-claims.js';
+import { methodNote, outboundTokenRequestedByEnv, resolveMethod, type WifMethod } from '../core/jwt-claims.js';
 import { OUTBOUND_CHECK_TITLES, type OutboundCheckId } from './outbound-render.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, settingsSources, verifiedCallerArn } from './connect.js';
@@ -148,8 +148,11 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   const parsedDriver = parseDriverName(options.driver);
   if (!parsedDriver.ok) throw usageError(parsedDriver.error, 'BAD_DRIVER', 'Name the driver your workload runs: --driver node or --driver python.');
   const driver: DriverName = parsedDriver.driver ?? driverOfLambdaRuntime(env) ?? 'node';
-  if (driver === 'node' && /^true$/i.test(env.SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN?.trim() ?? '')) {
-    warnings.push('SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN is a Python connector switch: the Node driver ignores it (your application passes workloadIdentityAwsUseOutboundToken: true)');
+  // The switch is set, but the chosen driver does not read it (the table says how that driver is switched).
+  if (outboundTokenRequestedByEnv(env) && !outboundTokenByEnvironment(driver, env)) {
+    warnings.push(
+      `SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN is not read by ${DRIVER_RULES[driver].label}: your application switches it with ${DRIVER_RULES[driver].outboundToken.option}`,
+    );
   }
   const expectUser = parseExpectUser(options.expectUser);
   const expectAccount = parseAccountId(options.expectAccount);

@@ -9,6 +9,8 @@
 export type DriverName = 'node' | 'python';
 export const DRIVER_NAMES: readonly DriverName[] = ['node', 'python'];
 
+import { outboundTokenRequestedByEnv } from './jwt-claims.js';
+
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface DriverRules {
@@ -67,7 +69,7 @@ export function chainingProblem(driver: DriverName, env: Env, profileRegion: str
 
 /** Whether the environment switches this driver to the JWT method by itself. */
 export function outboundTokenByEnvironment(driver: DriverName, env: Env): boolean {
-  return DRIVER_RULES[driver].outboundToken.env !== undefined && /^true$/i.test(env.SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN?.trim() ?? '');
+  return DRIVER_RULES[driver].outboundToken.env !== undefined && outboundTokenRequestedByEnv(env);
 }
 
 /** The driver a Lambda function runs, from AWS_EXECUTION_ENV (`AWS_Lambda_python3.12` → python); else undefined. */

@@ -32,8 +32,13 @@ export const OUTBOUND_TOKEN_ENV = 'SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN';
 export function resolveMethod(flag: boolean | undefined, env: Readonly<Record<string, string | undefined>>): { method: WifMethod; source: MethodSource } {
   if (flag === true) return { method: 'outbound-token', source: 'flag' };
   if (flag === false) return { method: 'caller-identity', source: 'flag' };
-  if ((env[OUTBOUND_TOKEN_ENV] ?? '').trim().toLowerCase() === 'true') return { method: 'outbound-token', source: OUTBOUND_TOKEN_ENV };
+  if (outboundTokenRequestedByEnv(env)) return { method: 'outbound-token', source: OUTBOUND_TOKEN_ENV };
   return { method: 'caller-identity', source: 'default' };
+}
+
+/** SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN=true, any case (the one place that reads the switch). */
+export function outboundTokenRequestedByEnv(env: Readonly<Record<string, string | undefined>>): boolean {
+  return (env[OUTBOUND_TOKEN_ENV] ?? '').trim().toLowerCase() === 'true';
 }
 
 /** The note printed when the environment chose the JWT method. */

@@ -26,11 +26,3 @@ export function escapeControl(text: string): string {
 export function escapeControlKeepNewlines(text: string): string {
   return text.replace(UNSAFE_BUT_NEWLINE, escapeChar);
 }
-
-/** Whether `text` holds anything escapeControl would change. */
-export function hasControl(text: string): boolean {
-  UNSAFE.lastIndex = 0;
-  const found = UNSAFE.test(text);
-  UNSAFE.lastIndex = 0;
-  return found;
-}

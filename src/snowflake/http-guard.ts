@@ -144,7 +144,7 @@ function targetHostOf(location: string, config: AxiosLikeConfig | undefined): st
   }
 }
 
-/** The login body's TOKEN and what it carries: the whole token, and each signed header value. */
+/** The login body's credentials: TOKEN (and each signed header value in it), PASSWORD, PASSCODE. */
 function secretsInBody(data: unknown): string[] {
   let body: unknown = data;
   if (Buffer.isBuffer(body)) {
@@ -161,9 +161,12 @@ function secretsInBody(data: unknown): string[] {
       return [];
     }
   }
-  const token = (body as { data?: { TOKEN?: unknown } } | undefined)?.data?.TOKEN;
-  if (typeof token !== 'string' || token === '') return [];
-  const secrets = [token];
+  const fields = (body as { data?: Record<string, unknown> } | undefined)?.data ?? {};
+  // An administrator login (audit) carries its credential here too: a password or passcode.
+  const secrets = [fields.PASSWORD, fields.PASSCODE].filter((value): value is string => typeof value === 'string' && value !== '');
+  const token = fields.TOKEN;
+  if (typeof token !== 'string' || token === '') return secrets;
+  secrets.push(token);
   try {
     const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as { headers?: Record<string, unknown> };
     for (const [name, value] of Object.entries(decoded.headers ?? {})) {

@@ -45,6 +45,15 @@ describe('doctor --driver', () => {
     expect(check(report, 'region')?.status).toBe('ok');
   });
 
+  it('SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN under the Node driver: a warning naming the option it reads instead; none for python', async () => {
+    const run = (driver: string) =>
+      runCli(['doctor', '--json', '--driver', driver], { env: cleanEnv({ ...bed.env, ...credentialsEnv(TEST_IDENTITIES.assumedRole), SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: 'True' }) });
+    const node = await run('node');
+    expect(node.stderr, describeRun(node)).toMatch(/SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN is not read by the Snowflake Node\.js driver .*workloadIdentityAwsUseOutboundToken: true/);
+    const python = await run('python');
+    expect(python.stderr, describeRun(python)).not.toContain('is not read by');
+  });
+
   it('an unknown driver is a usage error (exit 2, BAD_DRIVER)', async () => {
     const report = await doctor(['--driver', 'cobol']);
     expect(report).toMatchObject({ ok: false, exitCode: 2, checks: [{ id: 'settings', code: 'BAD_DRIVER' }] });
