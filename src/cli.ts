@@ -4,11 +4,14 @@
  * whoami or gen-sql).
  */
 import { Command, CommanderError, type Option } from 'commander';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
 import { redactSecrets, serverText } from './core/redact.js';
 import { parseTimeoutSeconds } from './core/timeout.js';
 import { Printer, colorLevel, failureDocument } from './output.js';
+import { isTerminal, stdio, terminalColumns, writeFd } from './terminal/stdio.js';
 
 interface CommonOptions {
   json?: boolean;
@@ -32,7 +35,18 @@ export function buildProgram(version: string, only?: (typeof COMMAND_NAMES)[numb
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text) })
+    // Through src/terminal/stdio.ts, as every other output: commander's defaults would build
+    // process.stdout and process.stderr, streams that cost more to load than gen-sql takes.
+    .configureOutput({
+      outputError: (text, write) => write(text),
+      writeOut: (text) => writeFd(1, text),
+      writeErr: (text) => writeFd(2, text),
+      getOutHelpWidth: () => terminalColumns(1) ?? 80,
+      getErrHelpWidth: () => terminalColumns(2) ?? 80,
+      // The help text has no colours of its own (the default would ask the stream).
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
     .addHelpText(
       'after',
       `
@@ -177,7 +191,7 @@ ${EXIT_CODE_HELP}`,
             ...snowflakeOptionsFrom(options),
             expectUser: options.expectUser,
             outboundToken: options.outboundToken,
-            onLoginStart: () => (stopSpinner = printer.spinner('Logging in to Snowflake…', process.env, Boolean(process.stderr.isTTY))),
+            onLoginStart: () => (stopSpinner = printer.spinner('Logging in to Snowflake…', process.env, isTerminal(2))),
           });
           stopSpinner();
           for (const warning of result.warnings) printer.warn(warning);
@@ -229,7 +243,7 @@ ${EXIT_CODE_HELP}`,
       // With --json even a usage error is a doctor report (with exitCode), as the Lambda handler returns.
       const jsonFailure = (error: WifError) => withoutWarnings(failedReport(error));
       await runCommand(options, async (printer) => {
-        const stopSpinner = printer.spinner('Checking…', process.env, Boolean(process.stderr.isTTY));
+        const stopSpinner = printer.spinner('Checking…', process.env, isTerminal(2));
         const report = await doctor({
           ...awsOptionsFrom(options, 30),
           ...snowflakeOptionsFrom(options),
@@ -316,8 +330,8 @@ ${EXIT_CODE_HELP}`,
     .action(async (options: CommonOptions & AwsFlagOptions & AuditFlagOptions) => {
       await runCommand(options, async (printer) => {
         const { audit, auditDocument, renderAudit, auditSummaryRows } = await import('./commands/audit.js');
-        const progress = printer.json || !process.stderr.isTTY || process.env.CI ? undefined : (done: number, total: number) => {
-          process.stderr.write(done === total ? '\r\u001b[2K' : `\rReading workload identities… ${done}/${total}`);
+        const progress = printer.json || !isTerminal(2) || process.env.CI ? undefined : (done: number, total: number) => {
+          writeFd(2, done === total ? '\r\u001b[2K' : `\rReading workload identities… ${done}/${total}`);
         };
         const { allowInsecureHttp, ...flags } = options;
         const report = await audit({ ...flags, ...awsOptionsFrom(options, 120), allowInsecureHttp: allowInsecureHttp === true, me: options.me === true, onProgress: progress, onWarning: (text) => printer.warn(text) });
@@ -459,11 +473,11 @@ async function runCommand(
   jsonFailure?: (error: WifError) => unknown,
 ): Promise<void> {
   const json = options.json === true;
-  const printer = new Printer(process, {
+  const printer = new Printer(stdio, {
     json,
     ...(jsonFailure ? { jsonFailure } : {}),
     debug: options.debug === true,
-    colorLevel: colorLevel({ env: process.env, isTTY: Boolean(process.stdout.isTTY), noColorFlag: options.color === false, json }),
+    colorLevel: colorLevel({ env: process.env, isTTY: isTerminal(1), noColorFlag: options.color === false, json }),
   });
   try {
     process.exitCode = (await body(printer)) ?? EXIT_CODES.ok;
@@ -487,10 +501,17 @@ function reportFailure(error: unknown, printer: Printer): number {
   return internal.exitCode;
 }
 
-/** The README of this installation; import.meta.url is a path in the CLI bundle (scripts/build-cli.mjs). */
+/**
+ * A file of this installation, beside dist/ (package.json, README.md). import.meta.url is a URL in
+ * dist/cli.js and a path in the CLI bundle (scripts/build-cli.mjs); both sit in dist/.
+ */
+function installedFile(name: string): string {
+  const here = import.meta.url.startsWith('file:') ? fileURLToPath(import.meta.url) : import.meta.url;
+  return join(dirname(here), '..', name);
+}
+
 function readmePath(): string {
-  const here = import.meta.url.startsWith('file:') ? new URL(import.meta.url).pathname : import.meta.url;
-  return `${here.slice(0, here.lastIndexOf('/dist/') + 1) || './'}README.md`;
+  return installedFile('README.md');
 }
 
 const COMMON_FLAGS: ReadonlySet<string> = new Set(['--json', '--no-color', '--debug']);
@@ -532,16 +553,10 @@ const COMMANDER_CODES: Readonly<Record<string, string>> = {
 export async function main(argv: readonly string[] = process.argv): Promise<void> {
   // The SDK's Node-version notice is noise for a CLI user; they did not choose the SDK.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  // A reader that stops early (`wif-check gen-sql | head -1`) is not a crash: stop quietly. Any other
-  // write failure (a full disk) is one line on stderr and exit 74; that code loads only then.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    void import('./terminal/stdout.js').then(
-      ({ reportOutputFailure }) => reportOutputFailure(error),
-      () => process.exit(EXIT_CODES.output),
-    );
-  });
-  const version = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+  // Output goes through src/terminal/stdio.ts: EPIPE (`| head -1`) is a quiet stop, any other
+  // failure to write stdout one line on stderr and exit 74.
+  // Read, not require()d: the module loader's package lookups cost ~0.3 ms (docs/performance.md).
+  const version = (JSON.parse(readFileSync(installedFile('package.json'), 'utf8')) as { version: string }).version;
   const args = hoistCommonFlags(argv);
   const first = args[2];
   const command = COMMAND_NAMES.find((name) => name === first);
@@ -556,7 +571,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       if (error.exitCode !== 0 && wantsJson(args)) {
         const failure = usageError(error.message.replace(/^error: /, ''), COMMANDER_CODES[error.code] ?? 'USAGE');
         const document = command === 'doctor' ? withoutWarnings((await import('./commands/doctor.js')).failedReport(failure)) : failureDocument(failure);
-        process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+        writeFd(1, `${JSON.stringify(document, null, 2)}\n`);
       }
       return;
     }

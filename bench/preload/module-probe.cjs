@@ -9,7 +9,8 @@
 // Module.prototype.load): that counts as loading snowflake-sdk, found at exit. Likewise jose's
 // chunk, dist/chunks/jose.cjs (jose itself is an ES module: test/perf/fixtures/jose-probe.mjs).
 //
-//   WIF_PROBE_OUT=<file>            write {maxRssKb, snowflakeSdk, firstSnowflakeModule, jose, chunks, exitCode} at exit
+//   WIF_PROBE_OUT=<file>            write {maxRssKb, snowflakeSdk, firstSnowflakeModule, jose, chunks,
+//                                   builtins (Node's own modules loaded after this preload), exitCode} at exit
 //   WIF_PROBE_FORBID_SNOWFLAKE=1    exit 86 at once on the first snowflake-sdk file (process.exit,
 //                                   which no try/catch in the program can swallow), or at exit
 //                                   when the snowflake chunk was loaded
@@ -25,6 +26,7 @@ const FORBIDDEN_EXIT_CODE = 86;
 const forbid = process.env.WIF_PROBE_FORBID_SNOWFLAKE === '1';
 const out = process.env.WIF_PROBE_OUT;
 let firstSnowflakeModule = null;
+const builtinsBefore = new Set(process.moduleLoadList);
 
 const load = Module.prototype.load;
 Module.prototype.load = function probedLoad(filename, ...rest) {
@@ -40,7 +42,8 @@ process.on('exit', (code) => {
   const chunks = Object.keys(Module._cache).flatMap((file) => CHUNK.exec(file)?.[1] ?? []);
   const jose = chunks.includes('jose');
   if (out) {
-    writeFileSync(out, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, snowflakeSdk: loaded !== null, firstSnowflakeModule: loaded, jose, chunks, exitCode: code }));
+    const builtins = process.moduleLoadList.filter((entry) => !builtinsBefore.has(entry) && entry.startsWith('NativeModule ')).map((entry) => entry.slice('NativeModule '.length));
+    writeFileSync(out, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, snowflakeSdk: loaded !== null, firstSnowflakeModule: loaded, jose, chunks, builtins, exitCode: code }));
   }
   if (forbid && loaded !== null) {
     process.stderr.write(`module-probe: snowflake-sdk was loaded: ${loaded}\n`);

@@ -5,7 +5,7 @@
 import { parsePrincipalArn, toSnowflakeArn, type PrincipalArn } from '../core/arn.js';
 import { WifError, usageError } from '../core/errors.js';
 import { defaultUserNameFor, generateSql as buildSql } from '../core/sql.js';
-import { whoami, type WhoamiOptions } from './whoami.js';
+import type { WhoamiOptions } from './whoami.js';
 import type { AwsOptions } from '../aws/identity.js';
 import { BAD_ISSUER_HINT, resolveMethod, validateIssuer, type WifMethod } from '../core/jwt-claims.js';
 
@@ -108,6 +108,8 @@ function fromArnOption(input: string): Principal {
 }
 
 async function principalOfCaller(options: WhoamiOptions): Promise<Principal> {
+  // Loaded here: with --arn (offline) gen-sql never reads the AWS code (docs/performance.md).
+  const { whoami } = await import('./whoami.js');
   const report = await whoami(options).catch(async (error: unknown) => {
     throw await withArnHint(error, options);
   });

@@ -145,6 +145,29 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name loads
   });
 });
 
+/**
+ * The offline commands write with fs.writeSync (src/terminal/stdio.ts), and chalk's own colour
+ * detection is left out of the bundle (scripts/build-cli.mjs): building process.stdout for a pipe,
+ * or importing chalk as is, loads node:net, node:stream and node:tty, ~3 ms of a ~30 ms command.
+ */
+describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name: offline commands load no stream machinery', ({ name, entry }) => {
+  it.each([['--help'], ['gen-sql', '--arn', ARN], ['gen-sql', '--help'], ['--version']])('wif-check %s …', async (...args) => {
+    const report = join(tempDir('wif-check-probe-'), 'probe.json');
+    const result = await run(entry(args), name === 'bin/wif-check.js' ? args : [], { ...env, WIF_PROBE_OUT: report });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).not.toBe('');
+    const { builtins } = JSON.parse(readFileSync(report, 'utf8')) as { builtins: string[] };
+    expect(builtins.filter((id) => /^(net|tty|stream|os|child_process)$/.test(id))).toEqual([]);
+  });
+
+  it('the positive control: whoami (the AWS SDK) loads node:net, and the probe sees it', async () => {
+    const report = join(tempDir('wif-check-probe-'), 'probe.json');
+    const result = await run(entry(['whoami']), name === 'bin/wif-check.js' ? ['whoami'] : [], { ...env, WIF_PROBE_OUT: report });
+    expect(result.code, result.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(report, 'utf8')) as { builtins: string[] }).builtins).toContain('net');
+  });
+});
+
 describe('the code cache (bin/code-cache.cjs)', () => {
   const chunkDir = join(REPO_ROOT, 'dist', 'chunks');
   /** A copy of the installed package (bin/, dist/, package.json, README.md) in a temporary directory. */
