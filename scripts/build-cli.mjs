@@ -27,7 +27,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -63,27 +63,130 @@ const CHUNKS = {
  * and saves whoami --outbound-token ~2 ms).
  */
 const WARM_RUNS = [
-  { save: ['cli.bundle.cjs', 'aws.cjs', 'jose.cjs'], runs: [['gen-sql', '--arn', ARN], ['--help'], ['whoami'], ['whoami', '--outbound-token'], ['gen-sql']] },
+  { save: ['cli.bundle.cjs'], runs: [['gen-sql', '--arn', ARN], ['--help']] },
+  { save: ['commands.cjs', 'aws.cjs', 'jose.cjs'], runs: [['whoami'], ['whoami', '--outbound-token'], ['gen-sql']] },
   { save: ['snowflake.cjs'], runs: [['connect'], ['doctor', '--expect-user', 'LAMBDA_LOADER']] },
 ];
 
 const chunkOf = new Map(Object.entries(CHUNKS).flatMap(([chunk, packages]) => Object.keys(packages).map((name) => [name, chunk])));
 
-/** In the CLI bundle, `import('pkg')` of a chunked package is the chunk's entry for it. */
-const chunkPlugin = {
-  name: 'wif-check-chunks',
-  setup(b) {
-    b.onResolve({ filter: /^(@aws-sdk|@smithy|jose$|snowflake-sdk)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'wif-check-chunk' }, (args) => ({
-      contents:
-        `const { loadCached } = require(${JSON.stringify(loaderFile)});\n` +
-        `const { join } = require('node:path');\n` +
-        `module.exports = loadCached(join(__dirname, 'chunks', ${JSON.stringify(`${chunkOf.get(args.path)}.cjs`)})).chunk[${JSON.stringify(args.path)}];\n`,
-      loader: 'js',
-      resolveDir: root,
-    }));
-  },
-};
+/**
+ * `import('pkg')` of a chunked package is the chunk's entry for it. `chunkPath`: the chunks
+ * directory as seen from the file being built (dist/ for the CLI bundle, dist/chunks/ for the
+ * commands chunk).
+ */
+function chunkPlugin(chunkPath) {
+  return {
+    name: 'wif-check-chunks',
+    setup(b) {
+      b.onResolve({ filter: /^(@aws-sdk|@smithy|jose$|snowflake-sdk)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'wif-check-chunk' }, (args) => ({
+        contents:
+          `const { loadCached } = require(${JSON.stringify(loaderFile)});\n` +
+          `const { join } = require('node:path');\n` +
+          `module.exports = loadCached(join(__dirname, ${chunkPath.map((part) => JSON.stringify(part)).join(', ')}${chunkPath.length ? ', ' : ''}${JSON.stringify(`${chunkOf.get(args.path)}.cjs`)})).chunk[${JSON.stringify(args.path)}];\n`,
+        loader: 'js',
+        resolveDir: root,
+      }));
+    },
+  };
+}
+
+/**
+ * The CLI bundle holds only what the offline start-up path runs (START_ROOTS and their static
+ * imports: commander, chalk, the output, gen-sql --arn); every other module that src/ imports
+ * lazily (whoami, connect, doctor, audit, sandbox and all they use) is in dist/chunks/commands.cjs.
+ * gen-sql --arn and --help then read, deserialize and evaluate ~40% of the code they did.
+ *
+ * One instance of each module, whichever file holds it (instanceof WifError must hold across
+ * them): a module is in exactly one of the two files. The commands chunk reaches a module of the
+ * CLI bundle through the bundle's registry (`wif-check:start-modules`, handed over by link()),
+ * never by bundling a copy of it; buildAll() checks that the two files share no input.
+ */
+const START_ROOTS = new Set(['src/cli.ts', 'src/commands/gen-sql.ts']);
+const SKIP = Symbol('wif-check-split: resolving');
+
+/** Resolves `args` as esbuild would without this plugin: the file's path relative to root, or undefined. */
+async function resolvedPath(b, args) {
+  const result = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: SKIP });
+  if (result.errors.length > 0 || result.external || result.namespace !== 'file') return undefined;
+  return relative(root, result.path).split(sep).join('/');
+}
+
+/**
+ * The CLI bundle's side. `commands`: the modules to leave to the commands chunk (undefined: all
+ * that src/ imports lazily, for the first analysis build); `registry`: the modules the commands
+ * chunk takes from this bundle; `lazyTargets` collects what was left out.
+ */
+function startSplitPlugin({ commands, registry, lazyTargets }) {
+  return {
+    name: 'wif-check-split-start',
+    setup(b) {
+      b.onResolve({ filter: /^\./ }, async (args) => {
+        if (args.kind !== 'dynamic-import' || args.pluginData === SKIP) return undefined;
+        const path = await resolvedPath(b, args);
+        if (path === undefined || !path.startsWith('src/') || START_ROOTS.has(path)) return undefined;
+        if (commands !== undefined && !commands.has(path)) return undefined;
+        lazyTargets.add(path);
+        return { path, namespace: 'wif-check-commands' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'wif-check-commands' }, (args) => ({
+        contents:
+          `const { loadCached } = require(${JSON.stringify(loaderFile)});\n` +
+          `const { join } = require('node:path');\n` +
+          `const chunk = loadCached(join(__dirname, 'chunks', 'commands.cjs'));\n` +
+          `chunk.link(require('wif-check:start-modules'));\n` +
+          `module.exports = chunk.modules[${JSON.stringify(args.path)}];\n`,
+        loader: 'js',
+        resolveDir: root,
+      }));
+      b.onResolve({ filter: /^wif-check:start-modules$/ }, () => ({ path: 'start-modules', namespace: 'wif-check-registry' }));
+      b.onLoad({ filter: /.*/, namespace: 'wif-check-registry' }, () => ({
+        contents: `module.exports = {\n${[...registry].sort().map((path) => `  get ${JSON.stringify(path)}() { return require(${JSON.stringify(join(root, path))}); },`).join('\n')}\n};\n`,
+        loader: 'js',
+        resolveDir: root,
+      }));
+    },
+  };
+}
+
+/** The commands chunk's side: a module the CLI bundle holds (`start`) is taken from it (`used` collects them). */
+function commandsSplitPlugin({ start, used }) {
+  return {
+    name: 'wif-check-split-commands',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === 'entry-point' || args.pluginData === SKIP) return undefined;
+        const path = await resolvedPath(b, args);
+        if (path === undefined || !start.has(path)) return undefined;
+        used.add(path);
+        return { path, namespace: 'wif-check-start' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'wif-check-start' }, (args) => ({
+        contents: `module.exports = require('wif-check:link').startModule(${JSON.stringify(args.path)});\n`,
+        loader: 'js',
+        resolveDir: root,
+      }));
+      b.onResolve({ filter: /^wif-check:link$/ }, () => ({ path: 'link', namespace: 'wif-check-link' }));
+      b.onLoad({ filter: /.*/, namespace: 'wif-check-link' }, () => ({
+        contents:
+          'let start;\n' +
+          'exports.link = (modules) => { start ??= modules; };\n' +
+          'exports.startModule = (path) => {\n' +
+          "  if (start === undefined) throw new Error('wif-check: dist/chunks/commands.cjs needs dist/cli.bundle.cjs, which loads it');\n" +
+          '  return start[path];\n' +
+          '};\n',
+        loader: 'js',
+        resolveDir: root,
+      }));
+    },
+  };
+}
+
+/** The files of a build (relative to root), without this script's virtual modules. */
+function inputsOf(result) {
+  return new Set(Object.keys(result.metafile.inputs).filter((input) => !input.includes(':')));
+}
 
 /**
  * Node built-ins that the start-up path requires but no start-up command uses, loaded on first
@@ -145,18 +248,41 @@ const common = {
 
 async function buildAll() {
   const started = performance.now();
-  const cli = await build({
+  const cliOptions = (split) => ({
     ...common,
     entryPoints: [join(root, 'src', 'cli.ts')],
     outfile: bundleFile,
-    plugins: [chunkPlugin, lazyBuiltinsPlugin, chalkDetectorPlugin],
+    plugins: [chunkPlugin(['chunks']), startSplitPlugin(split), lazyBuiltinsPlugin, chalkDetectorPlugin],
     // Packages not in a chunk (the simulators' @smithy/signature-v4) load from node_modules.
     external: ['@aws-sdk/*', '@smithy/*', 'snowflake-sdk'],
     // cli.ts finds ../package.json with createRequire(import.meta.url), which takes a path as well;
     // dist/cli.bundle.cjs sits at the same depth as dist/cli.js.
     define: { 'import.meta.url': '__filename' },
   });
-  const outputs = [[bundleFile, cli]];
+  // 1. What the start-up path holds, and what src/ imports lazily from it.
+  const lazyTargets = new Set();
+  const start = inputsOf(await build(cliOptions({ commands: undefined, registry: new Set(), lazyTargets })));
+  const commands = new Set([...lazyTargets].filter((path) => !start.has(path)));
+  // 2. The commands chunk, which takes every module of the start-up path from the CLI bundle.
+  const used = new Set();
+  const commandsChunk = await build({
+    ...common,
+    stdin: {
+      contents: `exports.link = require('wif-check:link').link;\nexports.modules = {\n${[...commands].sort().map((path) => `  get ${JSON.stringify(path)}() { return require(${JSON.stringify(`./${path}`)}); },`).join('\n')}\n};\n`,
+      resolveDir: root,
+      sourcefile: 'commands-chunk.cjs',
+      loader: 'js',
+    },
+    outfile: join(chunkDir, 'commands.cjs'),
+    plugins: [chunkPlugin([]), commandsSplitPlugin({ start, used }), lazyBuiltinsPlugin, chalkDetectorPlugin],
+    external: ['@aws-sdk/*', '@smithy/*', 'snowflake-sdk'],
+    define: { 'import.meta.url': '__filename' },
+  });
+  // 3. The CLI bundle, with the registry of what the chunk takes from it.
+  const cli = await build(cliOptions({ commands, registry: used, lazyTargets: new Set() }));
+  const shared = [...inputsOf(cli)].filter((input) => inputsOf(commandsChunk).has(input));
+  if (shared.length > 0) throw new Error(`build-cli: in both dist/cli.bundle.cjs and dist/chunks/commands.cjs (two instances at run time): ${shared.join(', ')}`);
+  const outputs = [[bundleFile, cli], [join(chunkDir, 'commands.cjs'), commandsChunk]];
   mkdirSync(chunkDir, { recursive: true });
   for (const [chunk, packages] of Object.entries(CHUNKS)) {
     const file = join(chunkDir, `${chunk}.cjs`);

@@ -77,6 +77,18 @@ export function terminalColumns(fd: Fd): number | undefined {
   return isTerminal(fd) ? stream(fd).columns : undefined;
 }
 
+/**
+ * Exits in `delayMs` whatever else is pending (a driver's retry timer, a hung socket), but never
+ * before what a stream still holds is written: a slow reader of a full pipe gets all of it.
+ */
+export function exitOnceWritten(delayMs: number): void {
+  const check = (): void => {
+    if ([...streamed].some((fd) => stream(fd).writableLength > 0)) setTimeout(check, 50).unref();
+    else process.exit();
+  };
+  setTimeout(check, delayMs).unref();
+}
+
 /** stdout and stderr as the Printer's streams. */
 export const stdio = {
   stdout: { write: (text: string) => writeFd(1, text) },

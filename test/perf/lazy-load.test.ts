@@ -131,10 +131,11 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name loads
   it.each([
     { args: ['--help'], chunks: [] },
     { args: ['gen-sql', '--arn', ARN], chunks: [] },
-    { args: ['whoami'], chunks: ['aws'] },
-    { args: ['gen-sql'], chunks: ['aws'] },
-    { args: ['whoami', '--outbound-token'], chunks: ['aws', 'jose'], env: {} },
-    { args: ['connect'], chunks: ['aws', 'snowflake'], env: {} },
+    { args: ['gen-sql', '--help'], chunks: [] },
+    { args: ['whoami'], chunks: ['aws', 'commands'] },
+    { args: ['gen-sql'], chunks: ['aws', 'commands'] },
+    { args: ['whoami', '--outbound-token'], chunks: ['aws', 'commands', 'jose'], env: {} },
+    { args: ['connect'], chunks: ['aws', 'commands', 'snowflake'], env: {} },
   ])('wif-check $args.0 $args.1 → $chunks', async ({ args, chunks, env: extra }) => {
     const report = join(tempDir('wif-check-probe-'), 'probe.json');
     const result = await run(entry(args), name === 'bin/wif-check.js' ? args : [], { ...env, ...(extra ?? noJose), WIF_PROBE_OUT: report });
