@@ -5,7 +5,7 @@
 //   dist/cli.bundle.cjs          src/cli.ts and everything it imports, except the packages below
 //   dist/chunks/aws.cjs          @aws-sdk/client-sts, the credential provider chain, the shared
 //                                config loader (whoami, gen-sql without --arn, connect, doctor, audit)
-//   dist/chunks/jose.cjs         jose (the JWT method, the sandbox's simulators)
+//   dist/chunks/jose.cjs         jose (the sandbox's simulators; the JWT method's decoding is in aws.cjs)
 //   dist/chunks/snowflake.cjs    snowflake-sdk (connect, doctor, audit)
 //   FILE.v8cache                 16 bytes of the file's build id + V8's code cache for it, made by
 //                                running the commands below in child processes against the local
@@ -44,9 +44,13 @@ const ARN = 'arn:aws:iam::123456789012:role/service-role/my-fn-role';
  */
 const CHUNKS = {
   aws: {
-    '@aws-sdk/client-sts': '*',
+    '@aws-sdk/client-sts': ['STSClient', 'GetCallerIdentityCommand', 'GetWebIdentityTokenCommand'],
     '@aws-sdk/credential-providers': ['fromNodeProviderChain'],
     '@smithy/core/config': ['loadSharedConfigFiles'],
+    // The JWT method's decoding (src/aws/web-identity.ts): a few KiB, so whoami --outbound-token
+    // reads no chunk but this one. The jose chunk is the simulators' (signing, verifying).
+    'jose/jwt/decode': ['decodeJwt'],
+    'jose/decode/protected_header': ['decodeProtectedHeader'],
   },
   jose: { jose: '*' },
   snowflake: {
@@ -58,13 +62,16 @@ const CHUNKS = {
 
 /**
  * The warm-up: each list runs in one child process; afterwards the caches of the files named in
- * `save` are written. The CLI bundle's cache comes from the start-up path and whoami only, so that
- * gen-sql does not read compiled connect/doctor code it never runs (whoami's adds ~50 KiB to it,
- * and saves whoami --outbound-token ~2 ms).
+ * `save` are written. A cache holds what V8 compiled for the runs, and is read whole, so each file's
+ * comes from the commands that need that file: the CLI bundle's from the offline start-up path
+ * only (gen-sql --arn, --help), the commands chunk's and the AWS chunk's from whoami and gen-sql,
+ * the driver's from connect and doctor (which then compile their own part of the commands chunk).
  */
 const WARM_RUNS = [
   { save: ['cli.bundle.cjs'], runs: [['gen-sql', '--arn', ARN], ['--help']] },
-  { save: ['commands.cjs', 'aws.cjs', 'jose.cjs'], runs: [['whoami'], ['whoami', '--outbound-token'], ['gen-sql']] },
+  { save: ['commands.cjs', 'aws.cjs'], runs: [['whoami'], ['whoami', '--outbound-token'], ['gen-sql']] },
+  // The sandbox serves until a signal, so it cannot run here: its jose chunk is cached as loaded.
+  { save: ['jose.cjs'], runs: [], load: ['jose.cjs'] },
   { save: ['snowflake.cjs'], runs: [['connect'], ['doctor', '--expect-user', 'LAMBDA_LOADER']] },
 ];
 
@@ -79,7 +86,7 @@ function chunkPlugin(chunkPath) {
   return {
     name: 'wif-check-chunks',
     setup(b) {
-      b.onResolve({ filter: /^(@aws-sdk|@smithy|jose$|snowflake-sdk)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
+      b.onResolve({ filter: /^(@aws-sdk|@smithy|jose($|\/)|snowflake-sdk)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
       b.onLoad({ filter: /.*/, namespace: 'wif-check-chunk' }, (args) => ({
         contents:
           `const { loadCached } = require(${JSON.stringify(loaderFile)});\n` +
@@ -367,7 +374,7 @@ function runWarm(index) {
  * chunks load as they do for a user), run the commands, save the code caches of `save`.
  */
 async function warm(index) {
-  const { save, runs } = WARM_RUNS[index];
+  const { save, runs, load = [] } = WARM_RUNS[index];
   const { startTestBed, credentialsEnv, TEST_IDENTITIES } = await import(pathToFileURL(join(root, 'dist', 'simulators', 'index.js')).href);
   const bed = await startTestBed();
   const scratch = mkdtempSync(join(os.tmpdir(), 'wif-check-warm-'));
@@ -403,6 +410,7 @@ async function warm(index) {
     console.error(`warm-up failed: ${failures.join('; ')}`);
     exit(1);
   }
+  for (const name of load) loadCached(join(chunkDir, name));
   const loaded = globalThis[Symbol.for('wif-check.loaded-bundles')];
   for (const name of save) {
     const file = name === 'cli.bundle.cjs' ? bundleFile : join(chunkDir, name);

@@ -6,10 +6,12 @@
  * The token is a bearer credential. It never leaves this module: callers get its decoded claims
  * and the token itself only as a secret to redact (`secret`), never as something to print.
  * Commands import this module lazily (and with it jose), so that commands that do not use the JWT
- * method never load it (test/perf/lazy-load.test.ts); the static import lets the CLI bundle keep
- * only jose's decoding functions.
+ * method never load it (test/perf/lazy-load.test.ts).
  */
-import { decodeJwt, decodeProtectedHeader } from 'jose';
+// jose's decoding entry points alone: in the CLI bundle they ride in the AWS chunk, and the rest of
+// jose (the simulators' signing and verifying) is never loaded by whoami (scripts/build-cli.mjs).
+import { decodeProtectedHeader } from 'jose/decode/protected_header';
+import { decodeJwt } from 'jose/jwt/decode';
 import { describeAwsError, oneLine } from '../core/aws-failures.js';
 import { WifError } from '../core/errors.js';
 import { DEFAULT_TOKEN_SECONDS, SNOWFLAKE_AUDIENCE, SNOWFLAKE_SIGNING_ALGORITHM, describeWebIdentityFailure, summarizeToken, type TokenSummary } from '../core/jwt-claims.js';

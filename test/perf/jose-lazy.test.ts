@@ -1,8 +1,9 @@
 /**
  * jose (the JWT method only) stays out of the start-up path of every command that does not use
  * the JWT method: the ES-module build (dist/cli.js) runs under fixtures/jose-probe.mjs, which
- * records every jose module the loader resolves. (In dist/cli.bundle.cjs jose is bundled behind the
- * same lazy import of src/aws/web-identity.ts, so the module graph checked here is the bundle's too.)
+ * records every jose module the loader resolves. (In dist/cli.bundle.cjs jose's two decoding
+ * functions ride in the AWS chunk behind the same lazy import of src/aws/web-identity.ts, so the
+ * module graph checked here is the bundle's too; the full jose chunk is the sandbox's.)
  * Positive controls prove the probe sees jose when the JWT method is on.
  */
 import { spawn } from 'node:child_process';
