@@ -11,7 +11,7 @@ import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/err
 import { redactSecrets, serverText } from './core/redact.js';
 import { parseTimeoutSeconds } from './core/timeout.js';
 import { Printer, colorLevel, failureDocument } from './output.js';
-import { exitOnceWritten, isTerminal, stdio, terminalColumns, writeFd } from './terminal/stdio.js';
+import { detectTerminals, exitOnceWritten, isTerminal, stdio, terminalColumns, writeFd } from './terminal/stdio.js';
 
 interface CommonOptions {
   json?: boolean;
@@ -556,6 +556,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   // Output goes through src/terminal/stdio.ts: EPIPE (`| head -1`) is a quiet stop, any other
   // failure to write stdout one line on stderr and exit 74.
   // Read, not require()d: the module loader's package lookups cost ~0.3 ms (docs/performance.md).
+  await detectTerminals();
   const version = (JSON.parse(readFileSync(installedFile('package.json'), 'utf8')) as { version: string }).version;
   const args = hoistCommonFlags(argv);
   const first = args[2];

@@ -15,7 +15,6 @@
  * that fails has nowhere to say so, and is ignored.
  */
 import { fstatSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { EXIT_CODES } from '../core/errors.js';
 
 type Fd = 1 | 2;
@@ -54,22 +53,26 @@ export function stream(fd: Fd): NodeJS.WriteStream {
 }
 
 /**
- * Whether the descriptor is a terminal, without loading node:tty for the common case of a pipe
- * or a file: a terminal is always a character device, so only those are asked (isatty).
+ * Finds out whether stdout and stderr are terminals; main() awaits it before anything asks
+ * isTerminal(). node:tty (which loads node:net) is imported only for a character device: a
+ * terminal is always one, a pipe or a file never is.
  */
-export function isTerminal(fd: Fd): boolean {
-  let known = terminal.get(fd);
-  if (known === undefined) {
-    let characterDevice = false;
+export async function detectTerminals(): Promise<void> {
+  const candidates = ([1, 2] as const).filter((fd) => {
     try {
-      characterDevice = fstatSync(fd).isCharacterDevice();
+      return fstatSync(fd).isCharacterDevice();
     } catch {
-      // A closed descriptor is no terminal; writing to it reports the failure.
+      return false; // A closed descriptor is no terminal; writing to it reports the failure.
     }
-    known = characterDevice && (createRequire(import.meta.url)('node:tty') as typeof import('node:tty')).isatty(fd);
-    terminal.set(fd, known);
-  }
-  return known;
+  });
+  if (candidates.length === 0) return;
+  const { isatty } = await import('node:tty');
+  for (const fd of candidates) terminal.set(fd, isatty(fd));
+}
+
+/** Whether the descriptor is a terminal (as detectTerminals() found; false before it ran). */
+export function isTerminal(fd: Fd): boolean {
+  return terminal.get(fd) ?? false;
 }
 
 /** The terminal's width for help text, or undefined when the descriptor is no terminal (commander then uses 80). */
