@@ -2,6 +2,8 @@
 // code cache, so that start-up does not parse and compile it (docs/performance.md). Used by
 // bin/wif-check.js for the CLI bundle, and inlined into that bundle for its chunks by
 // scripts/build-cli.mjs. Plain CommonJS without dependencies: it runs before anything else.
+// A generated file is the function Node wraps a module in, written out (scripts/build-cli.mjs), so
+// it is loaded through here, never by require().
 //
 // Which cache, in this order:
 //  1. FILE.v8cache, written by the build: 16 bytes of build id, then V8's cache. Used when the id
@@ -62,7 +64,8 @@ function loadCached(file, requireFrom = file) {
 }
 
 function compile(file, source, cachedData) {
-  return new Script(Module.wrap(source), { filename: file, ...(cachedData ? { cachedData } : {}) });
+  // The file is the wrapped function already (scripts/build-cli.mjs): its text is compiled as it is.
+  return new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
 }
 
 /** The V8 data of a cache file whose build id is `buildId`, else undefined. */

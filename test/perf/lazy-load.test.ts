@@ -25,6 +25,7 @@ import { BIN, REPO_ROOT, cleanEnv, tempDir } from '../e2e/run-cli.js';
 const PROBE = join(REPO_ROOT, 'bench', 'preload', 'module-probe.cjs');
 const FORBIDDEN_EXIT_CODE = 86;
 const BUNDLE = join(REPO_ROOT, 'dist', 'cli.bundle.cjs');
+const LOADER = join(REPO_ROOT, 'bin', 'code-cache.cjs');
 const MODULES = join(REPO_ROOT, 'dist', 'cli.js');
 const ARN = 'arn:aws:iam::123456789012:role/service-role/my-fn-role';
 
@@ -58,7 +59,8 @@ const ENTRIES: Array<{ name: string; entry: (args: readonly string[]) => string[
   { name: 'bin/wif-check.js', entry: () => [BIN] },
   {
     name: 'dist/cli.bundle.cjs',
-    entry: (args) => ['-e', `require(${JSON.stringify(BUNDLE)}).main(['node', 'wif-check', ...${JSON.stringify(args)}])`],
+    // A generated file is the CommonJS wrapper function, written out: it loads through the loader.
+    entry: (args) => ['-e', `require(${JSON.stringify(LOADER)}).loadCached(${JSON.stringify(BUNDLE)}).main(['node', 'wif-check', ...${JSON.stringify(args)}])`],
   },
   {
     name: 'dist/cli.js',
