@@ -2,7 +2,10 @@
 // The second half of `npm run build` (after tsc): the CLI as a few CommonJS files, each with a V8
 // code cache, which bin/wif-check.js loads through bin/code-cache.cjs (docs/performance.md).
 //
-//   dist/cli.bundle.cjs          src/cli.ts and everything it imports, except the packages below
+//   dist/cli.bundle.cjs          the offline start-up path: src/cli.ts, src/commands/gen-sql.ts and
+//                                what they import statically (commander, chalk, the output, the SQL)
+//   dist/chunks/commands.cjs     every other module of src/ (whoami, connect, doctor, audit, sandbox,
+//                                the simulators), loaded by the first lazy import of one of them
 //   dist/chunks/aws.cjs          @aws-sdk/client-sts, the credential provider chain, the shared
 //                                config loader (whoami, gen-sql without --arn, connect, doctor, audit)
 //   dist/chunks/jose.cjs         jose (the sandbox's simulators; the JWT method's decoding is in aws.cjs)
@@ -11,9 +14,10 @@
 //                                running the commands below in child processes against the local
 //                                test bed (dist/simulators), then saving what V8 compiled.
 //
-// A chunk is loaded by the first import() of one of its packages (the lazy imports in src/), never
-// at start-up: gen-sql --arn, --help and --version read none of them, whoami never reads the
-// snowflake chunk. Why chunks rather than one file: a code cache is read and deserialized whole, so
+// Every file is written as the CommonJS wrapper function (WRAPPER), loaded through the loader only.
+// A chunk is loaded by the first import() of one of its packages or modules (the lazy imports in
+// src/), never at start-up: gen-sql --arn, --help and --version read none of them, whoami never
+// reads the snowflake chunk. Why chunks rather than one file: a code cache is read and deserialized whole, so
 // gen-sql would pay for the SDKs' compiled code if it were in its cache.
 // Why bundle the SDKs at all: resolving and evaluating hundreds of their files through the module
 // loader and compiling them is most of whoami's and connect's time, not the network.
@@ -265,8 +269,8 @@ async function buildAll() {
     plugins: [chunkPlugin(['chunks']), startSplitPlugin(split), lazyBuiltinsPlugin, chalkDetectorPlugin],
     // Packages not in a chunk (the simulators' @smithy/signature-v4) load from node_modules.
     external: ['@aws-sdk/*', '@smithy/*', 'snowflake-sdk'],
-    // cli.ts finds ../package.json with createRequire(import.meta.url), which takes a path as well;
-    // dist/cli.bundle.cjs sits at the same depth as dist/cli.js.
+    // cli.ts finds ../package.json and ../README.md from import.meta.url, which it also takes as a
+    // path; dist/cli.bundle.cjs sits at the same depth as dist/cli.js.
     define: { 'import.meta.url': '__filename' },
   });
   // 1. What the start-up path holds, and what src/ imports lazily from it.

@@ -554,9 +554,10 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   // The SDK's Node-version notice is noise for a CLI user; they did not choose the SDK.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   // Output goes through src/terminal/stdio.ts: EPIPE (`| head -1`) is a quiet stop, any other
-  // failure to write stdout one line on stderr and exit 74.
-  // Read, not require()d: the module loader's package lookups cost ~0.3 ms (docs/performance.md).
+  // failure to write stdout one line on stderr and exit 74. Colours and help width need to know
+  // whether stdout and stderr are terminals: asked once, here.
   await detectTerminals();
+  // Read, not require()d: the module loader's package lookups cost ~0.3 ms (docs/performance.md).
   const version = (JSON.parse(readFileSync(installedFile('package.json'), 'utf8')) as { version: string }).version;
   const args = hoistCommonFlags(argv);
   const first = args[2];
