@@ -114,6 +114,7 @@ async function main() {
     { id: 'whoami-jwt', label: 'wif-check whoami --outbound-token', cmd: node, args: [BIN, 'whoami', '--outbound-token'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
     { id: 'sts-minimal', label: 'sts-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.mjs')], expect: /assumed-role\/my-fn-role/ },
     { id: 'sts-minimal-cjs', label: 'sts-minimal.cjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.cjs')], expect: /assumed-role\/my-fn-role/ },
+    { id: 'sts-chunk', label: 'sts-chunk.cjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-chunk.cjs')], expect: /assumed-role\/my-fn-role/ },
     { id: 'connect', label: 'wif-check connect', cmd: node, args: [BIN, 'connect'], expect: /LAMBDA_LOADER/ },
     { id: 'doctor', label: 'wif-check doctor', cmd: node, args: [BIN, 'doctor', '--expect-user', 'LAMBDA_LOADER'], expect: /LAMBDA_LOADER/ },
     { id: 'snowflake-minimal', label: 'snowflake-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'snowflake-minimal.mjs')], expect: /LAMBDA_LOADER/ },
@@ -183,7 +184,7 @@ async function main() {
   // through the probe, whether snowflake-sdk was loaded.
   const gnuTime = hasGnuTime();
   const memory = {};
-  for (const id of ['version', 'gen-sql', 'whoami', 'whoami-jwt', 'connect', 'sts-minimal']) {
+  for (const id of ['version', 'gen-sql', 'whoami', 'whoami-jwt', 'connect', 'sts-minimal', 'sts-chunk']) {
     const c = cases.find((x) => x.id === id);
     const rss = [];
     let probe = null;
@@ -238,6 +239,7 @@ async function main() {
   ratio('whoami-jwt', 'sts-minimal', 0.7);
   ratio('whoami', 'sts-minimal-cjs', null, 'information: the same baseline as CommonJS (no ES-module loader in front of the SDK)');
   ratio('whoami', 'aws-cli', 0.5, aws ? undefined : 'AWS CLI not installed');
+  ratio('whoami', 'sts-chunk', null, 'information: the same call through the CLI\'s own AWS chunk, nothing else (the floor)');
   ratio('connect', 'snowflake-minimal', 1.05);
   ratio('doctor', 'snowflake-minimal', 1.05);
   ratio('connect', 'snowflake-minimal-cjs', null, 'information: the same baseline as CommonJS');
@@ -267,19 +269,22 @@ async function main() {
       pass: !memory[id].snowflakeSdkLoaded && memory[id].maxRssKb <= WHOAMI_RSS_BUDGET_KB,
     });
   }
-  // Information: the same measure of the minimal client-sts script (the whoami baseline above), the
+  // Information: the same measure of the minimal client-sts script (the whoami baseline above) and
+  // of that script made through the CLI's own bundled, code-cached AWS chunk (sts-chunk.cjs): the
   // floor for anything that makes this call with the AWS SDK.
-  for (const id of ['whoami', 'whoami-jwt']) {
-    memoryChecks.push({
-      id,
-      baseline: 'sts-minimal',
-      peakRssKb: memory[id].peakRssKb,
-      baselineKb: memory['sts-minimal'].peakRssKb,
-      ratio: round(memory[id].peakRssKb / memory['sts-minimal'].peakRssKb, 3),
-      snowflakeSdkLoaded: memory[id].snowflakeSdkLoaded,
-      pass: null,
-      note: 'information: against the minimal client-sts script (median)',
-    });
+  for (const baseline of ['sts-minimal', 'sts-chunk']) {
+    for (const id of ['whoami', 'whoami-jwt']) {
+      memoryChecks.push({
+        id,
+        baseline,
+        peakRssKb: memory[id].peakRssKb,
+        baselineKb: memory[baseline].peakRssKb,
+        ratio: round(memory[id].peakRssKb / memory[baseline].peakRssKb, 3),
+        snowflakeSdkLoaded: memory[id].snowflakeSdkLoaded,
+        pass: null,
+        note: `information: against ${baseline} (median)`,
+      });
+    }
   }
   // The probe's positive control: connect must load the driver, or the probe sees nothing.
   const probeWorks = memory.connect.snowflakeSdkLoaded;
@@ -451,7 +456,9 @@ function printMemory(memoryChecks, memory, method, probeWorks, previous) {
     const vs = c.baseline === '50 MB' ? '≤ 50 MB (max of runs)' : `${c.baseline} (median)`;
     rows.push([c.id, mb(c.peakRssKb), vs, `${c.ratio.toFixed(2)}×`, c.snowflakeSdkLoaded ? 'LOADED' : 'not loaded', c.pass === null ? 'info' : c.pass ? 'PASS' : 'FAIL', prev ? mb(prev) : '']);
   }
-  rows.push(['sts-minimal', mb(memory['sts-minimal'].peakRssKb), '', '1.00×', '', '(floor)', previous?.memory?.['sts-minimal'] ? mb(previous.memory['sts-minimal'].peakRssKb) : '']);
+  for (const id of ['sts-minimal', 'sts-chunk']) {
+    rows.push([id, mb(memory[id].peakRssKb), '', '1.00×', '', id === 'sts-chunk' ? '(floor)' : '(baseline)', previous?.memory?.[id] ? mb(previous.memory[id].peakRssKb) : '']);
+  }
   const prevConnect = previous?.memory?.connect?.peakRssKb;
   rows.push(['connect', mb(memory.connect.peakRssKb), '', '1.00×', memory.connect.snowflakeSdkLoaded ? 'loaded' : 'NOT LOADED', probeWorks ? '(probe ok)' : 'PROBE BROKEN', prevConnect ? mb(prevConnect) : '']);
   printRows(rows);
