@@ -6,9 +6,10 @@
 // it is loaded through here, never by require().
 //
 // Which cache, in this order:
-//  1. FILE.v8cache, written by the build: 16 bytes of build id, then V8's cache. Used when the id
-//     matches the bundle's last line (V8 itself checks only the source's length) and V8 accepts it
-//     (same V8 version and flags as the build).
+//  1. FILE.v8cache, written by the build: 16 bytes of build id and 32 of the Node version and
+//     architecture that made it (cacheHeader), then V8's cache. Used when the id matches the
+//     bundle's last line (V8 itself checks only the source's length), the Node version and
+//     architecture are this process's, and V8 accepts it (same V8 flags as the build).
 //  2. Otherwise (another Node version than the build's, or no cache shipped): a cache this user's
 //     earlier run wrote for this very build, Node version and architecture, in
 //     $WIF_CHECK_CACHE_DIR, else $XDG_CACHE_HOME/wif-check, else ~/.cache/wif-check
@@ -38,14 +39,17 @@ function loadCached(file, requireFrom = file) {
   if (cached) return cached.exports;
   const source = readFileSync(file, 'utf8');
   const buildId = BUILD_ID.exec(source.slice(-64))?.[1];
+  // A cache made by another Node version is not even tried: V8 would reject it only after reading
+  // it, and then compile the whole file from source anyway, before the user's cache is tried.
   const shipped = buildId ? readCache(`${file}.v8cache`, buildId) : undefined;
-  let script = compile(file, source, shipped);
+  let script = shipped === undefined ? undefined : compile(file, source, shipped);
   let userCache;
-  if (shipped === undefined || script.cachedDataRejected) {
+  if (script === undefined || script.cachedDataRejected) {
     userCache = buildId ? userCacheFile(file, buildId) : undefined;
     const own = userCache ? readCache(userCache, buildId) : undefined;
-    if (own !== undefined) script = compile(file, source, own);
-    if (userCache && (own === undefined || script.cachedDataRejected)) process.once('exit', () => saveCache(script, userCache, buildId));
+    if (own !== undefined || script === undefined) script = compile(file, source, own);
+    const compiled = script;
+    if (userCache && (own === undefined || compiled.cachedDataRejected)) process.once('exit', () => saveCache(compiled, userCache, buildId));
   }
   // A real Module in require.cache: one instance per process, and visible to anyone who looks.
   const module = new Module(file, null);
@@ -68,11 +72,21 @@ function compile(file, source, cachedData) {
   return new Script(source, { filename: file, ...(cachedData ? { cachedData } : {}) });
 }
 
-/** The V8 data of a cache file whose build id is `buildId`, else undefined. */
+/**
+ * A cache file's header: the 16-character build id of the file it was made for, then the Node
+ * version and architecture that made it, padded to 32 characters. V8 checks neither the text (only
+ * its length) nor, before reading the whole cache, its own version.
+ */
+function cacheHeader(buildId) {
+  return Buffer.from(`${buildId}${`${process.version}-${process.arch}`.padEnd(32).slice(0, 32)}`, 'latin1');
+}
+const HEADER_BYTES = 48;
+
+/** The V8 data of a cache file made for build `buildId` by this Node version, else undefined. */
 function readCache(cacheFile, buildId) {
   try {
     const cache = readFileSync(cacheFile);
-    return cache.length > 16 && cache.toString('latin1', 0, 16) === buildId ? cache.subarray(16) : undefined;
+    return cache.length > HEADER_BYTES && cache.subarray(0, HEADER_BYTES).equals(cacheHeader(buildId)) ? cache.subarray(HEADER_BYTES) : undefined;
   } catch {
     return undefined;
   }
@@ -96,11 +110,11 @@ function saveCache(script, cacheFile, buildId) {
     const data = script.createCachedData();
     mkdirSync(dirname(cacheFile), { recursive: true, mode: 0o700 });
     const temporary = `${cacheFile}.${process.pid}.tmp`;
-    writeFileSync(temporary, Buffer.concat([Buffer.from(buildId, 'latin1'), data]), { mode: 0o600 });
+    writeFileSync(temporary, Buffer.concat([cacheHeader(buildId), data]), { mode: 0o600 });
     renameSync(temporary, cacheFile);
   } catch {
     // Only a missed speed-up: the next run compiles the bundle again.
   }
 }
 
-module.exports = { loadCached, userCacheFile };
+module.exports = { loadCached, userCacheFile, cacheHeader };

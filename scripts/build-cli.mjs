@@ -10,7 +10,8 @@
 //                                config loader (whoami, gen-sql without --arn, connect, doctor, audit)
 //   dist/chunks/jose.cjs         jose (the sandbox's simulators; the JWT method's decoding is in aws.cjs)
 //   dist/chunks/snowflake.cjs    snowflake-sdk (connect, doctor, audit)
-//   FILE.v8cache                 16 bytes of the file's build id + V8's code cache for it, made by
+//   FILE.v8cache                 the file's build id and the Node version (bin/code-cache.cjs
+//                                cacheHeader) + V8's code cache for it, made by
 //                                running the commands below in child processes against the local
 //                                test bed (dist/simulators), then saving what V8 compiled.
 //
@@ -399,7 +400,7 @@ async function warm(index) {
     ...bed.env,
     ...credentialsEnv(TEST_IDENTITIES.assumedRole),
   });
-  const { loadCached } = createRequire(import.meta.url)(loaderFile);
+  const { loadCached, cacheHeader } = createRequire(import.meta.url)(loaderFile);
   const cli = loadCached(bundleFile);
   const write = process.stdout.write.bind(process.stdout);
   const quiet = () => true;
@@ -429,7 +430,7 @@ async function warm(index) {
       console.error(`warm-up: ${relative(root, file)} was never loaded`);
       exit(1);
     }
-    writeFileSync(`${file}.v8cache`, Buffer.concat([Buffer.from(entry.buildId, 'latin1'), entry.script.createCachedData()]));
+    writeFileSync(`${file}.v8cache`, Buffer.concat([cacheHeader(entry.buildId), entry.script.createCachedData()]));
   }
   exit(0);
 }

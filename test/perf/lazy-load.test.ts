@@ -190,6 +190,8 @@ describe('the code cache (bin/code-cache.cjs)', () => {
       const id = /\/\/# wif-check-build=([0-9a-f]{16})\s*$/.exec(readFileSync(file, 'utf8').slice(-64))?.[1];
       expect(id, file).toBeDefined();
       expect(readFileSync(`${file}.v8cache`).toString('latin1', 0, 16), file).toBe(id);
+      // Made by the Node that built it (this one): another Node version skips it without reading it.
+      expect(readFileSync(`${file}.v8cache`).toString('latin1', 16, 48).trimEnd(), file).toBe(`${process.version}-${process.arch}`);
     }
   });
 
@@ -200,13 +202,24 @@ describe('the code cache (bin/code-cache.cjs)', () => {
     expect(existsSync(cacheDir)).toBe(false);
   });
 
-  it('a cache V8 rejects (another Node version) still runs, and the next run uses one made for this Node', async () => {
+  /** Header: 16 bytes of build id, 32 of Node version and architecture (bin/code-cache.cjs cacheHeader), then V8's data. */
+  const V8_DATA = 48;
+  const otherNode = (cache: Buffer) => cache.write('v99.0.0-x64'.padEnd(32), 16, 'latin1');
+  // Keep the build id and the Node version, break V8's own version hash (bytes 4-7 of its header):
+  // a cache V8 rejects although it says it fits (other V8 flags, a patched build).
+  const rejectedByV8 = (cache: Buffer) => {
+    for (let i = V8_DATA + 4; i < V8_DATA + 8; i++) cache[i] = cache[i]! ^ 0xff;
+  };
+
+  it.each([
+    ['made by another Node version (not even tried)', otherNode],
+    ['rejected by V8', rejectedByV8],
+  ])('a cache %s: the command still runs, and the next run uses one made for this Node', async (_, damage) => {
     const copy = installedCopy();
     const cacheDir = join(tempDir('wif-check-cache-'), 'c');
-    // Keep the build id, break V8's version hash (bytes 4-7 of its header): what another Node sees.
     for (const file of [join(copy, 'dist', 'cli.bundle.cjs.v8cache'), join(copy, 'dist', 'chunks', 'aws.cjs.v8cache')]) {
       const cache = readFileSync(file);
-      for (let i = 20; i < 24; i++) cache[i] = cache[i]! ^ 0xff;
+      damage(cache);
       writeFileSync(file, cache);
     }
     const first = await runIn(copy, ['whoami'], cacheDir);
