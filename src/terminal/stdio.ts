@@ -4,11 +4,11 @@
  *
  * Why: the first touch of process.stdout or process.stderr builds a stream — for a pipe, a
  * net.Socket, which loads node:net, node:stream and node:tty (~3 ms, more than gen-sql itself).
- * wif-check writes a few kilobytes at most, once, so a blocking write is all it needs; it is also
- * on disk or in the pipe before the process exits. A descriptor moves to its stream for good when
- * the write would block (a non-blocking pipe that is full: EAGAIN; the rest goes to the stream,
- * which waits for the reader) or when something asks for the stream (the spinner's terminal), so
- * the order of what is written never changes.
+ * wif-check writes a few kilobytes at most, once, so a blocking write is all it needs for a pipe or
+ * a file; it is also there before the process exits. A terminal always gets the stream (see
+ * writeFd). A descriptor moves to its stream for good when the write would block (a non-blocking
+ * pipe that is full: EAGAIN; the rest goes to the stream, which waits for the reader), so the order
+ * of what is written never changes.
  *
  * Failures keep the CLI's contract: stdout closed by its reader (EPIPE, `| head -1`) is a quiet stop
  * with the exit code so far; any other stdout failure is one line on stderr and exit 74; a stderr
@@ -26,7 +26,9 @@ let stdoutFailed = false;
 /** Writes `text` to stdout (1) or stderr (2); see the module comment for failures. */
 export function writeFd(fd: Fd, text: string): void {
   if (fd === 1 && stdoutFailed) return;
-  if (streamed.has(fd)) {
+  // A terminal gets Node's stream: on Windows only it turns UTF-8 into what the console shows (a
+  // blocking write of the bytes would garble ✖ and …); on POSIX its writes are blocking anyway.
+  if (streamed.has(fd) || isTerminal(fd)) {
     stream(fd).write(text);
     return;
   }
