@@ -15,6 +15,7 @@ import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lazyPackagesPlugin } from './lazy-packages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'dist-action');
@@ -43,6 +44,8 @@ const result = await build({
   legalComments: 'none',
   // The SDKs' lazy import()s become require(): one file, no ES-module loader at runtime.
   supported: { 'dynamic-import': false },
+  // The driver's packages that no wif-check login uses load on first use (scripts/lazy-packages.mjs).
+  plugins: [lazyPackagesPlugin],
   logLevel: 'warning',
   metafile: true,
 });

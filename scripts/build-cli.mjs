@@ -34,6 +34,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { lazyPackagesPlugin, lazyProxy } from './lazy-packages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const bundleFile = join(root, 'dist', 'cli.bundle.cjs');
@@ -216,17 +217,7 @@ const lazyBuiltinsPlugin = {
     b.onResolve({ filter: new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`) }, (args) =>
       args.namespace === 'wif-check-lazy' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'wif-check-lazy' },
     );
-    b.onLoad({ filter: /.*/, namespace: 'wif-check-lazy' }, (args) => ({
-      contents:
-        `let real;\nconst load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));\n` +
-        'module.exports = new Proxy({}, {\n' +
-        '  get: (_, key) => load()[key],\n' +
-        '  has: (_, key) => key in load(),\n' +
-        '  ownKeys: () => Reflect.ownKeys(load()),\n' +
-        '  getOwnPropertyDescriptor: (_, key) => { const d = Reflect.getOwnPropertyDescriptor(load(), key); return d && { ...d, configurable: true }; },\n' +
-        '});\n',
-      loader: 'js',
-    }));
+    b.onLoad({ filter: /.*/, namespace: 'wif-check-lazy' }, (args) => ({ contents: lazyProxy(`node:${args.path}`), loader: 'js' }));
   },
 };
 
@@ -312,6 +303,7 @@ async function buildAll() {
       // errors' and classes' .name). Not the driver: keepNames' extra work per closure showed in
       // audit's peak RSS at 10,000 users.
       ...(chunk === 'aws' ? { minifyIdentifiers: true, keepNames: true } : {}),
+      ...(chunk === 'snowflake' ? { plugins: [lazyPackagesPlugin] } : {}),
     });
     outputs.push([file, result]);
   }

@@ -15,6 +15,7 @@ import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
+import { lazyPackagesPlugin } from './lazy-packages.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -46,6 +47,8 @@ const result = await build({
   // import() of the external SDK becomes require(): import() ignores NODE_PATH, which is how the
   // runtime's SDK is found.
   supported: { 'dynamic-import': false },
+  // The driver's packages that no wif-check login uses load on first use (scripts/lazy-packages.mjs).
+  plugins: [lazyPackagesPlugin],
   logLevel: 'warning',
   metafile: true,
 });

@@ -172,6 +172,15 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name: offl
   });
 });
 
+describe("the driver's unused packages load on first use (scripts/lazy-packages.mjs)", () => {
+  it('every one of them is behind a lazy proxy in the driver chunk: the plugin still matches how the driver requires it', async () => {
+    const { LAZY_PACKAGES } = (await import(pathToFileURL(join(REPO_ROOT, 'scripts', 'lazy-packages.mjs')).href)) as { LAZY_PACKAGES: string[] };
+    const chunk = readFileSync(join(REPO_ROOT, 'dist', 'chunks', 'snowflake.cjs'), 'utf8');
+    expect(LAZY_PACKAGES.length).toBeGreaterThan(0);
+    for (const name of LAZY_PACKAGES) expect(chunk, name).toContain(`"wif-check-lazy-package:${name}"`);
+  });
+});
+
 describe('the code cache (bin/code-cache.cjs)', () => {
   const chunkDir = join(REPO_ROOT, 'dist', 'chunks');
   /** A copy of the installed package (bin/, dist/, package.json, README.md) in a temporary directory. */
