@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
 import { redactSecrets, serverText } from './core/redact.js';
+import { escapeControlKeepNewlines } from './core/terminal-text.js';
 import { parseTimeoutSeconds } from './core/timeout.js';
 import { Printer, colorLevel, failureDocument } from './output.js';
 import { detectTerminals, exitOnceWritten, isTerminal, stdio, terminalColumns, writeFd } from './terminal/stdio.js';
@@ -38,7 +39,8 @@ export function buildProgram(version: string, only?: (typeof COMMAND_NAMES)[numb
     // Through src/terminal/stdio.ts, as every other output: commander's defaults would build
     // process.stdout and process.stderr, streams that cost more to load than gen-sql takes.
     .configureOutput({
-      outputError: (text, write) => write(text),
+      // Its messages quote the argument as typed ("unknown option '…'"): escaped like any other text.
+      outputError: (text, write) => write(escapeControlKeepNewlines(text)),
       writeOut: (text) => writeFd(1, text),
       writeErr: (text) => writeFd(2, text),
       getOutHelpWidth: () => terminalColumns(1) ?? 80,

@@ -30,6 +30,19 @@ describe('usage errors honour --json', () => {
     expect(result.stderr).toMatch(/^error: /);
   });
 
+  it("commander's own errors echo the argument escaped: a control sequence in it never reaches the terminal", async () => {
+    for (const [args, shown] of [
+      [['gen-sql', '--x\u001b]0;owned\u0007'], "unknown option '--x\\u001b]0;owned\\u0007'"],
+      [['connect', '--account', 'a', '--rol\u001b[2J'], "unknown option '--rol\\u001b[2J'"],
+    ] as const) {
+      const result = await runCli(args, { env: cleanEnv() });
+      expect(result.code, describeRun(result)).toBe(2);
+      expect(result.stderr).toMatch(/^error: /);
+      expect(result.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+      expect(result.stderr).toContain(shown);
+    }
+  });
+
   it("doctor's usage errors are a doctor report, with exitCode, from commander and from doctor itself", async () => {
     for (const args of [['doctor', '--json', '--bogus'], ['doctor', '--json', '--account', 'a', '--host', 'evil.example/.snowflakecomputing.com']]) {
       const result = await runCli(args, { env: env() });
