@@ -8,8 +8,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
+import { resolveMethod, type WifMethod } from './core/jwt-claims.js';
 import { redactSecrets, serverText } from './core/redact.js';
-import { escapeControlKeepNewlines } from './core/terminal-text.js';
+import { escapeControl, escapeControlKeepNewlines } from './core/terminal-text.js';
+import { knownSecrets } from './known-secrets.js';
 import { parseTimeoutSeconds } from './core/timeout.js';
 import { Printer, colorLevel, failureDocument } from './output.js';
 import { detectTerminals, exitOnceWritten, isTerminal, stdio, terminalColumns, writeFd } from './terminal/stdio.js';
@@ -106,7 +108,7 @@ ${EXIT_CODE_HELP}`,
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(whoamiDocument(report));
         else printer.render(report, renderWhoami);
-      });
+      }, failureWithMethod(methodOf(options.outboundToken)));
     });
 }
 
@@ -163,7 +165,7 @@ ${EXIT_CODE_HELP}`,
         }
         for (const warning of generated.warnings) printer.note(warning);
         printer.result(generated.sql);
-      });
+      }, failureWithMethod(options.issuer !== undefined ? 'outbound-token' : methodOf(options.outboundToken)));
     });
 }
 
@@ -214,7 +216,7 @@ ${EXIT_CODE_HELP}`,
         } finally {
           stopSpinner();
         }
-      });
+      }, failureWithMethod(methodOf(options.outboundToken)));
     });
 }
 
@@ -243,7 +245,7 @@ ${EXIT_CODE_HELP}`,
     .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string; expectAccount?: string; outboundToken?: boolean; checkOtherMethod?: boolean; driver?: string; adminConnection?: string }) => {
       const { doctor, doctorDocument, renderDoctor, failedReport } = await import('./commands/doctor.js');
       // With --json even a usage error is a doctor report (with exitCode), as the Lambda handler returns.
-      const jsonFailure = (error: WifError) => withoutWarnings(failedReport(error));
+      const jsonFailure = (error: WifError) => ({ ...withoutWarnings(failedReport(error)), method: methodOf(options.outboundToken) });
       await runCommand(options, async (printer) => {
         const stopSpinner = printer.spinner('Checking…', process.env, isTerminal(2));
         const report = await doctor({
@@ -491,16 +493,36 @@ async function runCommand(
 function reportFailure(error: unknown, printer: Printer): number {
   if (error instanceof WifError) {
     printer.failure(error);
-    if (printer.debug && error.cause instanceof Error) printer.info(`cause: ${error.cause.name}: ${redactSecrets(error.cause.message)}`);
+    if (printer.debug && error.cause !== undefined) printer.info(`cause: ${debugText(error.cause)}`);
     return error.exitCode;
   }
-  const internal = new WifError('internal', `internal error: ${serverText(error instanceof Error ? error.message : String(error))}`, {
+  const internal = new WifError('internal', `internal error: ${serverText(error instanceof Error ? error.message : String(error), knownSecrets())}`, {
     code: 'INTERNAL',
     hint: 'This is a bug in wif-check. Please report it with the command you ran (run again with --debug for the stack).',
   });
   printer.failure(internal);
-  if (printer.debug && error instanceof Error && error.stack) printer.info(redactSecrets(error.stack));
+  if (printer.debug && error instanceof Error) printer.info(`${debugText(error)}\n${stackFrames(error)}`);
   return internal.exitCode;
+}
+
+/**
+ * An underlying error for --debug: its name and message as server text (a driver error's message
+ * is the server's), redacted of every credential this process holds, capped, on one line.
+ */
+function debugText(cause: unknown): string {
+  const name = cause instanceof Error ? cause.name : typeof cause;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return escapeControl(serverText(`${name}: ${message}`, knownSecrets()));
+}
+
+/** The code locations of a stack, without its message (which debugText shows). */
+function stackFrames(error: Error): string {
+  return (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 30)
+    .map((line) => escapeControl(redactSecrets(line, knownSecrets())))
+    .join('\n');
 }
 
 /**
@@ -528,6 +550,16 @@ export function hoistCommonFlags(argv: readonly string[]): string[] {
   while (index < rest.length && COMMON_FLAGS.has(rest[index] ?? '')) index++;
   if (index === 0 || index === rest.length) return [...argv];
   return [node, script, rest[index] ?? '', ...rest.slice(0, index), ...rest.slice(index + 1)];
+}
+
+/** The WIF method a command runs with: --outbound-token, else SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN. */
+function methodOf(outboundToken: boolean | undefined): WifMethod {
+  return resolveMethod(outboundToken, process.env).method;
+}
+
+/** A --json failure of whoami, gen-sql and connect: it carries `method`, as every document of theirs does (CONTRACT). */
+function failureWithMethod(method: WifMethod): (error: WifError) => unknown {
+  return (error) => ({ ...failureDocument(error), method });
 }
 
 /** doctor --json: warnings go to stderr, not into the document. */
@@ -575,6 +607,10 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
       if (error.exitCode !== 0 && wantsJson(args)) {
         const failure = usageError(error.message.replace(/^error: /, ''), COMMANDER_CODES[error.code] ?? 'USAGE');
         const document = command === 'doctor' ? withoutWarnings((await import('./commands/doctor.js')).failedReport(failure)) : failureDocument(failure);
+        if (command !== undefined && command !== 'sandbox' && command !== 'audit') {
+          const jwt = args.includes('--outbound-token') || (command === 'gen-sql' && args.some((arg) => arg === '--issuer' || arg.startsWith('--issuer=')));
+          Object.assign(document, { method: jwt ? 'outbound-token' : methodOf(undefined) });
+        }
         writeFd(1, `${JSON.stringify(document, null, 2)}\n`);
       }
       return;

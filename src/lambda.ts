@@ -6,7 +6,7 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseLambdaEvent, type WifCheckEvent } from './core/lambda-event.js';
+import { ALLOW_INSECURE_HTTP_ENV, lambdaBudgetMs, parseLambdaEvent, type WifCheckEvent } from './core/lambda-event.js';
 import type { DoctorOptions, PublicDoctorReport } from './commands/doctor.js';
 
 export type { WifCheckEvent } from './core/lambda-event.js';
@@ -27,9 +27,7 @@ export async function handler(event?: WifCheckEvent | null, context?: LambdaCont
     const settings = parseLambdaEvent(event);
     const { doctor, publicReport } = await import('./commands/doctor.js');
     // Finish (with a report) before Lambda kills the function: leave a second to return it.
-    const remainingMs = context?.getRemainingTimeInMillis?.();
-    const requestedMs = settings.timeoutMs ?? 30_000;
-    const timeoutMs = remainingMs === undefined ? requestedMs : Math.max(1_000, Math.min(requestedMs, remainingMs - 1_000));
+    const timeoutMs = lambdaBudgetMs(settings.timeoutMs, context?.getRemainingTimeInMillis?.());
     const notes = [...settings.notes];
     const options: DoctorOptions = {
       account: settings.account,
@@ -41,7 +39,8 @@ export async function handler(event?: WifCheckEvent | null, context?: LambdaCont
       expectUser: settings.expectUser ?? (env.WIF_CHECK_EXPECT_USER || undefined),
       expectAccount: settings.expectAccount,
       impersonationPath: settings.impersonationPath,
-      allowInsecureHttp: settings.allowInsecureHttp,
+      // From the function's configuration only: the event's invoker must not turn TLS off (docs/security.md).
+      allowInsecureHttp: (env[ALLOW_INSECURE_HTTP_ENV] ?? '').trim().toLowerCase() === 'true',
       // true: the JWT method; unset: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN decides, as in the CLI.
       outboundToken: settings.outboundToken,
       adminConnection: settings.adminConnection,

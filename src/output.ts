@@ -5,6 +5,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { WifError } from './core/errors.js';
 import { escapeControl, escapeControlKeepNewlines } from './core/terminal-text.js';
+import { scrub, scrubDeep } from './known-secrets.js';
 
 export type ColorLevel = 0 | 1 | 2 | 3;
 
@@ -58,7 +59,17 @@ export class Printer {
 
   /** The result: text or SQL that wif-check composed from trusted parts (see `render` for reports). */
   result(text: string): void {
-    this.streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.out(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  // Every write ends here: no credential this process holds leaves it, whatever path the text took
+  // (src/known-secrets.ts; the sources redact and cap server text already).
+  private out(text: string): void {
+    this.streams.stdout.write(scrub(text));
+  }
+
+  private err(text: string): void {
+    this.streams.stderr.write(scrub(text));
   }
 
   /**
@@ -70,29 +81,29 @@ export class Printer {
   }
 
   document(value: unknown): void {
-    this.streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    this.out(`${JSON.stringify(scrubDeep(value), null, 2)}\n`);
   }
 
   note(text: string): void {
-    this.streams.stderr.write(`${this.color.dim('note:')} ${escapeControl(text)}\n`);
+    this.err(`${this.color.dim('note:')} ${escapeControl(text)}\n`);
   }
 
   warn(text: string): void {
-    this.streams.stderr.write(`${this.color.yellow('warning:')} ${escapeControl(text)}\n`);
+    this.err(`${this.color.yellow('warning:')} ${escapeControl(text)}\n`);
   }
 
   /** Progress/diagnostic text for stderr (lines kept, every other control character escaped). */
   info(text: string): void {
     const safe = escapeControlKeepNewlines(text);
-    this.streams.stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+    this.err(safe.endsWith('\n') ? safe : `${safe}\n`);
   }
 
   failure(error: WifError): void {
     if (this.json) {
       this.document(this.jsonFailure(error));
     }
-    this.streams.stderr.write(`${this.color.red('✖')} ${escapeControl(error.message)}\n`);
-    if (error.hint) this.streams.stderr.write(`${indent(escapeControlKeepNewlines(error.hint))}\n`);
+    this.err(`${this.color.red('✖')} ${escapeControl(error.message)}\n`);
+    if (error.hint) this.err(`${indent(escapeControlKeepNewlines(error.hint))}\n`);
   }
 
   /** A spinner on stderr, only on an interactive terminal, never with --json or in CI. */

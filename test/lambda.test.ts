@@ -113,7 +113,7 @@ describe('wif-check/lambda handler', () => {
       [{ host: {} }, 'event.host must be a string (a host name), not an object'],
       [{ impersonationPath: {} }, 'event.impersonationPath must be an array of IAM role ARNs or a comma-separated string, not an object'],
       [{ impersonationPath: ['arn:aws:iam::123456789012:role/x', 7] }, 'event.impersonationPath[1] must be a string (an IAM role ARN), not the number 7'],
-      [{ allowInsecureHttp: 'yes' }, 'event.allowInsecureHttp must be true or false, not the string "yes"'],
+      [{ allowInsecureHttp: 'yes' }, "event.allowInsecureHttp must be false or unset (the function's environment decides), not the string \"yes\""],
       [{ outboundToken: 1 }, 'event.outboundToken must be true or false, not the number 1'],
       [['expectUser', 'X'], 'the event must be an object of settings (or null), not an array'],
     ];
@@ -129,17 +129,24 @@ describe('wif-check/lambda handler', () => {
     expect(report.warnings).toContain('ignored event fields that are not wif-check settings: key1, key2, key3');
   });
 
-  it('passes allowInsecureHttp on to doctor: http to a host that is not a loopback address needs it', async () => {
-    const [refused, allowed] = await Promise.all([
-      handler({ protocol: 'http', host: '0.0.0.0', port: await closedPort() }),
-      handler({ protocol: 'http', host: '0.0.0.0', port: await closedPort(), allowInsecureHttp: true, timeout: 3 }),
-    ]);
-    expect(refused).toMatchObject({ ok: false, exitCode: 2, checks: [{ id: 'settings', status: 'fail' }] });
+  it('allowInsecureHttp comes from the function\'s environment, never the event (issue 17, item 7)', async () => {
+    const target = { protocol: 'http', host: '0.0.0.0', port: await closedPort(), timeout: 3 };
+    const [refused, fromEvent] = await Promise.all([handler(target), handler({ ...target, allowInsecureHttp: true } as unknown as WifCheckEvent)]);
+    expect(refused).toMatchObject({ ok: false, exitCode: 2, checks: [{ id: 'settings', status: 'fail', code: 'INSECURE_PROTOCOL' }] });
     expect(refused.checks[0]?.detail).toMatch(/^protocol http \(event\.protocol\) would send the login to 0\.0\.0\.0 unencrypted/);
-    // Past the settings, to the login (which the driver's host allow-list refuses: nothing is sent).
-    expect(allowed.checks.map((check) => check.id)).not.toContain('settings');
-    expect(allowed.checks.find((check) => check.id === 'login')?.status).toBe('fail');
-    expect(JSON.stringify(allowed)).not.toMatch(/unencrypted|INSECURE_PROTOCOL/);
+    // Before the fix the event's flag took the login past this point, attestation and all, in cleartext.
+    expect(fromEvent).toMatchObject({ ok: false, exitCode: 2, checks: [{ id: 'settings', status: 'fail', code: 'BAD_EVENT' }] });
+    expect(fromEvent.checks[0]?.fix).toContain('WIF_CHECK_ALLOW_INSECURE_HTTP=true');
+    process.env.WIF_CHECK_ALLOW_INSECURE_HTTP = 'true';
+    try {
+      const allowed = await handler(target);
+      // Past the settings, to the login (which the driver's host allow-list refuses: nothing is sent).
+      expect(allowed.checks.map((check) => check.id)).not.toContain('settings');
+      expect(allowed.checks.find((check) => check.id === 'login')?.status).toBe('fail');
+      expect(JSON.stringify(allowed)).not.toMatch(/unencrypted|INSECURE_PROTOCOL/);
+    } finally {
+      delete process.env.WIF_CHECK_ALLOW_INSECURE_HTTP;
+    }
   });
 
   it("refuses the event's host unless it is a bare host name, before any AWS call (issue 9, defect 1)", async () => {

@@ -11,6 +11,8 @@ import { describeCredentialSource } from '../core/credential-source.js';
 import { WifError } from '../core/errors.js';
 import { withDeadline } from '../deadline.js';
 import { NO_REGION_HINT, isValidRegion, resolveRegion, type ResolvedRegion } from '../core/region.js';
+import { rememberSecrets } from '../known-secrets.js';
+import { libraryTimeoutMs, timerDelayMs } from '../core/timeout.js';
 
 export const DEFAULT_AWS_TIMEOUT_MS = 10_000;
 
@@ -63,7 +65,7 @@ export interface CallerIdentity {
 
 export async function resolveAwsContext(options: AwsOptions, env: NodeJS.ProcessEnv = process.env): Promise<AwsContext> {
   const { region, profile } = await resolveAwsRegion(options, env);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_AWS_TIMEOUT_MS;
+  const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_AWS_TIMEOUT_MS;
   const { credentials, credentialSource, warnings } = await resolveAwsCredentials(profile, timeoutMs, env);
   return { region, profile, credentials, credentialSource, warnings, timeoutMs };
 }
@@ -120,6 +122,7 @@ export async function resolveAwsCredentials(
     new WifError('aws', `The AWS credential files were not checked within ${formatSeconds(timeoutMs)}`, { code: 'AWS_CONFIG_TIMEOUT' }),
   );
   const credentials = await loadCredentials(profile, timeoutMs, warnings, profileOrigin);
+  rememberSecrets(credentials.secretAccessKey, credentials.sessionToken);
   return { credentials, credentialSource: describeCredentialSource(credentials.$source, { profile: profile ?? 'default', env }), warnings };
 }
 
@@ -127,7 +130,7 @@ export async function resolveAwsCredentials(
 export async function getCallerIdentity(context: AwsContext, options: { signal?: AbortSignal } = {}): Promise<CallerIdentity> {
   const { GetCallerIdentityCommand } = await loadSts();
   const client = await createStsClient(context);
-  const timeout = AbortSignal.timeout(context.timeoutMs);
+  const timeout = AbortSignal.timeout(timerDelayMs(context.timeoutMs));
   const endpoint = stsEndpoint(context.region.region);
   try {
     const result = await client.send(new GetCallerIdentityCommand({}), { abortSignal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout });
@@ -162,7 +165,7 @@ export async function createStsClient(context: AwsContext): Promise<STSClient> {
     credentials: context.credentials,
     maxAttempts: 2,
     // Without throwOnRequestTimeout the SDK only warns on requestTimeout and waits forever.
-    requestHandler: { connectionTimeout: context.timeoutMs, requestTimeout: context.timeoutMs, throwOnRequestTimeout: true },
+    requestHandler: { connectionTimeout: timerDelayMs(context.timeoutMs), requestTimeout: timerDelayMs(context.timeoutMs), throwOnRequestTimeout: true },
   });
   // Inside the deserializer (priority low in its step), so no answer is parsed before it is
   // bounded, and outside the retry middleware's view of HTTP status: a refusal is never retried.

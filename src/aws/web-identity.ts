@@ -17,6 +17,8 @@ import { WifError } from '../core/errors.js';
 import { DEFAULT_TOKEN_SECONDS, SNOWFLAKE_AUDIENCE, SNOWFLAKE_SIGNING_ALGORITHM, describeWebIdentityFailure, summarizeToken, type TokenSummary } from '../core/jwt-claims.js';
 import { serverText } from '../core/redact.js';
 import { createStsClient, stsEndpoint, type AwsContext } from './identity.js';
+import { rememberSecrets } from '../known-secrets.js';
+import { timerDelayMs } from '../core/timeout.js';
 
 export interface WebIdentityToken {
   summary: TokenSummary;
@@ -38,7 +40,7 @@ export function decodeToken(token: string): TokenSummary | undefined {
 export async function getWebIdentityToken(context: AwsContext, options: { signal?: AbortSignal; principal?: string | null } = {}): Promise<WebIdentityToken> {
   const { GetWebIdentityTokenCommand } = await import('@aws-sdk/client-sts');
   const client = await createStsClient(context);
-  const timeout = AbortSignal.timeout(context.timeoutMs);
+  const timeout = AbortSignal.timeout(timerDelayMs(context.timeoutMs));
   const endpoint = stsEndpoint(context.region.region);
   const secrets = [context.credentials.secretAccessKey, context.credentials.sessionToken].filter((secret): secret is string => Boolean(secret));
   try {
@@ -47,6 +49,7 @@ export async function getWebIdentityToken(context: AwsContext, options: { signal
       { abortSignal: options.signal ? AbortSignal.any([timeout, options.signal]) : timeout },
     );
     const token = result.WebIdentityToken;
+    rememberSecrets(token);
     if (!token) throw new WifError('aws', `STS GetWebIdentityToken (${endpoint}) returned no token`, { code: 'STS_INCOMPLETE' });
     const summary = decodeToken(token);
     if (!summary) {

@@ -20,12 +20,14 @@ import {
 } from '../core/audit-findings.js';
 import { WifError, usageError } from '../core/errors.js';
 import { identifierForStoredName } from '../core/sql.js';
-import { resolveSnowflakeSettings, type SnowflakeFlags } from '../core/snowflake-settings.js';
+import { isAllowedSnowflakeHost } from '../core/host.js';
+import { resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
 import { getCallerIdentity, resolveAwsContext, type AwsOptions } from '../aws/identity.js';
 import { findConnection } from '../snowflake/config-files.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
 import type { AdminAuthFlags } from '../snowflake/admin.js';
 import { settingsSources } from './connect.js';
+import { libraryTimeoutMs } from '../core/timeout.js';
 
 /** SHOW for thousands of users takes seconds; leave room (docs/performance.md). */
 export const DEFAULT_AUDIT_TIMEOUT_MS = 120_000;
@@ -48,6 +50,13 @@ export interface AuditOptions extends SnowflakeFlags, AdminAuthFlags, AwsOptions
   onWarning?: ((text: string) => void) | undefined;
   /** Called as identities are read: done of total. */
   onProgress?: ((done: number, total: number) => void) | undefined;
+  /**
+   * doctor --admin-connection: the named connection is the administrator's, and the environment
+   * describes the WIF target, not it. Its keys come from its file and SNOWFLAKE_CONNECTIONS_<NAME>_<KEY>
+   * only; from the environment only the secrets a file never holds (SNOWFLAKE_PASSWORD,
+   * PRIVATE_KEY_PASSPHRASE) are read.
+   */
+  isolatedConnection?: boolean | undefined;
 }
 
 export interface AuditReport {
@@ -68,7 +77,7 @@ export interface AuditReport {
 
 export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
   const env = options.env ?? hostEnv();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_AUDIT_TIMEOUT_MS;
+  const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_AUDIT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   const accounts = parseAwsAccounts(options.awsAccount);
   if (!accounts.ok) throw usageError(accounts.error, 'BAD_AWS_ACCOUNT');
@@ -78,8 +87,15 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
   let target: LookupTarget | undefined;
   if (options.arn !== undefined) target = lookupTarget(options.arn, '--arn', 'usage');
 
-  const named = await findConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs });
-  const settings = resolveSnowflakeSettings(options, env, named?.values, { sources: settingsSources(named) });
+  const isolated = options.isolatedConnection === true && options.connection !== undefined;
+  // Isolated: the administrator's connection alone says where its credentials go (issue 17, item 4).
+  const settingsEnv: Readonly<Record<string, string | undefined>> = isolated ? {} : env;
+  const credentialEnv = isolated ? { SNOWFLAKE_PASSWORD: env.SNOWFLAKE_PASSWORD, PRIVATE_KEY_PASSPHRASE: env.PRIVATE_KEY_PASSPHRASE } : env;
+  const flags: AuditOptions = isolated ? { allowInsecureHttp: false } : options;
+  const named = await findConnection(options.connection, env, { accountGiven: Boolean(flags.account?.trim() || settingsEnv.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs });
+  const settings = resolveSnowflakeSettings(flags, settingsEnv, named?.values, { sources: settingsSources(named) });
+  // The administrator's PAT, password or key goes only where an attestation may (the driver's WIF allow-list).
+  refuseForeignHost(settings, env);
   const { resolveAdminCredentials, openAdminSession, readAccount } = await import('../snowflake/admin.js');
   const warnings: string[] = [];
   const warn = (text: string) => {
@@ -87,7 +103,8 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
     options.onWarning?.(text);
   };
   for (const text of named?.warnings ?? []) warn(text);
-  const credentials = await resolveAdminCredentials(options, env, named?.values, Math.min(timeoutMs, 10_000));
+  const credentials = await resolveAdminCredentials(flags, credentialEnv, named?.values, Math.min(timeoutMs, 10_000));
+  for (const text of credentials.warnings ?? []) warn(text);
   if (options.me) {
     // As whoami: the host's environment, the credential chain in the env queue.
     const context = await withProcessEnv({}, () => resolveAwsContext({ ...options, timeoutMs: Math.min(timeoutMs, 10_000) }, env));
@@ -125,6 +142,16 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
     ...(lookup ? { lookup } : {}),
     warnings,
   };
+}
+
+function refuseForeignHost(settings: SnowflakeSettings, env: Readonly<Record<string, string | undefined>>): void {
+  const host = settings.host ?? `${settings.account}.snowflakecomputing.com`;
+  if (isAllowedSnowflakeHost(host, env.SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES)) return;
+  throw usageError(
+    `host ${host} is not a Snowflake host: the administrator's credentials go only to *.snowflakecomputing.com (.cn, .mil) or a suffix in SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES`,
+    'HOST_NOT_ALLOWED',
+    'For a private link or proxy host, allow it as for a WIF login: SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES=example.internal (comma list; a host or a domain, without a leading dot).',
+  );
 }
 
 function lookupTarget(arn: string, what: string, kind: 'usage' | 'verification'): LookupTarget {
@@ -194,10 +221,21 @@ export function auditSummaryRows(report: AuditReport): Array<{ status: 'ok' | 'f
   return rows;
 }
 
+export interface RegistrationCheck {
+  status: 'ok' | 'warn';
+  detail: string;
+  fix?: string;
+  /** A warning's code: the admin side's own error code when it could not be read, else REGISTRATION_*. */
+  code?: string;
+  /** The admin side's warnings (a connection or key file readable by others): doctor reports them. */
+  warnings: string[];
+}
+
 /**
- * doctor --admin-connection (CONTRACT "audit"): after a failed login, what the Snowflake side has
- * registered — which user the verified caller maps to, or which was probably meant — so the fix
- * names the real user. A warning, never a failure of its own: the login check already failed.
+ * doctor --admin-connection (CONTRACT "audit"): what the Snowflake side has registered — which
+ * user the verified caller maps to, or which was probably meant — so a fix names the real user.
+ * Run whether the login worked or not. A warning, never a failure of its own. The connection is
+ * the administrator's alone (isolatedConnection): SNOWFLAKE_HOST and friends describe the WIF target.
  */
 export async function registrationCheck(input: {
   connection: string;
@@ -205,14 +243,15 @@ export async function registrationCheck(input: {
   expectUser?: string | undefined;
   env?: NodeJS.ProcessEnv | undefined;
   timeoutMs: number;
-}): Promise<{ status: 'ok' | 'warn'; detail: string; fix?: string }> {
-  if (!input.callerArn) return { status: 'warn', detail: 'the caller is unknown (STS could not be asked), so its registration cannot be looked up' };
+}): Promise<RegistrationCheck> {
+  if (!input.callerArn) return { status: 'warn', code: 'CALLER_UNKNOWN', detail: 'the caller is unknown (STS could not be asked), so its registration cannot be looked up', warnings: [] };
   let report: AuditReport;
+  const warnings: string[] = [];
   try {
-    report = await audit({ connection: input.connection, arn: input.callerArn, env: input.env, timeoutMs: input.timeoutMs });
+    report = await audit({ connection: input.connection, arn: input.callerArn, env: input.env, timeoutMs: input.timeoutMs, isolatedConnection: true, onWarning: (text) => warnings.push(text) });
   } catch (error) {
     if (!(error instanceof WifError)) throw error;
-    return { status: 'warn', detail: `could not read the registration with connection '${input.connection}': ${error.message}`, ...(error.hint ? { fix: error.hint } : {}) };
+    return { status: 'warn', code: error.code, detail: `could not read the registration with connection '${input.connection}': ${error.message}`, ...(error.hint ? { fix: error.hint } : {}), warnings };
   }
   const lookup = report.lookup;
   const expected = input.expectUser === undefined ? undefined : report.users.find((user) => user.name.toUpperCase() === input.expectUser?.replace(/^"|"$/g, '').toUpperCase());
@@ -222,8 +261,10 @@ export async function registrationCheck(input: {
     const problems = report.findings.filter((finding) => finding.user !== null && lookup.matches.includes(finding.user) && finding.severity !== 'info');
     return {
       status: problems.length ? 'warn' : 'ok',
+      ...(problems.length ? { code: problems[0]?.code } : {}),
       detail: `${lookup.arn} is registered for ${lookup.matches.join(', ')}${problems.length ? `: ${problems.map((finding) => finding.detail).join('; ')}` : ''}${registered}`,
       ...(problems.some((finding) => finding.fix) ? { fix: problems.flatMap((finding) => (finding.fix ? [finding.fix] : [])).join('\n') } : {}),
+      warnings,
     };
   }
   const noMatch = report.findings.find((finding) => finding.code === 'NO_MATCH');
@@ -231,5 +272,5 @@ export async function registrationCheck(input: {
   // --expect-user among the probable users: the fix names it rather than <your user>.
   const named = expected && lookup?.probable.includes(expected.name) ? identifierForStoredName(expected.name) : undefined;
   const fix = named && noMatch?.fix ? noMatch.fix.replace('ALTER USER <your user> ', `ALTER USER ${named} `) : noMatch?.fix;
-  return { status: 'warn', detail: `${input.callerArn} is registered for no user${probable}${registered}`, ...(fix ? { fix } : {}) };
+  return { status: 'warn', code: 'NO_MATCH', detail: `${input.callerArn} is registered for no user${probable}${registered}`, ...(fix ? { fix } : {}), warnings };
 }

@@ -13,6 +13,7 @@ import { findConnection } from '../snowflake/config-files.js';
 import { withDeadline } from '../deadline.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
 import { diagnoseOutboundLogin, methodNote, resolveMethod, subjectToSnowflakeArn, type TokenSummary, type WifMethod } from '../core/jwt-claims.js';
+import { libraryTimeoutMs } from '../core/timeout.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
@@ -68,7 +69,7 @@ export interface PreparedConnect {
 
 /** Resolve everything a login needs; throws usage (2) or AWS (3) errors before touching Snowflake. */
 export async function prepareConnect(options: ConnectOptions, env: NodeJS.ProcessEnv = hostEnv()): Promise<PreparedConnect> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   // The Snowflake CLI's files and order: connections.toml [NAME], config.toml [connections.NAME], then the default connection.
   const named = await findConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs, warnAboutSecrets: false });

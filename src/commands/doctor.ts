@@ -8,6 +8,7 @@ import { NOT_USABLE_FIX, diagnoseUnexpectedUser, parseExpectUser, userMatches } 
 import { EXIT_CODES, WifError, usageError, type ErrorKind } from '../core/errors.js';
 import { serverText } from '../core/redact.js';
 import { type ResolvedRegion } from '../core/region.js';
+import { halfBudgetMs, libraryTimeoutMs } from '../core/timeout.js';
 import { DRIVER_RULES, chainingProblem, driverOfLambdaRuntime, outboundTokenByEnvironment, parseDriverName, regionSeenBy, type DriverName } from '../core/driver-rules.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags } from '../core/snowflake-settings.js';
 import {
@@ -23,7 +24,7 @@ import { findConnection } from '../snowflake/config-files.js';
 import { methodNote, outboundTokenRequestedByEnv, resolveMethod, type WifMethod } from '../core/jwt-claims.js';
 import { OUTBOUND_CHECK_TITLES, type OutboundCheckId } from './outbound-render.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, settingsSources, verifiedCallerArn } from './connect.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, remainingMs, settingsSources, verifiedCallerArn } from './connect.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
 export type CheckId = 'settings' | 'credentials' | 'region' | 'chaining' | 'caller' | 'principal' | 'snowflake-arn' | 'account' | 'login' | 'user' | OutboundCheckId | 'other-method' | 'snowflake-registration';
@@ -133,10 +134,10 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     user: null,
     role: null,
   };
-  const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   // Leave the login at least half of the budget when STS is slow or unreachable.
-  const awsTimeoutMs = Math.min(timeoutMs / 2, DEFAULT_AWS_TIMEOUT_MS);
+  const awsTimeoutMs = halfBudgetMs(timeoutMs, DEFAULT_AWS_TIMEOUT_MS);
 
   // Usage problems (bad port, unknown connection, missing account when one was asked for) are
   // the caller's to fix before any check means anything: they throw, exit 2.
@@ -188,11 +189,6 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     if (!outcome.ok) {
       list.fail('login', outcome.error);
       list.skip(['user'], 'skipped: no session');
-      if (options.adminConnection) {
-        const { registrationCheck } = await import('./audit.js');
-        const registration = await registrationCheck({ connection: options.adminConnection, callerArn: verifiedCallerArn(caller, impersonationPath), expectUser, env, timeoutMs: Math.max(1_000, deadline - Date.now()) });
-        list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix });
-      }
     } else {
       warnings.push(...outcome.warnings);
       facts.user = outcome.session.user;
@@ -209,6 +205,20 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
         }
       }
     }
+  }
+
+  if (options.adminConnection) {
+    // Always (CONTRACT "audit"): what is registered for the expected user, which user the caller maps to.
+    const { registrationCheck } = await import('./audit.js');
+    const registration = await registrationCheck({
+      connection: options.adminConnection,
+      callerArn: verifiedCallerArn(caller ?? null, impersonationPath),
+      expectUser,
+      env,
+      timeoutMs: remainingMs(deadline),
+    });
+    warnings.push(...registration.warnings);
+    list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix, code: registration.code });
   }
 
   const firstFailure = list.checks.find((check) => check.status === 'fail');

@@ -52,6 +52,27 @@ function describeChar(char: string): string {
   return `a non-ASCII character (${label}; use the punycode form)`;
 }
 
+/** The domains the Snowflake drivers recognise as Snowflake's (snowflake-sdk 3.3.x, lib/url_util.js). */
+export const SNOWFLAKE_DOMAINS: readonly string[] = ['snowflakecomputing.com', 'snowflakecomputing.cn', 'snowflakecomputing.mil'];
+
+/** As the driver normalises a host and each allowed suffix: trimmed, lower case, cut at ':', no trailing dot. */
+function normalizeForAllowList(value: string): string {
+  const host = value.trim().toLowerCase().split(':')[0] ?? '';
+  return host.endsWith('.') ? host.slice(0, -1) : host;
+}
+
+/**
+ * Whether `host` is one the driver's WORKLOAD_IDENTITY allow-list accepts: a Snowflake domain or
+ * a subdomain of one, or of a suffix in SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES (comma list; exact or
+ * `.suffix` match, as snowflake-sdk 3.3.x's host_allowlist.js). wif-check holds the administrator's
+ * logins to the same rule (issue 17, item 3): a PAT or password goes nowhere an attestation may not.
+ */
+export function isAllowedSnowflakeHost(host: string, allowedSuffixes: string | undefined): boolean {
+  const normalized = normalizeForAllowList(host);
+  const extra = (allowedSuffixes ?? '').split(',').map(normalizeForAllowList).filter((suffix) => suffix !== '');
+  return [...SNOWFLAKE_DOMAINS, ...extra].some((suffix) => normalized === suffix || normalized.endsWith(`.${suffix}`));
+}
+
 /** Hosts for which cleartext HTTP never leaves the machine: 127.0.0.0/8, ::1, localhost. */
 export function isLoopbackHost(host: string): boolean {
   const lower = host.toLowerCase();

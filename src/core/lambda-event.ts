@@ -23,8 +23,12 @@ export interface WifCheckEvent {
   impersonationPath?: readonly string[] | string | null | undefined;
   /** Seconds for the whole check (default 30; keep the function timeout above it). */
   timeout?: number | string | null | undefined;
-  /** Allow `protocol: 'http'` to a host that is not a loopback address. */
-  allowInsecureHttp?: boolean | null | undefined;
+  /**
+   * Not accepted as true (exit 2, BAD_EVENT): whoever may invoke the function must not be able to
+   * turn TLS off and have its attestation sent in cleartext. The function's environment decides:
+   * WIF_CHECK_ALLOW_INSECURE_HTTP=true (issue 17, item 7). false and null are accepted (no effect).
+   */
+  allowInsecureHttp?: false | null | undefined;
   /** Use AWS's outbound-token (JWT) method. */
   outboundToken?: boolean | null | undefined;
   /** A connection (connections.toml / config.toml under SNOWFLAKE_HOME) with an administrator login: the Snowflake-side view of a failed login. */
@@ -44,7 +48,6 @@ export interface LambdaSettings {
   warehouse: string | undefined;
   impersonationPath: readonly string[] | string | undefined;
   timeoutMs: number | undefined;
-  allowInsecureHttp: boolean | undefined;
   outboundToken: boolean | undefined;
   adminConnection: string | undefined;
   /** For the report's warnings: ignored fields, an account id restored from a number. */
@@ -112,7 +115,23 @@ function text(event: Record<string, unknown>, field: keyof typeof TEXT_FIELDS): 
   return value;
 }
 
-function flag(event: Record<string, unknown>, field: 'allowInsecureHttp' | 'outboundToken'): boolean | undefined {
+/** The name of the function's environment variable that alone may allow cleartext to a non-loopback host. */
+export const ALLOW_INSECURE_HTTP_ENV = 'WIF_CHECK_ALLOW_INSECURE_HTTP';
+
+function refuseInsecureHttp(event: Record<string, unknown>): void {
+  const value = event.allowInsecureHttp;
+  if (isUnset(value) || value === false) return;
+  if (value === true) {
+    throw usageError(
+      `event.allowInsecureHttp is not accepted: whoever may invoke the function must not be able to send its login unencrypted`,
+      'BAD_EVENT',
+      `Use https. To allow cleartext to a host that is not a loopback address, set ${ALLOW_INSECURE_HTTP_ENV}=true in the function's environment (its configuration, not the event).`,
+    );
+  }
+  refuse('allowInsecureHttp', 'false or unset (the function\'s environment decides)', value);
+}
+
+function flag(event: Record<string, unknown>, field: 'outboundToken'): boolean | undefined {
   const value = event[field];
   if (isUnset(value)) return undefined;
   if (typeof value !== 'boolean') refuse(field, 'true or false', value);
@@ -196,6 +215,7 @@ export function parseLambdaEvent(event: unknown): LambdaSettings {
 
 function parseFields(event: Record<string, unknown>): LambdaSettings {
   const notes: string[] = [];
+  refuseInsecureHttp(event);
   const timeout = numeric(event, 'timeout', 'a number of seconds or a string of one');
   const settings: LambdaSettings = {
     account: text(event, 'account'),
@@ -208,11 +228,24 @@ function parseFields(event: Record<string, unknown>): LambdaSettings {
     warehouse: text(event, 'warehouse'),
     impersonationPath: impersonationPath(event),
     timeoutMs: parseTimeoutSeconds(timeout, 'event.timeout'),
-    allowInsecureHttp: flag(event, 'allowInsecureHttp'),
     outboundToken: flag(event, 'outboundToken'),
     adminConnection: text(event, 'adminConnection'),
     notes,
   };
   notes.push(...unknownFieldsNote(event));
   return settings;
+}
+
+/** The Lambda default for the whole check when the event gives no timeout. */
+export const DEFAULT_LAMBDA_TIMEOUT_MS = 30_000;
+
+/**
+ * The check's budget: the event's timeout (or 30 s), but done a second before Lambda would kill
+ * the function, so that the report is returned; at least a second. A whole number of milliseconds
+ * whatever `remainingMs` is (Lambda's context gives an integer; a test or a wrapper may not).
+ */
+export function lambdaBudgetMs(requestedMs: number | undefined, remainingMs: number | undefined): number {
+  const requested = requestedMs ?? DEFAULT_LAMBDA_TIMEOUT_MS;
+  if (typeof remainingMs !== 'number' || !Number.isFinite(remainingMs)) return requested;
+  return Math.max(1_000, Math.min(requested, Math.floor(remainingMs) - 1_000));
 }

@@ -4,6 +4,7 @@
  * Every message that came from a server passes through `serverText` before it reaches an error,
  * a report or the step summary. Pure.
  */
+import { escapeControl } from './terminal-text.js';
 
 export const REDACTED = '[redacted]';
 /** What is kept of a server message (../shared/CONTRACT.md, "Security rules"). */
@@ -25,15 +26,51 @@ const SECRET_SHAPES: readonly RegExp[] = [
 const TOKEN_RUN = /[A-Za-z0-9+/=_%.-]{12,}/g;
 
 /**
- * `text` with every known secret, every piece (≥ 12 characters) of one, and every secret-shaped
- * string replaced by [redacted].
+ * The forms a secret can take in a server's text: as it is, JSON-escaped (a server that echoes it
+ * inside a JSON string), escaped for the terminal (as the Printer shows it), and percent-encoded (echoed from a form or a URL). Pure.
+ */
+export function secretForms(secret: string): string[] {
+  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1), escapeControl(secret)]);
+  try {
+    forms.add(encodeURIComponent(secret));
+  } catch {
+    // An unpaired surrogate cannot be percent-encoded: no such form exists.
+  }
+  return [...forms].filter((form) => form !== '');
+}
+
+/**
+ * `text` with every exact occurrence of a known secret (of any length: a password can be short)
+ * replaced by [redacted], longest first, in each form a server could echo it (secretForms).
+ * The final pass over everything wif-check prints (src/known-secrets.ts); `redactSecrets` does
+ * this and more.
+ */
+export function redactKnown(text: string, secrets: Iterable<string>): string {
+  return redactForms(text, knownForms(secrets));
+}
+
+/** Every form of every secret, longest first (a secret inside another is replaced after it). */
+export function knownForms(secrets: Iterable<string>): string[] {
+  return [...new Set([...secrets].flatMap(secretForms))].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with each of `forms` (from knownForms) replaced by [redacted]. */
+export function redactForms(text: string, forms: readonly string[]): string {
+  let out = text;
+  for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+  return out;
+}
+
+/**
+ * `text` with every known secret (any length), every piece (≥ 12 characters) of a long one, and
+ * every secret-shaped string replaced by [redacted].
  */
 export function redactSecrets(text: string, secrets: Iterable<string> = []): string {
-  const known = [...secrets].filter((secret) => secret.length >= MIN_SECRET_PIECE);
-  let out = text;
-  for (const secret of known) out = out.split(secret).join(REDACTED);
-  if (known.length) {
-    out = out.replace(TOKEN_RUN, (run) => (containsPieceOf(run, known) ? REDACTED : run));
+  const all = [...secrets].filter((secret) => secret !== '');
+  let out = redactKnown(text, all);
+  const long = all.filter((secret) => secret.length >= MIN_SECRET_PIECE);
+  if (long.length) {
+    out = out.replace(TOKEN_RUN, (run) => (containsPieceOf(run, long) ? REDACTED : run));
   }
   for (const shape of SECRET_SHAPES) {
     out = out.replace(shape, (match, name?: string, separator?: string) =>

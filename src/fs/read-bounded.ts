@@ -6,11 +6,12 @@
  * the two is refused too.
  */
 import { constants, type Stats } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readlink, realpath, stat } from 'node:fs/promises';
+import { credentialFileProblem } from '../core/file-trust.js';
 import { formatSeconds } from '../core/aws-failures.js';
 import { withDeadline } from '../deadline.js';
 
-export type BoundedReadFailure = 'missing' | 'not-regular' | 'too-large' | 'timeout' | 'unreadable';
+export type BoundedReadFailure = 'missing' | 'not-regular' | 'too-large' | 'timeout' | 'unreadable' | 'untrusted';
 
 /** The time bound when the caller has none (--timeout's default is of the same order). */
 export const DEFAULT_READ_TIMEOUT_MS = 10_000;
@@ -44,6 +45,15 @@ export function describeFileType(stats: Stats): string {
   return 'not a regular file';
 }
 
+/** Where an opened file really is: Linux names it in /proc/self/fd (no race with a renamed path); elsewhere realpath. */
+async function openedPath(fd: number, path: string): Promise<string> {
+  try {
+    return await readlink(`/proc/self/fd/${fd}`);
+  } catch {
+    return realpath(path).catch(() => path);
+  }
+}
+
 /** '1 MiB', '512 KiB', '1.5 MiB'. */
 export function formatBytes(bytes: number): string {
   const [value, unit] = bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'MiB'] : bytes >= 1024 ? [bytes / 1024, 'KiB'] : [bytes, 'bytes'];
@@ -72,8 +82,23 @@ function refusal(path: string, stats: Stats, maxBytes: number): BoundedReadError
   return undefined;
 }
 
-/** The whole of a regular file as UTF-8, or a BoundedReadError; never blocks past `timeoutMs`. */
-export async function readBoundedFile(path: string, options: { maxBytes: number; timeoutMs: number }): Promise<BoundedFile> {
+export interface BoundedReadOptions {
+  maxBytes: number;
+  timeoutMs: number;
+  /**
+   * The file names or holds credentials (connections.toml, a token or key file): refused
+   * ('untrusted') when someone other than its owner could have written it, when it is owned by
+   * neither this user nor root, or when it is a kernel pseudo-file (src/core/file-trust.ts).
+   */
+  credential?: boolean;
+}
+
+/**
+ * The whole of a regular file as UTF-8, or a BoundedReadError; never blocks past `timeoutMs`.
+ * A file whose size is 0 is read as empty: a regular file of size 0 is empty, and a pseudo-file
+ * that says 0 (/proc/self/environ) is never read.
+ */
+export async function readBoundedFile(path: string, options: BoundedReadOptions): Promise<BoundedFile> {
   const { maxBytes, timeoutMs } = options;
   const read = async (): Promise<BoundedFile> => {
     const refused = await refuseUnreadableFile(path, maxBytes);
@@ -90,6 +115,11 @@ export async function readBoundedFile(path: string, options: { maxBytes: number;
       const stats = await handle.stat();
       const swapped = refusal(path, stats, maxBytes);
       if (swapped) throw swapped;
+      if (options.credential) {
+        const problem = credentialFileProblem({ realPath: await openedPath(handle.fd, path), uid: stats.uid, mode: stats.mode }, process.getuid ? process.geteuid?.() : undefined);
+        if (problem) throw new BoundedReadError('untrusted', path, problem);
+      }
+      if (stats.size === 0) return { text: '', mode: stats.mode };
       // Read to the end, not to stat's size: the file may have grown since.
       const chunks: Buffer[] = [];
       let length = 0;

@@ -22,9 +22,12 @@ import { identifierForStoredName, quoteStringLiteral } from '../core/sql.js';
 import type { SnowflakeSettings } from '../core/snowflake-settings.js';
 import { withDeadline } from '../deadline.js';
 import { BoundedReadError, formatBytes, readBoundedFile } from '../fs/read-bounded.js';
-import { connectionString } from './config-files.js';
+import { UNTRUSTED_FILE_HINT, connectionString } from './config-files.js';
+import { octal, readableByOthers } from '../core/file-trust.js';
+import { rememberSecrets } from '../known-secrets.js';
 import { driverErrorFields, loadDriver } from './driver.js';
 import { guardOrigin, installGuard, type GuardEvents } from './http-guard.js';
+import { timerDelayMs } from '../core/timeout.js';
 
 export type AdminAuthenticator = 'SNOWFLAKE_JWT' | 'PROGRAMMATIC_ACCESS_TOKEN' | 'SNOWFLAKE';
 const AUTHENTICATORS: readonly AdminAuthenticator[] = ['SNOWFLAKE_JWT', 'PROGRAMMATIC_ACCESS_TOKEN', 'SNOWFLAKE'];
@@ -56,14 +59,25 @@ export interface AdminCredentials {
   password?: string;
   /** Everything that must never be printed: key material, passphrase, PAT, password. */
   secrets: string[];
+  /** A token or key file readable by other users (used, as the Snowflake CLI does, with a warning). */
+  warnings?: string[];
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 const first = (...values: Array<string | undefined>) => values.find((value) => value !== undefined && value.trim() !== '')?.trim();
 
-/** Who logs in and how: flags win over env (SNOWFLAKE_*), which win over the connection's keys. */
+/**
+ * Who logs in and how: flags win over env (SNOWFLAKE_*), which win over the connection's keys.
+ * Every secret found is remembered (src/known-secrets.ts): no output of this process carries it.
+ */
 export async function resolveAdminCredentials(flags: AdminAuthFlags, env: Env, file: Readonly<Record<string, unknown>> | undefined, timeoutMs: number): Promise<AdminCredentials> {
+  const credentials = await findAdminCredentials(flags, env, file, timeoutMs);
+  rememberSecrets(...credentials.secrets);
+  return credentials;
+}
+
+async function findAdminCredentials(flags: AdminAuthFlags, env: Env, file: Readonly<Record<string, unknown>> | undefined, timeoutMs: number): Promise<AdminCredentials> {
   const user = first(flags.user, env.SNOWFLAKE_USER, connectionString(file, 'user', 'username'));
   const keyPath = first(flags.privateKeyFile, env.SNOWFLAKE_PRIVATE_KEY_FILE, env.SNOWFLAKE_PRIVATE_KEY_PATH, connectionString(file, 'private_key_file', 'private_key_path'));
   const tokenPath = first(flags.tokenFile, env.SNOWFLAKE_TOKEN_FILE_PATH, connectionString(file, 'token_file_path'));
@@ -95,30 +109,41 @@ export async function resolveAdminCredentials(flags: AdminAuthFlags, env: Env, f
   }
   if (authenticator === 'SNOWFLAKE_JWT') {
     if (!keyPath) throw usageError('SNOWFLAKE_JWT needs a private key', 'MISSING_PRIVATE_KEY', 'Pass --private-key-file PATH (or SNOWFLAKE_PRIVATE_KEY_FILE); the passphrase goes in PRIVATE_KEY_PASSPHRASE.');
-    return { user, authenticator, ...(await readPrivateKey(keyPath, env.PRIVATE_KEY_PASSPHRASE || undefined, timeoutMs)) };
+    const warnings: string[] = [];
+    return { user, authenticator, ...(await readPrivateKey(keyPath, env.PRIVATE_KEY_PASSPHRASE || undefined, timeoutMs, warnings)), warnings };
   }
   if (authenticator === 'PROGRAMMATIC_ACCESS_TOKEN') {
     if (!tokenPath) throw usageError('PROGRAMMATIC_ACCESS_TOKEN needs a token file', 'MISSING_TOKEN_FILE', 'Pass --token-file PATH or set SNOWFLAKE_TOKEN_FILE_PATH (the token is never a flag).');
-    const token = (await readCredentialFile(tokenPath, 'token file', 'BAD_TOKEN_FILE', timeoutMs)).trim();
-    if (!token) throw usageError(`the token file ${tokenPath} is empty`, 'BAD_TOKEN_FILE');
-    return { user, authenticator, token, secrets: [token] };
+    const warnings: string[] = [];
+    const token = (await readCredentialFile(tokenPath, 'token file', 'BAD_TOKEN_FILE', timeoutMs, warnings)).trim();
+    if (!token) throw usageError(`the token file ${tokenPath} holds only white space`, 'BAD_TOKEN_FILE');
+    return { user, authenticator, token, secrets: [token], warnings };
   }
   if (!password) throw usageError('SNOWFLAKE needs a password', 'MISSING_PASSWORD', 'Set SNOWFLAKE_PASSWORD (never a flag: it would land in shell history and ps).');
   return { user, authenticator, password, secrets: [password] };
 }
 
-async function readCredentialFile(path: string, what: string, code: string, timeoutMs: number): Promise<string> {
+/**
+ * A token or key file: a regular file of yours (or root's) that nobody else can write, not a
+ * kernel pseudo-file, not empty (BAD_CREDENTIAL_FILE otherwise); readable by others is a warning.
+ */
+async function readCredentialFile(path: string, what: string, code: string, timeoutMs: number, warnings: string[]): Promise<string> {
+  let file;
   try {
-    return (await readBoundedFile(path, { maxBytes: MAX_CREDENTIAL_FILE_BYTES, timeoutMs })).text;
+    file = await readBoundedFile(path, { maxBytes: MAX_CREDENTIAL_FILE_BYTES, timeoutMs, credential: true });
   } catch (error) {
     if (!(error instanceof BoundedReadError)) throw error;
+    if (error.reason === 'untrusted') throw usageError(`the ${what} ${error.message}: wif-check will not use it`, 'BAD_CREDENTIAL_FILE', UNTRUSTED_FILE_HINT);
     throw usageError(`the ${what} ${error.message}`, code, `It must be a readable regular file of at most ${formatBytes(MAX_CREDENTIAL_FILE_BYTES)}.`);
   }
+  if (file.text === '') throw usageError(`the ${what} ${path} is empty`, 'BAD_CREDENTIAL_FILE', `Put the ${what === 'token file' ? 'programmatic access token' : 'PEM private key'} in it.`);
+  if (process.platform !== 'win32' && readableByOthers(file.mode)) warnings.push(`the ${what} ${path} is readable by other users (mode ${octal(file.mode)}): chmod 0600 it`);
+  return file.text;
 }
 
 /** The key as an unencrypted PKCS#8 PEM for the driver; refused here (exit 2) when it cannot be read. */
-async function readPrivateKey(path: string, passphrase: string | undefined, timeoutMs: number): Promise<{ privateKeyPem: string; secrets: string[] }> {
-  const text = await readCredentialFile(path, 'private key file', 'BAD_PRIVATE_KEY', timeoutMs);
+async function readPrivateKey(path: string, passphrase: string | undefined, timeoutMs: number, warnings: string[]): Promise<{ privateKeyPem: string; secrets: string[] }> {
+  const text = await readCredentialFile(path, 'private key file', 'BAD_PRIVATE_KEY', timeoutMs, warnings);
   const secrets = [text, ...text.split(/\r?\n/).filter((line) => line.length >= 12 && !line.startsWith('-----')), ...(passphrase ? [passphrase] : [])];
   let pem: string;
   try {
@@ -233,7 +258,7 @@ function execute(connection: Connection, sqlText: string, timeoutMs: number): Pr
 
 function destroyQuietly(connection: Connection, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
+    const timer = setTimeout(resolve, timerDelayMs(timeoutMs));
     timer.unref();
     const done = () => {
       clearTimeout(timer);

@@ -13,6 +13,7 @@
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { usageError } from '../core/errors.js';
+import { readableByOthers } from '../core/file-trust.js';
 import { BoundedReadError, DEFAULT_READ_TIMEOUT_MS, formatBytes, readBoundedFile } from '../fs/read-bounded.js';
 
 /** A connections file is a few KiB; refuse anything that could only be a mistake or an attack. */
@@ -38,9 +39,13 @@ type Parsed = { path: string; document: Record<string, unknown>; mode: number } 
 async function readToml(path: string, timeoutMs: number): Promise<Parsed> {
   let file;
   try {
-    file = await readBoundedFile(path, { maxBytes: MAX_CONNECTIONS_FILE_BYTES, timeoutMs });
+    // It decides where credentials go and which token or key file is read: trusted only when nobody else could write it.
+    file = await readBoundedFile(path, { maxBytes: MAX_CONNECTIONS_FILE_BYTES, timeoutMs, credential: true });
   } catch (error) {
     if (error instanceof BoundedReadError && error.reason === 'missing') return undefined;
+    if (error instanceof BoundedReadError && error.reason === 'untrusted') {
+      throw usageError(`${path} ${error.detail}: wif-check will not use it`, 'BAD_CONNECTIONS_FILE', UNTRUSTED_FILE_HINT);
+    }
     if (error instanceof BoundedReadError) {
       throw usageError(`${path} ${error.detail}`, 'BAD_CONNECTIONS_FILE', `It must be a readable regular file of at most ${formatBytes(MAX_CONNECTIONS_FILE_BYTES)}: fix it, or set SNOWFLAKE_HOME to another directory.`);
     }
@@ -54,6 +59,9 @@ async function readToml(path: string, timeoutMs: number): Promise<Parsed> {
     throw usageError(`${path} is not valid TOML: ${reason}`, 'BAD_CONNECTIONS_FILE');
   }
 }
+
+/** How to make a connections, token or key file one wif-check uses (as the Snowflake CLI asks). */
+export const UNTRUSTED_FILE_HINT = 'Whoever can write this file chooses where your credentials go. Make it yours and private: chown "$(id -u)" FILE && chmod 0600 FILE (or set SNOWFLAKE_HOME to a directory of your own).';
 
 const isTable = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -81,7 +89,7 @@ export async function findConnection(
     const entry = tables[wanted];
     if (!file || !isTable(entry)) continue;
     const warnings: string[] = [];
-    if (process.platform !== 'win32' && (file.mode & 0o077) !== 0) {
+    if (process.platform !== 'win32' && readableByOthers(file.mode)) {
       warnings.push(`${file.path} is readable by other users; the Snowflake CLI requires chmod 0600 (it may hold secrets)`);
     }
     const secrets = SECRET_KEYS.filter((key) => key in entry);

@@ -9,6 +9,7 @@ import { serverText } from '../core/redact.js';
 import { withDeadline } from '../deadline.js';
 import { setProcessEnv } from '../process-env.js';
 import { guardOrigin, installGuard, type GuardEvents } from './http-guard.js';
+import { timerDelayMs } from '../core/timeout.js';
 
 export interface LoginSettings {
   account: string;
@@ -173,7 +174,7 @@ function queryOneRow(connection: Connection, sqlText: string): Promise<Record<st
 
 function destroyQuietly(connection: Connection, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, timeoutMs);
+    const timer = setTimeout(resolve, timerDelayMs(timeoutMs));
     timer.unref();
     try {
       if (!connection.isUp()) {

@@ -13,6 +13,7 @@
  * snowflake-sdk connections in the same process are left alone.
  */
 import { gunzipSync } from 'node:zlib';
+import { rememberSecrets } from '../known-secrets.js';
 
 /** A login or query answer is a few KiB; the largest the identity check needs is far below this. */
 export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
@@ -103,6 +104,7 @@ function guardRequest(config: AxiosLikeConfig): AxiosLikeConfig {
   config.beforeRedirect = undefined;
   config.maxContentLength = MAX_RESPONSE_BYTES;
   const secrets = secretsInBody(config.data);
+  rememberSecrets(...secrets);
   for (const guard of guards) {
     guard.requests += 1;
     for (const secret of secrets) guard.secrets.add(secret);

@@ -14,7 +14,6 @@ const UNSET: LambdaSettings = {
   warehouse: undefined,
   impersonationPath: undefined,
   timeoutMs: undefined,
-  allowInsecureHttp: undefined,
   outboundToken: undefined,
   adminConnection: undefined,
   notes: [],
@@ -58,8 +57,7 @@ describe('parseLambdaEvent accepts the natural forms', () => {
     ['impersonationPath as an empty array', { impersonationPath: [] }, { impersonationPath: [] }],
     ['expectAccount as a string', { expectAccount: '012345678901' }, { expectAccount: '012345678901' }],
     ['expectAccount as a 12-digit number', { expectAccount: 123456789012 }, { expectAccount: '123456789012' }],
-    ['allowInsecureHttp true', { allowInsecureHttp: true }, { allowInsecureHttp: true }],
-    ['allowInsecureHttp false', { allowInsecureHttp: false }, { allowInsecureHttp: false }],
+    ['allowInsecureHttp false (the default; TLS stays on)', { allowInsecureHttp: false }, {}],
     ['outboundToken true', { outboundToken: true }, { outboundToken: true }],
   ])('%s', (_name, event, expected) => {
     expect(parseLambdaEvent(event)).toEqual({ ...UNSET, ...expected });
@@ -121,8 +119,10 @@ describe('parseLambdaEvent refuses everything else, naming the field and the exp
     ['impersonationPath as a number', { impersonationPath: 5 }, 'event.impersonationPath must be an array of IAM role ARNs or a comma-separated string, not the number 5', 'BAD_EVENT'],
     ['a non-string in impersonationPath', { impersonationPath: ['arn:aws:iam::1:role/a', 5] }, 'event.impersonationPath[1] must be a string (an IAM role ARN), not the number 5', 'BAD_EVENT'],
     ['a null in impersonationPath', { impersonationPath: [null] }, 'event.impersonationPath[0] must be a string (an IAM role ARN), not null', 'BAD_EVENT'],
-    ['allowInsecureHttp as a string', { allowInsecureHttp: 'true' }, 'event.allowInsecureHttp must be true or false, not the string "true"', 'BAD_EVENT'],
-    ['allowInsecureHttp as a number', { allowInsecureHttp: 1 }, 'event.allowInsecureHttp must be true or false, not the number 1', 'BAD_EVENT'],
+    ['allowInsecureHttp as a string', { allowInsecureHttp: 'true' }, `event.allowInsecureHttp must be false or unset (the function's environment decides), not the string "true"`, 'BAD_EVENT'],
+    ['allowInsecureHttp as a number', { allowInsecureHttp: 1 }, `event.allowInsecureHttp must be false or unset (the function's environment decides), not the number 1`, 'BAD_EVENT'],
+    // Whoever may invoke the function must not turn TLS off (issue 17, item 7): only its environment can.
+    ['allowInsecureHttp true', { allowInsecureHttp: true }, 'event.allowInsecureHttp is not accepted: whoever may invoke the function must not be able to send its login unencrypted', 'BAD_EVENT'],
     ['outboundToken as a string', { outboundToken: 'yes' }, 'event.outboundToken must be true or false, not the string "yes"', 'BAD_EVENT'],
   ])('%s', (_name, event, message, code) => {
     const error = refusal(event);
@@ -131,7 +131,7 @@ describe('parseLambdaEvent refuses everything else, naming the field and the exp
   });
 
   it('never echoes a string value that is long or unprintable', () => {
-    expect(refusal({ allowInsecureHttp: `yes\u001b]0;owned\u0007` }).message).toBe('event.allowInsecureHttp must be true or false, not a string of 13 characters');
+    expect(refusal({ allowInsecureHttp: `yes\u001b]0;owned\u0007` }).message).toBe("event.allowInsecureHttp must be false or unset (the function's environment decides), not a string of 13 characters");
     expect(refusal({ outboundToken: 'y'.repeat(33) }).message).toBe('event.outboundToken must be true or false, not a string of 33 characters');
   });
 });

@@ -71,6 +71,8 @@ function env(extra: Record<string, string | undefined> = {}): Record<string, str
     SNOWFLAKE_PORT: String(sim.port),
     SNOWFLAKE_PROTOCOL: 'http',
     SNOWFLAKE_USER: 'AUDITOR',
+    // The administrator's credentials go only where an attestation may (issue 17, item 3).
+    SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: sim.host,
     ...extra,
   });
 }
@@ -247,7 +249,7 @@ describe('audit: connections (connections.toml and config.toml, like the Snowfla
       writeFileSync(join(snowflakeHome, name), text);
       chmodSync(join(snowflakeHome, name), 0o600);
     }
-    return cleanEnv({ SNOWFLAKE_HOME: snowflakeHome, PRIVATE_KEY_PASSPHRASE: PASSPHRASE });
+    return cleanEnv({ SNOWFLAKE_HOME: snowflakeHome, PRIVATE_KEY_PASSPHRASE: PASSPHRASE, SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: sim.host });
   }
   const entry = () => `account = "${ACCOUNT}"\nhost = "${sim.host}"\nport = ${sim.port}\nprotocol = "http"\nuser = "AUDITOR"\nprivate_key_file = "${keyFile}"\n`;
 
@@ -305,7 +307,7 @@ describe('audit: bad input and failures are one clear line, the documented exit 
     ['a role the admin lacks', ['--role', 'SYSADMIN'], { SNOWFLAKE_PASSWORD: PASSWORD }, 4, 'ROLE_NOT_GRANTED'],
   ])('%s', async (_name, args, extra, code, errorCode) => {
     const wrongToken = join(dir, 'wrong.token');
-    writeFileSync(wrongToken, 'pat_wrong_0123456789abcdef');
+    writeFileSync(wrongToken, 'pat_wrong_0123456789abcdef', { mode: 0o600 });
     const resolved = args.map((arg) => (arg === 'KEY' ? keyFile : arg === 'WRONG_TOKEN' ? wrongToken : arg));
     const result = await audit([...resolved, '--json', '--debug'], env(extra));
     expect(result.code, describeRun(result)).toBe(code);

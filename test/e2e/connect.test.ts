@@ -93,7 +93,9 @@ function json(run: Run): Record<string, any> {
 function expectFailureDocument(run: Run, code: string): Record<string, any> {
   const document = json(run);
   expect(document).toMatchObject({ ok: false, error: { code } });
-  expect(Object.keys(document).sort()).toEqual(['error', 'expectedArn', 'hint', 'ok']);
+  // Every JSON document carries the method (CONTRACT), failures included (issue 17, item 12).
+  expect(Object.keys(document).sort()).toEqual(['error', 'expectedArn', 'hint', 'method', 'ok']);
+  expect(['caller-identity', 'outbound-token']).toContain(document.method);
   expect(typeof document.error.message).toBe('string');
   expect(typeof document.hint).toBe('string');
   return document;
