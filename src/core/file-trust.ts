@@ -24,7 +24,8 @@ export function credentialFileProblem(file: FileFacts, euid: number | undefined)
   }
   if (euid === undefined) return undefined;
   if (file.uid !== euid && file.uid !== 0) return `is owned by uid ${file.uid}, not by you (uid ${euid}) or root`;
-  if ((file.mode & 0o022) !== 0) return `is writable by ${(file.mode & 0o020) !== 0 ? 'its group' : 'other users'} (mode ${octal(file.mode)})`;
+  const writers = [(file.mode & 0o020) !== 0 ? 'its group' : '', (file.mode & 0o002) !== 0 ? 'other users' : ''].filter(Boolean);
+  if (writers.length) return `is writable by ${writers.join(' and ')} (mode ${octal(file.mode)})`;
   return undefined;
 }
 
