@@ -169,7 +169,7 @@ describe('wif-check/lambda handler', () => {
       join(snowflakeHome, 'connections.toml'),
       `[admin]\naccount = "${admin.env.SNOWFLAKE_ACCOUNT}"\nhost = "${admin.snowflake.host}"\nport = ${admin.snowflake.port}\nprotocol = "http"\n` +
         `user = "AUDITOR"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken_file_path = "${join(snowflakeHome, 'pat.token')}"\n`,
-      { mode: 0o600 },
+      { mode: 0o640 },
     );
     // The function's environment points at the seeded account (the admin connection reads it too).
     const names = ['SNOWFLAKE_HOME', 'SNOWFLAKE_HOST', 'SNOWFLAKE_PORT'] as const;
@@ -182,6 +182,8 @@ describe('wif-check/lambda handler', () => {
         "ALTER USER LAMBDA_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');",
       );
       expect(JSON.stringify(report)).not.toContain(pat.slice(4, 24));
+      // The admin side's warnings are the report's too (issue 17, item 2: they were dropped).
+      expect(report.warnings).toContainEqual(expect.stringMatching(/connections\.toml is readable by other users/));
     } finally {
       for (const name of names) {
         if (before[name] === undefined) delete process.env[name];
@@ -200,6 +202,17 @@ describe('wif-check/lambda handler', () => {
     } finally {
       delete process.env.WIF_CHECK_EXPECT_USER;
     }
+  });
+
+  it('an odd remaining time or timeout runs the check (it crashed with exit 70: issue 17, item 1)', async () => {
+    const [fromContext, fromEvent] = await Promise.all([handler({}, { getRemainingTimeInMillis: () => 15_001 }), handler({ timeout: 13.965 })]);
+    for (const report of [fromContext, fromEvent]) {
+      expect(report, JSON.stringify(report.checks)).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
+    }
+    // The library too: doctor() never throws for a check, and 13965 ms is a valid budget.
+    const { doctor } = await import('../src/index.js');
+    await expect(doctor({ timeoutMs: 13_965 })).resolves.toMatchObject({ ok: true, exitCode: 0 });
+    await expect(doctor({ timeoutMs: 13_965.5 })).resolves.toMatchObject({ ok: true, exitCode: 0 });
   });
 
   it("returns a report before Lambda's deadline when Snowflake hangs (context.getRemainingTimeInMillis)", async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_SERVER_TEXT, REDACTED, redactSecrets, serverText } from '../../src/core/redact.js';
+import { MAX_SERVER_TEXT, REDACTED, redactKnown, redactSecrets, secretForms, serverText } from '../../src/core/redact.js';
 
 const TOKEN = Buffer.from(
   JSON.stringify({
@@ -67,5 +67,40 @@ describe('serverText: redacted, then capped at 1,000 characters', () => {
 
   it('short text is kept as it is', () => {
     expect(serverText('Incorrect username or password was specified.')).toBe('Incorrect username or password was specified.');
+  });
+});
+
+describe('known secrets of any length (issue 17, item 6)', () => {
+  it.each([
+    ['a 10-character password', 'Sh0rt!pw9Q', 'Incorrect password Sh0rt!pw9Q for AUDITOR'],
+    ['an 8-character password', 'pw8chars', 'password=pw8chars'],
+    ['a 1-character secret', 'Z', 'aZb'],
+    ['JSON-escaped in the text', 'a"b\\c-pass', 'echo: "a\\"b\\\\c-pass"'],
+    ['percent-encoded in the text', 'p@ss w/rd!', 'password=p%40ss%20w%2Frd!'],
+    ['terminal-escaped in the text', 'pw\u001b[31m!x', 'got pw\\u001b[31m!x'],
+  ])('%s is replaced wherever it occurs', (_name, secret, text) => {
+    const out = redactSecrets(text, [secret]);
+    expect(out).toContain(REDACTED);
+    expect(out.replaceAll(REDACTED, '')).not.toContain(secret);
+  });
+
+  it('a secret inside another is replaced after it (longest first): nothing of the longer one is left', () => {
+    expect(redactSecrets('x pass-word-long y', ['pass', 'pass-word-long'])).toBe(`x ${REDACTED} y`);
+  });
+
+  it('property: no exact occurrence of a known secret of 1 to 40 characters survives', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.string({ minLength: 1, maxLength: 40 }), fc.string({ maxLength: 40 }), (before, secret, after) => {
+        const out = redactKnown(`${before}${secret}${after}`, [secret]);
+        expect(out.split(REDACTED).some((part) => part.includes(secret))).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('secretForms: the secret, JSON-escaped, terminal-escaped, percent-encoded, without duplicates', () => {
+    expect(secretForms('plain')).toEqual(['plain']);
+    expect(secretForms('a"b')).toEqual(['a"b', 'a\\"b', 'a%22b']);
+    expect(secretForms('\ud800')).toEqual(['\ud800', '\\ud800']);
   });
 });
