@@ -53,7 +53,7 @@ export async function handler(event?: WifCheckEvent | null, context?: LambdaCont
     return notes.length === 0 ? report : { ...report, warnings: [...notes, ...report.warnings] };
   } catch (error) {
     // Usage problems (bad port, bad ARN) and bugs become a failed report, never a thrown error.
-    const { failedReport } = await import('./commands/doctor.js');
-    return failedReport(error);
+    const [{ failedReport }, { scrubDeep }] = await Promise.all([import('./commands/doctor.js'), import('./known-secrets.js')]);
+    return scrubDeep(failedReport(error));
   }
 }

@@ -4,6 +4,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { escapeControlKeepNewlines } from './core/terminal-text.js';
+import { scrub } from './known-secrets.js';
 
 export interface SummaryRow {
   status: 'ok' | 'fail' | 'warn' | 'skip';
@@ -57,7 +58,8 @@ export async function appendStepSummary(markdown: string, env: Readonly<Record<s
   const path = env.GITHUB_STEP_SUMMARY;
   if (!path) return undefined;
   try {
-    await appendFile(path, `${markdown}\n`);
+    // The last step before the file, as for every other output (src/known-secrets.ts).
+    await appendFile(path, `${scrub(markdown)}\n`);
     return undefined;
   } catch (error) {
     const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';

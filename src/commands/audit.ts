@@ -28,6 +28,7 @@ import { hostEnv, withProcessEnv } from '../process-env.js';
 import type { AdminAuthFlags } from '../snowflake/admin.js';
 import { settingsSources } from './connect.js';
 import { libraryTimeoutMs } from '../core/timeout.js';
+import { scrubDeep } from '../known-secrets.js';
 
 /** SHOW for thousands of users takes seconds; leave room (docs/performance.md). */
 export const DEFAULT_AUDIT_TIMEOUT_MS = 120_000;
@@ -129,7 +130,8 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
     lookup: target,
   });
   const sorted = sortFindings(findings);
-  return {
+  // User names and the rest came from the server, which may echo what it was sent.
+  return scrubDeep({
     ok: !sorted.some((finding) => finding.severity === 'error'),
     account: session.account,
     accountIdentifier: settings.account,
@@ -141,7 +143,7 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
     findings: sorted,
     ...(lookup ? { lookup } : {}),
     warnings,
-  };
+  });
 }
 
 function refuseForeignHost(settings: SnowflakeSettings, env: Readonly<Record<string, string | undefined>>): void {

@@ -25,6 +25,7 @@ import { methodNote, outboundTokenRequestedByEnv, resolveMethod, type WifMethod 
 import { OUTBOUND_CHECK_TITLES, type OutboundCheckId } from './outbound-render.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, remainingMs, settingsSources, verifiedCallerArn } from './connect.js';
+import { scrubDeep } from '../known-secrets.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
 export type CheckId = 'settings' | 'credentials' | 'region' | 'chaining' | 'caller' | 'principal' | 'snowflake-arn' | 'account' | 'login' | 'user' | OutboundCheckId | 'other-method' | 'snowflake-registration';
@@ -222,7 +223,8 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   }
 
   const firstFailure = list.checks.find((check) => check.status === 'fail');
-  return {
+  // The report leaves the process (the library, Lambda, the Action): no credential it holds is in it.
+  return scrubDeep({
     ok: firstFailure === undefined,
     exitCode: firstFailure?.exitCode ?? EXIT_CODES.ok,
     checks: list.checks,
@@ -234,7 +236,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     warnings,
     method,
     driver,
-  };
+  });
 }
 
 async function checkAws(
