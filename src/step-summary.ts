@@ -35,14 +35,29 @@ export function summaryMarkdown(heading: string, ok: boolean, rows: readonly Sum
  * entities, so `<your user>` or `role/<name>` is not taken for HTML and nothing opens a code span;
  * `\ | [ ] * _ ~` backslash-escaped, so nothing ends the cell or makes a link, an image or
  * emphasis; line breaks as `<br>`.
+ *
+ * Nor does any text become a GFM autolink literal — `https://…`, `www.…`, `name@host` (with
+ * `mailto:`, `xmpp:`) are links on GitHub without any markup (https://github.github.com/gfm/,
+ * "Autolinks (extension)"). Each needs its `scheme://`, `www.` or `local@domain` inside ONE text
+ * node: cmark-gfm, GitHub's renderer, matches `scheme://` and `www.` in the Markdown source as it
+ * parses, and e-mail addresses afterwards "within any text node", once adjacent text nodes are
+ * merged and character references decoded — so `&#64;` or `\@` hides nothing. The text node is cut
+ * there instead, with an empty HTML comment (NO_LINK): between `:` and `/`, after every `@`, and
+ * between `www` (any case) and `.`. A comment is not text, in the source or in the tree, and shows
+ * nothing (GitHub's sanitizer drops it); it and `<br>` are the only raw HTML in a cell, both ours.
+ * A space at either end is written `&#32;`, which a table cell does not trim.
  */
 export function markdownCell(text: string): string {
   return escapeControlKeepNewlines(text)
     .replace(/[&<>`]/g, (char) => ENTITIES[char] ?? char)
     .replace(/[\\|[\]*_~]/g, (char) => `\\${char}`)
+    .replace(/:(?=\/)|@|(?<=www)(?=\.)/gi, (cut) => `${cut}${NO_LINK}`)
+    .replace(/^ | $/g, '&#32;')
     .replace(/\n/g, '<br>');
 }
 
+/** An empty HTML comment: it ends a Markdown text node, so that no autolink literal spans it, and shows nothing. */
+const NO_LINK = '<!-- -->';
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '`': '&#96;' };
 
 /** A fenced code block shows its content as it is; the fence is longer than any backtick run inside. */

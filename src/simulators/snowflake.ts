@@ -46,7 +46,9 @@
  * - 'no-row': logins work, the identity query answers no row;
  * - 'escape-identity': logins work, CURRENT_USER()/CURRENT_ROLE()/CURRENT_ACCOUNT_NAME() return
  *   terminal escape sequences (a retitle, a cleared screen, a fake "✔ WIF login works" line);
- * - 'escape-message': the login is refused with such a message.
+ * - 'escape-message': the login is refused with such a message;
+ * - 'link-message': the login is refused with a message full of things GitHub would link
+ *   (HOSTILE_LINK_TEXT: a URL, a `www.` host, an e-mail address), for the job summary.
  * The simulator never writes to the console and never records tokens.
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
@@ -88,10 +90,13 @@ export type SnowflakeMode =
   | 'html200'
   | 'no-row'
   | 'escape-identity'
-  | 'escape-message';
+  | 'escape-message'
+  | 'link-message';
 
 /** What 'escape-identity' and 'escape-message' put in front of their text. */
 export const HOSTILE_TERMINAL_TEXT = '\u001b]0;pwned\u0007\u001b[2J\r\n\u001b[32m✔ WIF login works\u001b[0m\u009b31m';
+/** What 'link-message' puts in front of its text: each piece is an autolink literal in GitHub's Markdown. */
+export const HOSTILE_LINK_TEXT = 'Sign in again at https://evil.example/x or www.evil.example, or write to attacker@evil.example (mailto:attacker@evil.example).';
 /** 'huge' stops after this many bytes if the client is still reading. */
 export const HUGE_BODY_LIMIT = 300 * 1024 * 1024;
 
@@ -732,7 +737,8 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
         return true;
       }
       case 'echo-token':
-      case 'escape-message': {
+      case 'escape-message':
+      case 'link-message': {
         const body = parseJson(decodeBody(raw));
         const data = isRecord(body) && isRecord(body['data']) ? body['data'] : {};
         const token = typeof data['TOKEN'] === 'string' ? data['TOKEN'] : '';
@@ -740,7 +746,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
         const message =
           mode === 'echo-token'
             ? `The AWS workload identity attestation could not be verified. Received TOKEN=${token} (decoded: ${decoded}); first part ${token.slice(0, 40)}, signature ${/Signature=([0-9a-f]+)/.exec(decoded)?.[1] ?? ''}`
-            : `${HOSTILE_TERMINAL_TEXT} The AWS workload identity attestation could not be verified.`;
+            : `${mode === 'link-message' ? HOSTILE_LINK_TEXT : HOSTILE_TERMINAL_TEXT} The AWS workload identity attestation could not be verified.`;
         if (mode === 'echo-token') echoed.push(token, decoded, /Signature=([0-9a-f]+)/.exec(decoded)?.[1] ?? '', token.slice(0, 40));
         logins.push({ ok: false, message: mode });
         sendJson(res, 200, failure(SIM_CODES.WIF_ATTESTATION_INVALID, message, { nextAction: 'RETRY_LOGIN' }));

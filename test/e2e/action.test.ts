@@ -16,8 +16,9 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ACTION_INPUTS } from '../../src/core/action-inputs.js';
-import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed, type TestIdentity } from '../../src/simulators/index.js';
+import { HOSTILE_LINK_TEXT, TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed, type TestIdentity } from '../../src/simulators/index.js';
 import { seededAuditAccount } from '../../src/simulators/snowflake-admin.js';
+import { renderAll, tableCells, visibleText } from '../helpers/gfm.js';
 import { KNOWN_SECRETS, REPO_ROOT, cleanEnv, tempDir } from './run-cli.js';
 
 const UNTRACKED_ACTION_FILES = ['action.yml', 'dist-action/index.cjs', 'dist-action/licenses.txt'];
@@ -213,6 +214,23 @@ describe('the Action against the simulators', () => {
       expect(outsideCode).not.toMatch(/[<>]/);
     } finally {
       bed.snowflake.setUserArn(USER, GOOD_ARN);
+    }
+  });
+
+  it('server text in the summary is shown, never linked: a login refused with a URL, a www. host and an e-mail address', async () => {
+    bed.snowflake.setMode('link-message');
+    try {
+      const run = await runAction({ account: bed.env.SNOWFLAKE_ACCOUNT });
+      expect(run.code, describeAction(run)).not.toBe(0);
+      expect(run.summary).toContain('| ❌ | Snowflake login |');
+      // As GitHub renders it: micromark's GFM, and GitHub's cmark-gfm where it is installed.
+      for (const { renderer, html } of renderAll(run.summary)) {
+        expect(html, renderer).not.toContain('<a');
+        // The message is shown whole, as text, in the login row's detail cell.
+        expect(tableCells(html).filter((cell) => visibleText(cell).includes(HOSTILE_LINK_TEXT)), `${renderer}\n${run.summary}`).toHaveLength(1);
+      }
+    } finally {
+      bed.snowflake.setMode('normal');
     }
   });
 

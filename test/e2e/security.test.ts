@@ -7,8 +7,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HOSTILE_TERMINAL_TEXT, TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../../src/simulators/index.js';
+import { HOSTILE_LINK_TEXT, HOSTILE_TERMINAL_TEXT, TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../../src/simulators/index.js';
 import { startHttpServer, type RunningServer } from '../../src/simulators/http-util.js';
+import { renderAll, tableCells, visibleText } from '../helpers/gfm.js';
 import { KNOWN_SECRETS, allOutput, cleanEnv, describeRun, runCli, tempDir, type CliResult } from './run-cli.js';
 
 let bed: TestBed;
@@ -47,6 +48,15 @@ const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 function expectNoRawControl(result: CliResult): void {
   const match = RAW_CONTROL.exec(allOutput(result));
   expect(match, `raw U+${match?.[0].codePointAt(0)?.toString(16).padStart(4, '0')} printed\n${describeRun(result)}`).toBeNull();
+}
+
+/** An empty GITHUB_STEP_SUMMARY file, as the runner gives each step. */
+function emptySummaryFile(): string {
+  const dir = tempDir('summary-');
+  mkdirSync(dir, { recursive: true });
+  const summary = join(dir, 'summary.md');
+  writeFileSync(summary, '');
+  return summary;
 }
 
 function expectNoSecrets(text: string, secrets: readonly string[]): void {
@@ -177,13 +187,28 @@ describe('defect 4: server text reaches the terminal with its control characters
   });
 });
 
+describe('issue 17 item 11: server text in the job summary is shown, never linked', () => {
+  it('connect and doctor: a login refused with a URL, a www. host and an e-mail address; GitHub renders no link', async () => {
+    bed.snowflake.setMode('link-message');
+    const summary = emptySummaryFile();
+    for (const command of ['connect', 'doctor']) {
+      const result = await runCli([command, '--timeout', '10'], { env: env({ GITHUB_STEP_SUMMARY: summary }) });
+      expect(result.code, `${command}\n${describeRun(result)}`).not.toBe(0);
+    }
+    const markdown = readFileSync(summary, 'utf8');
+    // As GitHub renders it: micromark's GFM, and GitHub's cmark-gfm where it is installed.
+    for (const { renderer, html } of renderAll(markdown)) {
+      expect(html, renderer).not.toContain('<a');
+      // The message is shown whole, as text, in the login row's detail cell of both summaries.
+      expect(tableCells(html).filter((cell) => visibleText(cell).includes(HOSTILE_LINK_TEXT)), `${renderer}\n${markdown}`).toHaveLength(2);
+    }
+  });
+});
+
 describe('defect 5: an echoed attestation is never printed', () => {
   it('connect (text and --json), doctor (text and --json) and the step summary redact it', async () => {
     bed.snowflake.setMode('echo-token');
-    const summaryDir = tempDir('summary-');
-    mkdirSync(summaryDir, { recursive: true });
-    const summary = join(summaryDir, 'summary.md');
-    writeFileSync(summary, '');
+    const summary = emptySummaryFile();
     const outputs: string[] = [];
     for (const args of [['connect'], ['connect', '--json'], ['doctor'], ['doctor', '--json']]) {
       const result = await runCli([...args, '--timeout', '10'], { env: env({ GITHUB_STEP_SUMMARY: summary, DEBUG: '*' }) });
