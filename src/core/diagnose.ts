@@ -170,7 +170,7 @@ const RULES: readonly Rule[] = [
     message: (error) => `The Snowflake driver refuses this host for WORKLOAD_IDENTITY: ${oneLine(error.message)}`,
     hint: () =>
       'WIF only talks to *.snowflakecomputing.com/.cn/.mil hosts. For a private link or proxy host, allow its suffix with ' +
-      'SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES=.example.internal (comma list; wif-check passes it to the driver untouched).',
+      'SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES=example.internal (comma list of hosts or domains, without a leading dot: the driver matches a leading dot against nothing; wif-check passes it to the driver untouched).',
   },
   {
     when: (error, context) => ASSUME_ROLE_DENIED.test(error.message) || (error.name === 'AccessDenied' && (context.impersonationPath?.length ?? 0) > 0),
