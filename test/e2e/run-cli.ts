@@ -46,9 +46,15 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
 }
 
 export function runCli(args: readonly string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<CliResult> {
+  return runNode([BIN, ...args], options);
+}
+
+/** `node argv…` (a script and its arguments); `onSpawn` is called with the child's pid as soon as it has one. */
+export function runNode(argv: readonly string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number; onSpawn?: (pid: number) => void }): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: options.env, cwd: options.cwd ?? tempDir('wif-check-cwd-'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { env: options.env, cwd: options.cwd ?? tempDir('wif-check-cwd-'), stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid !== undefined) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
