@@ -185,6 +185,13 @@ describe('the Action against the simulators', () => {
     expectNoSecrets(run);
   });
 
+  it('an odd timeout (15.001) runs the check: it crashed with exit 70 (issue 17, item 1)', async () => {
+    const run = await runAction({ account: bed.env.SNOWFLAKE_ACCOUNT, 'expect-user': USER, timeout: '15.001' });
+    expect(run.code, describeAction(run)).toBe(0);
+    expect(run.outputs).toMatchObject({ ok: 'true', 'exit-code': '0', user: USER });
+    expect(run.stdout).not.toMatch(/internal error|out of range/);
+  });
+
   it('fails the step on a mapping failure: exit 1, an ::error:: line, ok=false, and the fix in the summary', async () => {
     bed.snowflake.setUserArn(USER, PATH_ARN);
     try {
