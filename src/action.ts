@@ -72,6 +72,8 @@ function doctorOptions(settings: ActionSettings): DoctorOptions {
     // A connection in the runner's connections.toml/config.toml, for the Snowflake-side view (audit).
     ...(settings.adminConnection ? { adminConnection: settings.adminConnection } : {}),
     optionLabel: inputLabel,
+    ...(settings.provider ? { provider: settings.provider } : {}),
+    ...(settings.audience ? { audience: settings.audience } : {}),
     ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
   };
 }

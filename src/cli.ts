@@ -3,12 +3,13 @@
  * starting the CLI costs only what the chosen command needs (snowflake-sdk is never loaded by
  * whoami or gen-sql).
  */
-import { Command, CommanderError, type Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
 import { resolveMethod, type WifMethod } from './core/jwt-claims.js';
+import { resolveProvider, type ProviderName } from './providers/index.js';
 import { redactSecrets, serverText } from './core/redact.js';
 import { escapeControl, escapeControlKeepNewlines } from './core/terminal-text.js';
 import { knownSecrets } from './known-secrets.js';
@@ -87,8 +88,8 @@ ${EXIT_CODE_HELP}`,
 }
 
 function defineWhoami(program: Command): void {
-  withCommonOptions(withAwsOptions(program.command('whoami')))
-    .description('show the AWS identity Snowflake will see and the exact ARN to register')
+  withCommonOptions(withAwsOptions(withProviderOptions(program.command('whoami'))))
+    .description('show the identity Snowflake will see (AWS caller, OIDC token) and exactly what to register')
     .option('--expect-account <id>', 'fail (exit 1) unless the credentials belong to this 12-digit AWS account')
     .option('--outbound-token', OUTBOUND_TOKEN_HELP)
     .addHelpText(
@@ -99,21 +100,23 @@ Examples:
   $ wif-check whoami --outbound-token --json   # the JWT method: the token's issuer, subject, claims
   $ wif-check whoami --profile prod --region eu-west-1
   $ wif-check whoami --expect-account 123456789012 --json
+  $ wif-check whoami --provider oidc                 # in GitHub Actions (permissions: id-token: write)
+  $ wif-check whoami --provider oidc --token-file /var/run/secrets/snowflake/token
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & AwsFlagOptions & { expectAccount?: string; outboundToken?: boolean }) => {
+    .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & { expectAccount?: string; outboundToken?: boolean }) => {
       await runCommand(options, async (printer) => {
         const { whoami, whoamiDocument, renderWhoami } = await import('./commands/whoami.js');
-        const report = await whoami({ ...awsOptionsFrom(options), expectAccount: options.expectAccount, outboundToken: options.outboundToken });
+        const report = await whoami({ ...awsOptionsFrom(options), ...providerOptionsFrom(options), expectAccount: options.expectAccount, outboundToken: options.outboundToken });
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(whoamiDocument(report));
         else printer.render(report, renderWhoami);
-      }, failureWithMethod(methodOf(options.outboundToken)));
+      }, failureWithFields(options, methodOf(options.outboundToken)));
     });
 }
 
 function defineGenSql(program: Command): void {
-  withCommonOptions(withAwsOptions(program.command('gen-sql')))
+  withCommonOptions(withAwsOptions(withProviderOptions(program.command('gen-sql'))))
     .description('print the exact, safe SQL that maps an AWS role or user to a Snowflake user')
     .option('--arn <arn>', 'IAM role/user ARN (path is removed) or STS assumed-role ARN (default: the caller, like whoami)')
     .option('--user <name>', 'Snowflake user name; "Quoted" keeps its exact case (default: derived from the role name; required with --alter)')
@@ -126,7 +129,14 @@ function defineGenSql(program: Command): void {
     .option('--or-replace', 'CREATE OR REPLACE USER')
     .option('--no-verify', 'omit the SHOW … statement that checks the registration')
     .option('--outbound-token', `${OUTBOUND_TOKEN_HELP}: emit ARN and ISSUER (with --alter: migrate a user to it)`)
-    .option('--issuer <url>', "the account's JWT issuer (https://<id>.tokens.sts.global.api.aws), offline with --arn; implies --outbound-token")
+    .option('--issuer <url>', "aws: the account's JWT issuer (https://<id>.tokens.sts.global.api.aws), offline with --arn; implies --outbound-token. oidc: the token's issuer, offline with --subject")
+    .option('--subject <sub>', 'oidc: the token\'s subject, offline (with --issuer)')
+    .option('--github-repo <owner/repo>', 'oidc: GitHub Actions, offline: the repository whose workflow logs in (with --environment, --ref or --pull-request)')
+    .option('--environment <name>', 'oidc, with --github-repo: the job uses this environment')
+    .option('--ref <ref>', 'oidc, with --github-repo: the job runs on this branch or tag (refs/heads/main, refs/tags/v1)')
+    .option('--pull-request', 'oidc, with --github-repo: the job runs for pull requests')
+    .option('--repo-id <id>', 'oidc, with --github-repo: the repository\'s numeric id (the immutable subject form)')
+    .option('--owner-id <id>', 'oidc, with --github-repo: the owner\'s numeric id (the immutable subject form)')
     .addHelpText(
       'after',
       `
@@ -139,9 +149,12 @@ Examples:
   $ wif-check gen-sql --user LOADER --json | jq -r .sql
   $ wif-check gen-sql --outbound-token --alter --user LOADER   # migrate LOADER to the JWT method
   $ wif-check gen-sql --arn arn:aws:iam::123456789012:role/my-fn-role --issuer https://a1b2c3d4-….tokens.sts.global.api.aws --user LOADER
+  $ wif-check gen-sql --provider oidc --user GHA_DEPLOY   # from the job's own token
+  $ wif-check gen-sql --provider oidc --issuer https://token.actions.githubusercontent.com --subject repo:octo-org/app:environment:prod --user GHA_DEPLOY
+  $ wif-check gen-sql --provider oidc --github-repo octo-org/app --environment prod --user GHA_DEPLOY
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & AwsFlagOptions & GenSqlFlagOptions) => {
+    .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & GenSqlFlagOptions) => {
       await runCommand(options, async (printer) => {
         const { generateSql } = await import('./commands/gen-sql.js');
         const generated = await generateSql({
@@ -158,6 +171,14 @@ ${EXIT_CODE_HELP}`,
           verify: options.verify,
           outboundToken: options.outboundToken,
           issuer: options.issuer,
+          ...providerOptionsFrom(options),
+          subject: options.subject,
+          githubRepo: options.githubRepo,
+          environment: options.environment,
+          ref: options.ref,
+          pullRequest: options.pullRequest,
+          repoId: options.repoId,
+          ownerId: options.ownerId,
         });
         if (printer.json) {
           printer.document({ ok: true, ...generated });
@@ -165,13 +186,13 @@ ${EXIT_CODE_HELP}`,
         }
         for (const warning of generated.warnings) printer.note(warning);
         printer.result(generated.sql);
-      }, failureWithMethod(options.issuer !== undefined ? 'outbound-token' : methodOf(options.outboundToken)));
+      }, failureWithFields(options, options.issuer !== undefined ? 'outbound-token' : methodOf(options.outboundToken)));
     });
 }
 
 function defineConnect(program: Command): void {
-  withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('connect')), WHOLE_COMMAND_TIMEOUT))
-    .description('log in to Snowflake with WORKLOAD_IDENTITY (AWS) and check which user it maps to')
+  withCommonOptions(withAwsOptions(withProviderOptions(withSnowflakeOptions(program.command('connect'))), WHOLE_COMMAND_TIMEOUT))
+    .description('log in to Snowflake with WORKLOAD_IDENTITY (AWS or OIDC) and check which user it maps to')
     .option('--expect-user <name>', 'fail (exit 1) unless the login maps to this user ("quoted" = exact case)')
     .option('--outbound-token', OUTBOUND_TOKEN_HELP)
     .addHelpText(
@@ -185,7 +206,7 @@ Examples:
   $ wif-check connect --account myorg-myacct --outbound-token --expect-user LAMBDA_LOADER
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string; outboundToken?: boolean }) => {
+    .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & SnowflakeFlagOptions & { expectUser?: string; outboundToken?: boolean }) => {
       await runCommand(options, async (printer) => {
         const { connect, connectDocument, renderConnect } = await import('./commands/connect.js');
         let stopSpinner = () => {};
@@ -193,6 +214,7 @@ ${EXIT_CODE_HELP}`,
           const result = await connect({
             ...awsOptionsFrom(options, 30),
             ...snowflakeOptionsFrom(options),
+            ...providerOptionsFrom(options),
             expectUser: options.expectUser,
             outboundToken: options.outboundToken,
             onLoginStart: () => (stopSpinner = printer.spinner('Logging in to Snowflake…', process.env, isTerminal(2))),
@@ -201,7 +223,9 @@ ${EXIT_CODE_HELP}`,
           for (const warning of result.warnings) printer.warn(warning);
           await writeStepSummary(printer, 'connect', true, [
             { status: 'ok', title: 'Snowflake login', detail: `${result.accountIdentifier} as ${result.user} (role ${result.role ?? 'none'}) in ${result.elapsedMs} ms` },
-            { status: 'ok', title: 'AWS identity', detail: result.callerArn ?? 'unknown' },
+            result.provider === 'oidc'
+              ? { status: 'ok', title: 'OIDC identity', detail: `subject ${result.subject}, issuer ${result.issuer}` }
+              : { status: 'ok', title: 'AWS identity', detail: result.callerArn ?? 'unknown' },
           ]);
           if (printer.json) {
             printer.document(connectDocument(result));
@@ -216,12 +240,12 @@ ${EXIT_CODE_HELP}`,
         } finally {
           stopSpinner();
         }
-      }, failureWithMethod(methodOf(options.outboundToken)));
+      }, failureWithFields(options, methodOf(options.outboundToken)));
     });
 }
 
 function defineDoctor(program: Command): void {
-  withCommonOptions(withAwsOptions(withSnowflakeOptions(program.command('doctor')), WHOLE_COMMAND_TIMEOUT))
+  withCommonOptions(withAwsOptions(withProviderOptions(withSnowflakeOptions(program.command('doctor'))), WHOLE_COMMAND_TIMEOUT))
     .description('run every check (AWS credentials, region, caller, ARN, Snowflake login, user) as a checklist')
     .option('--expect-user <name>', 'fail unless the login maps to this user')
     .option('--expect-account <id>', 'fail unless the AWS credentials belong to this account')
@@ -242,15 +266,16 @@ Examples:
   $ wif-check doctor --account myorg-myacct --outbound-token
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & AwsFlagOptions & SnowflakeFlagOptions & { expectUser?: string; expectAccount?: string; outboundToken?: boolean; checkOtherMethod?: boolean; driver?: string; adminConnection?: string }) => {
+    .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & SnowflakeFlagOptions & { expectUser?: string; expectAccount?: string; outboundToken?: boolean; checkOtherMethod?: boolean; driver?: string; adminConnection?: string }) => {
       const { doctor, doctorDocument, renderDoctor, failedReport } = await import('./commands/doctor.js');
       // With --json even a usage error is a doctor report (with exitCode), as the Lambda handler returns.
-      const jsonFailure = (error: WifError) => ({ ...withoutWarnings(failedReport(error)), method: methodOf(options.outboundToken) });
+      const jsonFailure = (error: WifError) => ({ ...withoutWarnings(failedReport(error)), ...documentFields(options, methodOf(options.outboundToken)) });
       await runCommand(options, async (printer) => {
         const stopSpinner = printer.spinner('Checking…', process.env, isTerminal(2));
         const report = await doctor({
           ...awsOptionsFrom(options, 30),
           ...snowflakeOptionsFrom(options),
+          ...providerOptionsFrom(options),
           expectUser: options.expectUser,
           expectAccount: options.expectAccount,
           outboundToken: options.outboundToken,
@@ -430,6 +455,40 @@ interface GenSqlFlagOptions {
   verify?: boolean;
   outboundToken?: boolean;
   issuer?: string;
+  subject?: string;
+  githubRepo?: string;
+  environment?: string;
+  ref?: string;
+  pullRequest?: boolean;
+  repoId?: string;
+  ownerId?: string;
+}
+
+interface ProviderFlagOptions {
+  provider?: string;
+  workloadIdentityProvider?: string;
+  tokenFile?: string;
+  audience?: string;
+}
+
+function withProviderOptions(command: Command): Command {
+  return command
+    .optionsGroup('Identity provider:')
+    .option('--provider <name>', 'aws (default) or oidc: the workload identity provider (env SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER)')
+    .addOption(new Option('--workload-identity-provider <name>', 'the same as --provider (the drivers\' name)').hideHelp())
+    .option('--token-file <path>', 'oidc: the token the workload presents, - for standard input (default: the GitHub Actions token service, then SNOWFLAKE_TOKEN_FILE_PATH)')
+    .option('--audience <aud>', 'oidc: the audience to ask the GitHub token service for (default snowflakecomputing.com); gen-sql: the OIDC_AUDIENCE_LIST, comma-separated')
+    .optionsGroup('');
+}
+
+/** The provider options for the library: --provider wins over its alias. */
+function providerOptionsFrom(options: ProviderFlagOptions): { provider?: string; tokenFile?: string; audience?: string } {
+  const provider = options.provider ?? options.workloadIdentityProvider;
+  return {
+    ...(provider !== undefined ? { provider } : {}),
+    ...(options.tokenFile !== undefined ? { tokenFile: options.tokenFile } : {}),
+    ...(options.audience !== undefined ? { audience: options.audience } : {}),
+  };
 }
 
 interface AwsFlagOptions {
@@ -557,15 +616,40 @@ function methodOf(outboundToken: boolean | undefined): WifMethod {
   return resolveMethod(outboundToken, process.env).method;
 }
 
-/** A --json failure of whoami, gen-sql and connect: it carries `method`, as every document of theirs does (CONTRACT). */
-function failureWithMethod(method: WifMethod): (error: WifError) => unknown {
-  return (error) => ({ ...failureDocument(error), method });
+/**
+ * What every JSON document of whoami, gen-sql, connect and doctor carries (CONTRACT): `provider`,
+ * and for AWS the `method`. From the flags and the environment (a provider named only by a
+ * connection is the command's to report); none when the provider itself is not valid.
+ */
+function documentFields(options: ProviderFlagOptions, method: WifMethod): { provider?: ProviderName; method?: WifMethod } {
+  let provider: ProviderName;
+  try {
+    provider = resolveProvider(options.provider ?? options.workloadIdentityProvider, process.env).provider;
+  } catch {
+    return {};
+  }
+  return provider === 'aws' ? { provider, method } : { provider };
+}
+
+/** A --json failure of whoami, gen-sql and connect: with documentFields. */
+function failureWithFields(options: ProviderFlagOptions, method: WifMethod): (error: WifError) => unknown {
+  return (error) => ({ ...failureDocument(error), ...documentFields(options, method) });
 }
 
 /** doctor --json: warnings go to stderr, not into the document. */
 function withoutWarnings<T extends { warnings: unknown }>(report: T): Omit<T, 'warnings'> {
   const { warnings: _warnings, ...document } = report;
   return document;
+}
+
+/** --provider NAME / --provider=NAME (or its alias) from raw arguments, for a parse error's document. */
+function providerArgument(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    const match = /^--(?:provider|workload-identity-provider)(?:=(.*))?$/.exec(arg);
+    if (match) return match[1] ?? args[i + 1];
+  }
+  return undefined;
 }
 
 function wantsJson(args: readonly string[]): boolean {
@@ -609,7 +693,7 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
         const document = command === 'doctor' ? withoutWarnings((await import('./commands/doctor.js')).failedReport(failure)) : failureDocument(failure);
         if (command !== undefined && command !== 'sandbox' && command !== 'audit') {
           const jwt = args.includes('--outbound-token') || (command === 'gen-sql' && args.some((arg) => arg === '--issuer' || arg.startsWith('--issuer=')));
-          Object.assign(document, { method: jwt ? 'outbound-token' : methodOf(undefined) });
+          Object.assign(document, documentFields({ provider: providerArgument(args) }, jwt ? 'outbound-token' : methodOf(undefined)));
         }
         writeFd(1, `${JSON.stringify(document, null, 2)}\n`);
       }

@@ -44,6 +44,8 @@ export async function handler(event?: WifCheckEvent | null, context?: LambdaCont
       // true: the JWT method; unset: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN decides, as in the CLI.
       outboundToken: settings.outboundToken,
       adminConnection: settings.adminConnection,
+      provider: settings.provider,
+      audience: settings.audience,
       optionLabel: (key) => `event.${key}`,
       timeoutMs,
       // No `env`: doctor reads the host's environment itself (src/process-env.ts hostEnv), so a

@@ -9,7 +9,9 @@ import { identifierForTypedName } from '../core/sql.js';
 import { driverRegion } from '../core/region.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SettingsSources, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
 import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, stsEndpoint, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
-import { findConnection } from '../snowflake/config-files.js';
+import { findConnection, type FoundConnection } from '../snowflake/config-files.js';
+import { resolveProvider, type ProviderName } from '../providers/index.js';
+import { oidcConnectDocument, renderOidcConnect, type OidcConnectResult } from '../providers/oidc/connect.js';
 import { withDeadline } from '../deadline.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
 import { diagnoseOutboundLogin, methodNote, resolveMethod, subjectToSnowflakeArn, type TokenSummary, type WifMethod } from '../core/jwt-claims.js';
@@ -28,10 +30,19 @@ export interface ConnectOptions extends AwsOptions, SnowflakeFlags {
   onLoginStart?: (() => void) | undefined;
   /** AWS's JWT method (STS GetWebIdentityToken); default: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN. */
   outboundToken?: boolean | undefined;
+  /** aws (default) or oidc; then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER, then the connection's workload_identity_provider. */
+  provider?: string | undefined;
+  /** oidc: the token file (`-`: standard input); default: GitHub's token service, then SNOWFLAKE_TOKEN_FILE_PATH. */
+  tokenFile?: string | undefined;
+  /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
+  audience?: string | undefined;
 }
+
+export type { OidcConnectResult } from '../providers/oidc/connect.js';
 
 export interface ConnectResult {
   ok: true;
+  provider: 'aws';
   user: string;
   role: string | null;
   /** CURRENT_ACCOUNT_NAME() as Snowflake reports it. */
@@ -116,8 +127,48 @@ export function driverEnvironment(aws: AwsContext, profileFlag: string | undefin
   return { vars, warnings };
 }
 
-export async function connect(options: ConnectOptions = {}): Promise<ConnectResult> {
+/**
+ * The provider a connect or doctor speaks for: --provider, SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER,
+ * then the named (or default) connection's workload_identity_provider; with the connection read.
+ */
+export async function providerAndConnection(
+  options: { provider?: string | undefined; connection?: string | undefined; account?: string | undefined; optionLabel?: ((key: string) => string) | undefined },
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ provider: ProviderName; named: FoundConnection | undefined }> {
+  const named = await findConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs, warnAboutSecrets: false });
+  return { provider: resolveProvider(options.provider, env, named, options.optionLabel?.('provider')).provider, named };
+}
+
+/** Log in as the workload would, and say which user it maps to (the provider the options or the environment name). */
+export async function connect(options?: ConnectOptions & { provider?: 'aws' | 'AWS' | undefined }): Promise<ConnectResult>;
+export async function connect(options: ConnectOptions): Promise<ConnectResult | OidcConnectResult>;
+export async function connect(options: ConnectOptions = {}): Promise<ConnectResult | OidcConnectResult> {
   const started = performance.now();
+  const env = hostEnv();
+  const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const { provider, named } = await providerAndConnection(options, env, timeoutMs);
+  if (provider === 'oidc') {
+    const { oidcConnect } = await import('../providers/oidc/connect.js');
+    return oidcConnect({
+      named,
+      settingsFlags: options,
+      settingsSources: settingsSources(named),
+      env,
+      tokenFile: options.tokenFile,
+      audience: options.audience,
+      expectUser: options.expectUser,
+      impersonationPath: options.impersonationPath,
+      timeoutMs,
+      deadline: Date.now() + timeoutMs,
+      onLoginStart: options.onLoginStart,
+      started,
+    });
+  }
+  return awsConnect(options, started);
+}
+
+async function awsConnect(options: ConnectOptions, started: number): Promise<ConnectResult> {
   // The environment as it is now, without another call's temporary AWS_REGION/AWS_PROFILE.
   const prepared = await prepareConnect(options, hostEnv());
   options.onLoginStart?.();
@@ -131,6 +182,7 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
   }
   return {
     ok: true,
+    provider: 'aws',
     user: session.user,
     role: session.role,
     account: session.account,
@@ -285,12 +337,14 @@ export function verifiedCallerArn(caller: CallerIdentity | null, impersonationPa
   return `arn:${role.arn.partition}:sts::${role.arn.account}:assumed-role/${role.arn.name}/identity-federation-session`;
 }
 
-export function connectDocument(result: ConnectResult): Record<string, unknown> {
+export function connectDocument(result: ConnectResult | OidcConnectResult): Record<string, unknown> {
+  if (result.provider === 'oidc') return oidcConnectDocument(result);
   const { warnings: _warnings, ...document } = result;
   return document;
 }
 
-export function renderConnect(result: ConnectResult, color: { green(text: string): string; bold(text: string): string; dim(text: string): string }): string {
+export function renderConnect(result: ConnectResult | OidcConnectResult, color: { green(text: string): string; bold(text: string): string; dim(text: string): string }): string {
+  if (result.provider === 'oidc') return renderOidcConnect(result, color);
   const method = result.method === 'outbound-token' ? ', JWT method (GetWebIdentityToken)' : '';
   const lines = [
     `${color.green('✔')} Logged in to ${result.accountIdentifier} with WORKLOAD_IDENTITY (AWS${method}) in ${(result.elapsedMs / 1000).toFixed(1)} s`,

@@ -24,11 +24,27 @@ import { findConnection } from '../snowflake/config-files.js';
 import { methodNote, outboundTokenRequestedByEnv, resolveMethod, type WifMethod } from '../core/jwt-claims.js';
 import { OUTBOUND_CHECK_TITLES, type OutboundCheckId } from './outbound-render.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
-import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, remainingMs, settingsSources, verifiedCallerArn } from './connect.js';
+import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, providerAndConnection, remainingMs, settingsSources, verifiedCallerArn } from './connect.js';
+import type { ProviderName, Registration } from '../providers/types.js';
+import { OIDC_CHECK_TITLES, type OidcCheckId } from '../providers/oidc/checks.js';
 import { scrubDeep } from '../known-secrets.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
-export type CheckId = 'settings' | 'credentials' | 'region' | 'chaining' | 'caller' | 'principal' | 'snowflake-arn' | 'account' | 'login' | 'user' | OutboundCheckId | 'other-method' | 'snowflake-registration';
+export type CheckId =
+  | 'settings'
+  | 'credentials'
+  | 'region'
+  | 'chaining'
+  | 'caller'
+  | 'principal'
+  | 'snowflake-arn'
+  | 'account'
+  | 'login'
+  | 'user'
+  | OutboundCheckId
+  | 'other-method'
+  | 'snowflake-registration'
+  | OidcCheckId;
 
 export interface Check {
   id: CheckId;
@@ -66,10 +82,22 @@ export interface DoctorOptions extends AwsOptions, SnowflakeFlags {
   optionLabel?: ((key: string) => string) | undefined;
   /** doctor --admin-connection: after a failed login, what the Snowflake side registered (commands/audit.ts). */
   adminConnection?: string | undefined;
+  /** aws (default) or oidc; then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER, then the connection's workload_identity_provider. */
+  provider?: string | undefined;
+  /** oidc: the token file (`-`: standard input); default: GitHub's token service, then SNOWFLAKE_TOKEN_FILE_PATH. */
+  tokenFile?: string | undefined;
+  /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
+  audience?: string | undefined;
 }
 
 export interface DoctorReport {
   ok: boolean;
+  /** The provider checked (absent only in a report for a usage error before it was known). */
+  provider?: ProviderName;
+  /** oidc: what the token said, and exactly what to register. */
+  issuer?: string | null;
+  subject?: string | null;
+  registration?: Registration | null;
   /** What the CLI exits with: 0, or the first failed check's code. */
   exitCode: number;
   checks: Check[];
@@ -100,13 +128,14 @@ const TITLES: Record<CheckId, string> = {
   user: 'Mapped user',
   'snowflake-registration': 'Registration',
   ...OUTBOUND_CHECK_TITLES,
+  ...OIDC_CHECK_TITLES,
   'other-method': 'Other method',
 };
 
 /** A check's `code` when nothing more specific applies (README "doctor": the codes are stable). */
 const DEFAULT_CODES: Record<CheckStatus, string> = { ok: 'OK', skip: 'SKIPPED', warn: 'WARNING', fail: 'FAILED' };
 
-class Checklist {
+export class Checklist {
   readonly checks: Check[] = [];
   add(id: CheckId, status: CheckStatus, detail: string, extra: { fix?: string | undefined; kind?: ErrorKind; code?: string | undefined } = {}): void {
     const check: Check = { id, title: TITLES[id], status, code: extra.code ?? DEFAULT_CODES[status], detail };
@@ -127,6 +156,16 @@ class Checklist {
 export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport> {
   // The environment as it is now, without another call's temporary AWS_REGION/AWS_PROFILE.
   const env = options.env ?? hostEnv();
+  const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const { provider, named } = await providerAndConnection(options, env, timeoutMs);
+  if (provider === 'oidc') {
+    const { oidcDoctor } = await import('../providers/oidc/doctor.js');
+    return scrubDeep(await oidcDoctor({ options, env, named, timeoutMs, deadline: Date.now() + timeoutMs }));
+  }
+  return awsDoctor(options, env, timeoutMs);
+}
+
+async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<DoctorReport> {
   const list = new Checklist();
   const warnings: string[] = [];
   const facts: { caller: CallerIdentity | null; snowflakeArn: string | null; user: string | null; role: string | null } = {
@@ -135,7 +174,6 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
     user: null,
     role: null,
   };
-  const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const deadline = Date.now() + timeoutMs;
   // Leave the login at least half of the budget when STS is slow or unreachable.
   const awsTimeoutMs = halfBudgetMs(timeoutMs, DEFAULT_AWS_TIMEOUT_MS);
@@ -226,6 +264,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   // The report leaves the process (the library, Lambda, the Action): no credential it holds is in it.
   return scrubDeep({
     ok: firstFailure === undefined,
+    provider: 'aws',
     exitCode: firstFailure?.exitCode ?? EXIT_CODES.ok,
     checks: list.checks,
     awsAccount: facts.caller?.account ?? null,

@@ -110,7 +110,7 @@ function fromArnOption(input: string): Principal {
 async function principalOfCaller(options: WhoamiOptions): Promise<Principal> {
   // Loaded here: with --arn (offline) gen-sql never reads the AWS code (docs/performance.md).
   const { whoami } = await import('./whoami.js');
-  const report = await whoami(options).catch(async (error: unknown) => {
+  const report = await whoami({ ...options, provider: 'aws' }).catch(async (error: unknown) => {
     throw await withArnHint(error, options);
   });
   const parsed = parsePrincipalArn(report.arn);

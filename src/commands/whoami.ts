@@ -11,6 +11,9 @@ import type { ChalkInstance } from 'chalk';
 import { methodNote, resolveMethod, type WifMethod } from '../core/jwt-claims.js';
 import type { OutboundFacts } from './outbound.js';
 import { outboundLines } from './outbound-render.js';
+import { resolveProvider } from '../providers/index.js';
+import { libraryTimeoutMs } from '../core/timeout.js';
+import { oidcWhoamiDocument, renderOidcWhoami, type OidcWhoamiReport } from '../providers/oidc/whoami.js';
 
 export type PrincipalType = 'assumed-role' | 'iam-user' | 'root' | 'federated-user';
 
@@ -19,9 +22,18 @@ export interface WhoamiOptions extends AwsOptions {
   expectAccount?: string | undefined;
   /** AWS's JWT method (STS GetWebIdentityToken); default: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN. */
   outboundToken?: boolean | undefined;
+  /** aws (default) or oidc (src/providers/index.ts: then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER). */
+  provider?: string | undefined;
+  /** oidc: the token file (`-`: standard input); default: GitHub's token service, then SNOWFLAKE_TOKEN_FILE_PATH. */
+  tokenFile?: string | undefined;
+  /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
+  audience?: string | undefined;
 }
 
+export type { OidcWhoamiReport } from '../providers/oidc/whoami.js';
+
 export interface WhoamiReport {
+  provider: 'aws';
   account: string;
   /** The caller ARN exactly as STS returned it. */
   arn: string;
@@ -46,7 +58,19 @@ export interface WhoamiReport {
   token?: OutboundFacts | undefined;
 }
 
-export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport> {
+/** Who the workload is to Snowflake, for the provider the options (or the environment) name. */
+export async function whoami(options?: WhoamiOptions & { provider?: 'aws' | 'AWS' | undefined }): Promise<WhoamiReport>;
+export async function whoami(options: WhoamiOptions): Promise<WhoamiReport | OidcWhoamiReport>;
+export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport | OidcWhoamiReport> {
+  const { provider } = resolveProvider(options.provider, hostEnv());
+  if (provider === 'oidc') {
+    const { oidcWhoami } = await import('../providers/oidc/whoami.js');
+    return oidcWhoami({ tokenFile: options.tokenFile, audience: options.audience, timeoutMs: libraryTimeoutMs(options.timeoutMs), env: hostEnv() });
+  }
+  return awsWhoami(options);
+}
+
+async function awsWhoami(options: WhoamiOptions): Promise<WhoamiReport> {
   const expected = parseAccountId(options.expectAccount);
   if (!expected.ok) throw new WifError('usage', expected.error, { code: 'BAD_ACCOUNT_ID' });
   const expectAccount = expected.account;
@@ -82,6 +106,7 @@ function describeCaller(
   }
   const snowflake = toSnowflakeArn(parsed.arn);
   return {
+    provider: 'aws',
     account: caller.account,
     arn: caller.arn,
     userId: caller.userId,
@@ -106,14 +131,16 @@ function principalTypeOf(kind: PrincipalKind): PrincipalType {
   return kind === 'iam-role' ? 'assumed-role' : kind;
 }
 
-export function whoamiDocument(report: WhoamiReport): Record<string, unknown> {
+export function whoamiDocument(report: WhoamiReport | OidcWhoamiReport): Record<string, unknown> {
+  if (report.provider === 'oidc') return oidcWhoamiDocument(report);
   const { warnings: _warnings, token, ...document } = report;
   if (!token) return { ok: true, ...document };
   const { notes: _notes, warnings: _tokenWarnings, subjectSnowflakeArn: _arn, ...facts } = token;
   return { ok: true, ...document, ...facts };
 }
 
-export function renderWhoami(report: WhoamiReport, c: ChalkInstance): string {
+export function renderWhoami(report: WhoamiReport | OidcWhoamiReport, c: ChalkInstance): string {
+  if (report.provider === 'oidc') return renderOidcWhoami(report, c);
   const label = (text: string) => c.bold(text.padEnd(17));
   const kind = describeKind(report.principalType);
   const session = report.sessionName ? `, session ${report.sessionName}` : '';

@@ -22,6 +22,8 @@ export const ACTION_INPUTS = [
   'timeout',
   'admin-connection',
   'mask-aws-account-id',
+  'provider',
+  'audience',
 ] as const;
 
 export type ActionInputName = (typeof ACTION_INPUTS)[number];
@@ -41,6 +43,10 @@ export interface ActionSettings {
   timeoutMs: number | undefined;
   adminConnection: string | undefined;
   maskAwsAccountId: boolean;
+  /** aws (default) or oidc: with oidc, the job's own GitHub OIDC token (needs `permissions: id-token: write`). */
+  provider: string | undefined;
+  /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
+  audience: string | undefined;
 }
 
 /** Far above any real account, host, name or list of a few role ARNs. */
@@ -98,5 +104,7 @@ export function parseActionInputs(get: (name: ActionInputName) => string): Actio
     adminConnection: text('admin-connection'),
     // As in aws-actions/configure-aws-credentials: masking is asked for, not the default.
     maskAwsAccountId: booleanInput('mask-aws-account-id', values['mask-aws-account-id'], false),
+    provider: text('provider'),
+    audience: text('audience'),
   };
 }

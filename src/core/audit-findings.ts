@@ -51,6 +51,10 @@ export interface AuditIdentity {
   /** The role (or user) NAME Snowflake stored. */
   iamRole: string | null;
   issuer: string | null;
+  /** OIDC, AZURE, GCP: the SUBJECT (additional_info.subject); null for AWS. */
+  subject?: string | null;
+  /** OIDC: OIDC_AUDIENCE_LIST (additional_info.audienceList); null when none is registered. */
+  audienceList?: string[] | null;
   /** ISO 8601, or null when never used. */
   lastUsed: string | null;
   createdOn: string | null;

@@ -33,6 +33,10 @@ export interface WifCheckEvent {
   outboundToken?: boolean | null | undefined;
   /** A connection (connections.toml / config.toml under SNOWFLAKE_HOME) with an administrator login: the Snowflake-side view of a failed login. */
   adminConnection?: string | null | undefined;
+  /** aws (default) or oidc (the token from SNOWFLAKE_TOKEN_FILE_PATH: a token file is the function's configuration, never the event's). */
+  provider?: string | null | undefined;
+  /** oidc: the audience to ask a token service for. */
+  audience?: string | null | undefined;
 }
 
 /** The event's settings with their types checked; undefined means unset (fall back to env). */
@@ -50,6 +54,8 @@ export interface LambdaSettings {
   timeoutMs: number | undefined;
   outboundToken: boolean | undefined;
   adminConnection: string | undefined;
+  provider: string | undefined;
+  audience: string | undefined;
   /** For the report's warnings: ignored fields, an account id restored from a number. */
   notes: string[];
 }
@@ -64,11 +70,13 @@ const TEXT_FIELDS = {
   role: 'a Snowflake role name',
   warehouse: 'a Snowflake warehouse name',
   adminConnection: 'a connection name from connections.toml or config.toml',
+  provider: 'a workload identity provider: aws or oidc',
+  audience: 'an OIDC audience',
 } as const satisfies Partial<Record<Field, string>>;
 
 const FIELDS: readonly Field[] = [
   'account', 'host', 'port', 'protocol', 'expectUser', 'expectAccount', 'role', 'warehouse',
-  'impersonationPath', 'timeout', 'allowInsecureHttp', 'outboundToken', 'adminConnection',
+  'impersonationPath', 'timeout', 'allowInsecureHttp', 'outboundToken', 'adminConnection', 'provider', 'audience',
 ];
 
 const MAX_ACCOUNT_ID = 999_999_999_999;
@@ -230,6 +238,8 @@ function parseFields(event: Record<string, unknown>): LambdaSettings {
     timeoutMs: parseTimeoutSeconds(timeout, 'event.timeout'),
     outboundToken: flag(event, 'outboundToken'),
     adminConnection: text(event, 'adminConnection'),
+    provider: text(event, 'provider'),
+    audience: text(event, 'audience'),
     notes,
   };
   notes.push(...unknownFieldsNote(event));

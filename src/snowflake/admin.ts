@@ -354,6 +354,12 @@ export interface ShowUser {
 }
 
 const text = (value: unknown): string | null => (value === null || value === undefined || value === '' ? null : String(value));
+/** A list of strings as SHOW answers it: a JSON array (or one string); null when absent or empty. */
+const textList = (value: unknown): string[] | null => {
+  const items = Array.isArray(value) ? value : typeof value === 'string' && value !== '' ? [value] : [];
+  const texts = items.filter((item): item is string => typeof item === 'string' && item !== '');
+  return texts.length ? texts : null;
+};
 const truthy = (value: unknown): boolean => value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
 
 export function parseUserRow(row: Row): ShowUser | undefined {
@@ -402,6 +408,8 @@ export function parseIdentityRow(row: Row): AuditIdentity | undefined {
     identityType: text(info.type)?.toUpperCase() ?? null,
     iamRole: text(info.iamRole),
     issuer: text(info.issuer),
+    subject: text(info.subject),
+    audienceList: textList(info.audienceList),
     lastUsed: timestampText(row.last_used),
     createdOn: timestampText(row.created_on),
     disabled,

@@ -1,6 +1,6 @@
 /**
  * The Snowflake edge: log in with the real snowflake-sdk (authenticator WORKLOAD_IDENTITY,
- * provider AWS), ask who we are, close the session. snowflake-sdk is imported lazily, here only,
+ * provider AWS, or OIDC with the token given), ask who we are, close the session. snowflake-sdk is imported lazily, here only,
  * so commands that do not talk to Snowflake never load it.
  */
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
@@ -27,6 +27,10 @@ export interface LoginSettings {
   outboundToken?: boolean | undefined;
   /** Called with the JWT the driver sent as TOKEN (the JWT method), for its claims; never keep or print it. */
   onLoginToken?: ((token: string) => void) | undefined;
+  /** The driver's workloadIdentityProvider (default AWS). */
+  provider?: 'AWS' | 'OIDC' | undefined;
+  /** OIDC: the token the driver sends as TOKEN (the driver's `token` option). */
+  token?: string | undefined;
 }
 
 export interface SessionIdentity {
@@ -134,7 +138,7 @@ function connectionOptions(settings: LoginSettings): ConnectionOptions {
   const options: ConnectionOptions & Record<string, unknown> = {
     account: settings.account,
     authenticator: 'WORKLOAD_IDENTITY',
-    workloadIdentityProvider: 'AWS',
+    workloadIdentityProvider: settings.provider ?? 'AWS',
     application: 'wif-check',
     // By default a login to a closed port is retried for minutes.
     sfRetryMaxLoginRetries: 1,
@@ -147,6 +151,7 @@ function connectionOptions(settings: LoginSettings): ConnectionOptions {
   if (settings.warehouse) options.warehouse = settings.warehouse;
   if (settings.impersonationPath?.length) options.workloadIdentityImpersonationPath = [...settings.impersonationPath];
   if (settings.outboundToken) options.workloadIdentityAwsUseOutboundToken = true;
+  if (settings.token !== undefined) options.token = settings.token;
   return options;
 }
 

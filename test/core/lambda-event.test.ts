@@ -16,6 +16,8 @@ const UNSET: LambdaSettings = {
   timeoutMs: undefined,
   outboundToken: undefined,
   adminConnection: undefined,
+  provider: undefined,
+  audience: undefined,
   notes: [],
 };
 

@@ -94,7 +94,7 @@ function expectFailureDocument(run: Run, code: string): Record<string, any> {
   const document = json(run);
   expect(document).toMatchObject({ ok: false, error: { code } });
   // Every JSON document carries the method (CONTRACT), failures included (issue 17, item 12).
-  expect(Object.keys(document).sort()).toEqual(['error', 'expectedArn', 'hint', 'method', 'ok']);
+  expect(Object.keys(document).sort()).toEqual(['error', 'expectedArn', 'hint', 'method', 'ok', 'provider']);
   expect(['caller-identity', 'outbound-token']).toContain(document.method);
   expect(typeof document.error.message).toBe('string');
   expect(typeof document.hint).toBe('string');

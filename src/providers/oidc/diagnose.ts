@@ -1,0 +1,58 @@
+/**
+ * An OIDC login that failed → one cause, one fix, one exit code (issue 18). Pure.
+ *
+ * Snowflake's wording for a refused OIDC login is not public (../shared/FACTS.md, "Every
+ * provider": only the AWS message is known). So a refusal is read loosely: a message that names
+ * no associated user is USER_NOT_MAPPED, any other refusal TOKEN_REJECTED, and both carry what the
+ * token said, the traps found in it and exactly the registration that would match. Failures that
+ * are not about the identity (network, TLS, timeouts, redirects, a wrong account, a role) are the
+ * generic rules' (src/core/diagnose.ts).
+ */
+import { diagnoseLoginError, type Diagnosis, type DriverErrorFields } from '../../core/diagnose.js';
+import { oneLine } from '../../core/aws-failures.js';
+import type { OidcTokenFacts, Registration, Trap } from '../types.js';
+import { registrationSql } from './sql.js';
+
+const UNMAPPED = /Unable to find an associated Snowflake user|no (associated|matching) (Snowflake )?user|not (associated|mapped) (with|to) (a|any) (Snowflake )?user/i;
+/** Refusals that are not about the identity: the generic rules name them better. */
+const NOT_THE_IDENTITY = /\bRole\b.*\bspecified in the connect string\b|\baccount\b[^\n]*?\b(does not exist|not found)|authentication policy|not allowed to access Snowflake/i;
+
+export interface OidcLoginContext {
+  account: string;
+  url: string;
+  timeoutMs: number;
+  facts: OidcTokenFacts;
+  registration: Extract<Registration, { type: 'OIDC' }>;
+  /** Errors and warnings found in the token itself (describeOidcToken). */
+  traps: readonly Trap[];
+  /** --expect-user as a SQL identifier, to name the user in the fix. */
+  expectUser?: string | undefined;
+}
+
+export function diagnoseOidcLogin(error: DriverErrorFields, context: OidcLoginContext): Diagnosis {
+  const refused = error.name === 'OperationFailedError' && error.reachedSnowflake !== false && !NOT_THE_IDENTITY.test(error.message);
+  if (!refused) {
+    const generic = diagnoseLoginError(error, { account: context.account, url: context.url, timeoutMs: context.timeoutMs });
+    return { ...generic, expectedArn: null };
+  }
+  const snowflake = error.code === undefined ? undefined : { code: String(error.code), message: error.message };
+  const unmapped = UNMAPPED.test(error.message);
+  const presented = `issuer ${context.facts.issuer}, subject ${context.facts.subject}, audience ${context.facts.audience.join(', ') || '(none)'}`;
+  const blocking = context.traps.filter((trap) => trap.severity === 'error');
+  const hint = [
+    ...blocking.map((trap) => `${trap.message}${trap.fix ? `\n  ${trap.fix.split('\n').join('\n  ')}` : ''}`),
+    `Snowflake matches ISSUER and SUBJECT exactly, and the token's audience against OIDC_AUDIENCE_LIST. Register exactly what the token says:`,
+    `  ${registrationSql(context.expectUser ?? '<your user>', context.registration, 'alter')}`,
+    'With --admin-connection NAME, doctor reads what is registered and says which part differs.',
+  ].join('\n');
+  return {
+    kind: 'verification',
+    code: unmapped ? 'USER_NOT_MAPPED' : 'TOKEN_REJECTED',
+    message: unmapped
+      ? `Snowflake verified the OIDC token (${presented}) but no Snowflake user is mapped to it`
+      : `Snowflake refused the OIDC token (${presented}): ${oneLine(error.message)}`,
+    hint,
+    expectedArn: null,
+    ...(snowflake ? { snowflake } : {}),
+  };
+}
