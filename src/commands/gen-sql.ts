@@ -8,6 +8,8 @@ import { defaultUserNameFor, generateSql as buildSql } from '../core/sql.js';
 import type { WhoamiOptions } from './whoami.js';
 import type { AwsOptions } from '../aws/identity.js';
 import { BAD_ISSUER_HINT, resolveMethod, validateIssuer, type WifMethod } from '../core/jwt-claims.js';
+import { resolveProvider } from '../providers/index.js';
+import { oidcGenerateSql, type OidcGeneratedSql } from '../providers/oidc/gen-sql.js';
 
 export interface GenerateSqlOptions extends AwsOptions {
   /** IAM role / user ARN (with or without path) or STS assumed-role ARN; default: the caller. */
@@ -26,11 +28,26 @@ export interface GenerateSqlOptions extends AwsOptions {
   verify?: boolean | undefined;
   /** AWS's JWT method: emit ARN and ISSUER (default: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN). */
   outboundToken?: boolean | undefined;
-  /** The account's JWT issuer, e.g. for --arn (offline); implies the JWT method. */
+  /** aws: the account's JWT issuer, e.g. for --arn (offline); implies the JWT method. oidc: the token's issuer (offline, with subject). */
   issuer?: string | undefined;
+  /** aws (default) or oidc; then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER. */
+  provider?: string | undefined;
+  /** oidc (src/providers/oidc/gen-sql.ts): the offline subject, the audience list, a GitHub repository and its context, the token file. */
+  subject?: string | undefined;
+  audience?: string | undefined;
+  githubRepo?: string | undefined;
+  environment?: string | undefined;
+  ref?: string | undefined;
+  pullRequest?: boolean | undefined;
+  repoId?: string | undefined;
+  ownerId?: string | undefined;
+  tokenFile?: string | undefined;
 }
 
+export type { OidcGeneratedSql } from '../providers/oidc/gen-sql.js';
+
 export interface GeneratedSql {
+  provider: 'aws';
   /** The path-free ARN in the SQL. */
   arn: string;
   /** The user identifier as emitted in the SQL. */
@@ -43,7 +60,22 @@ export interface GeneratedSql {
   issuer: string | null;
 }
 
-export async function generateSql(options: GenerateSqlOptions = {}): Promise<GeneratedSql> {
+/** The SQL that maps the workload (the provider the options or the environment name) to a service user. */
+export async function generateSql(options?: GenerateSqlOptions & { provider?: 'aws' | 'AWS' | undefined }): Promise<GeneratedSql>;
+export async function generateSql(options: GenerateSqlOptions): Promise<GeneratedSql | OidcGeneratedSql>;
+export async function generateSql(options: GenerateSqlOptions = {}): Promise<GeneratedSql | OidcGeneratedSql> {
+  const { provider } = resolveProvider(options.provider, process.env);
+  if (provider === 'oidc') {
+    if (options.arn !== undefined || options.outboundToken) throw usageError('--arn and --outbound-token are for --provider aws', 'CONFLICTING_OPTIONS');
+    if (options.alter && (options.ifNotExists || options.orReplace)) throw usageError('--if-not-exists and --or-replace apply to CREATE USER, not to --alter', 'CONFLICTING_OPTIONS');
+    return oidcGenerateSql({ ...options, env: process.env });
+  }
+  const oidcOnly = (['subject', 'githubRepo', 'environment', 'ref', 'repoId', 'ownerId', 'tokenFile', 'audience'] as const).find((key) => options[key] !== undefined) ?? (options.pullRequest ? 'pullRequest' : undefined);
+  if (oidcOnly) throw usageError(`--${oidcOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --provider oidc`, 'CONFLICTING_OPTIONS', 'Add --provider oidc (or set SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER=oidc).');
+  return awsGenerateSql(options);
+}
+
+async function awsGenerateSql(options: GenerateSqlOptions): Promise<GeneratedSql> {
   if (options.alter && (options.ifNotExists || options.orReplace)) {
     throw usageError('--if-not-exists and --or-replace apply to CREATE USER, not to --alter', 'CONFLICTING_OPTIONS');
   }
@@ -87,7 +119,7 @@ export async function generateSql(options: GenerateSqlOptions = {}): Promise<Gen
   });
   if (!generated.ok) throw usageError(generated.error, 'BAD_SQL_INPUT');
   const notes = snowflake.notes.filter((note) => note.startsWith('removed IAM path')).map((note) => `${note} from the ARN (Snowflake matches by name)`);
-  return { arn: snowflake.arn, user: generated.user, sql: generated.sql, warnings: [...awsWarnings, ...issuerWarnings, ...notes, ...generated.warnings], method, issuer: issuer ?? null };
+  return { provider: 'aws', arn: snowflake.arn, user: generated.user, sql: generated.sql, warnings: [...awsWarnings, ...issuerWarnings, ...notes, ...generated.warnings], method, issuer: issuer ?? null };
 }
 
 interface Principal {
