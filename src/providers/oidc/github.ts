@@ -322,6 +322,12 @@ function pairsOf(tokens: string[], partialIndex: number, problems: Problem[]): P
       break;
     }
     const key = raw.trim();
+    if (key === '') {
+      // `::` or a trailing `:`: nothing GitHub writes. Dropped from the fix inside the subject only.
+      problems.push(problem('GITHUB_SUBJECT_STRAY_COLON', "the subject has an empty claim (a ':' too many)", i < tokens.length - 1));
+      i += 1;
+      continue;
+    }
     if (key !== raw) problems.push(problem('GITHUB_SUBJECT_WHITESPACE', `${JSON.stringify(shown(raw))} has whitespace around it: GitHub's subjects have none around a claim`));
     if (PULL_REQUEST_LIKE.test(key)) {
       if (key !== PULL_REQUEST) problems.push(problem('GITHUB_SUBJECT_PULL_REQUEST_TYPO', `${shown(key)} is not what GitHub writes for a pull request: its subjects say pull_request`));
@@ -410,8 +416,17 @@ function repoText(s: GithubSubject): string {
 
 const sameText = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
 
+/** A hyphen-form subject read as the mutable subject of names that end in -<digits>. */
+const asMutable = (s: GithubSubject): GithubSubject =>
+  s.form === 'immutable-hyphen' ? { ...s, owner: `${s.owner}-${s.ownerId}`, repo: `${s.repo}-${s.repoId}`, ownerId: null, repoId: null, form: 'mutable' } : s;
+
 function repoTraps(p: GithubSubject, r: GithubSubject, trap: MakeTrap): Trap[] {
   if (p.form === null || r.form === null || repoText(p) === repoText(r)) return [];
+  // `repo:a-1/b-2` may be names, not the announced IDs: read it so when the other side's names say so.
+  const [pm, rm] = [asMutable(p), asMutable(r)];
+  if ((pm !== p || rm !== r) && sameText(pm.owner, rm.owner) && sameText(pm.repo, rm.repo) && (p.form === 'immutable-hyphen') !== (r.form === 'immutable-hyphen')) {
+    return repoTraps(pm, rm, trap);
+  }
   const sameNames = sameText(p.owner, r.owner) && sameText(p.repo, r.repo);
   const differs = () => trap('GITHUB_SUBJECT_REPO_DIFFERS', `the token comes from ${repoText(p)}, the registration names ${repoText(r)}`);
   if (p.form === r.form) {
@@ -486,7 +501,9 @@ export function compareGithubSubjects(presented: string, registered: string): Tr
   const impossible = impossibleGithubSubject(registered);
   if (impossible?.severity === 'error') return [{ ...impossible, fix: register, subject: presented }];
   if (presented.toLowerCase() === registered.toLowerCase()) return [trap('GITHUB_SUBJECT_CASE_DIFFERS', `the subjects differ only in letter case: ${CASE_ONLY}`, 'warn')];
-  const [p, r] = [parseGithubSubject(presented), parseGithubSubject(registered)];
-  const traps = p.ok && r.ok ? [...repoTraps(p.subject, r.subject, trap), ...claimTraps(p.subject, r.subject, trap)] : [];
+  // A trailing `*` (a prefix wildcard from 2026_08): only the claims before the one it cuts compare.
+  const wildcard = registered.endsWith('*');
+  const [p, r] = [parseGithubSubject(presented), parseGithubSubject(wildcard ? registered.split(':').slice(0, -1).join(':') : registered)];
+  const traps = p.ok && r.ok ? [...repoTraps(p.subject, r.subject, trap), ...(wildcard ? [] : claimTraps(p.subject, r.subject, trap))] : [];
   return traps.length > 0 ? traps : [trap('GITHUB_SUBJECT_DIFFERS', `the registered subject ${shown(registered)} is not the one the workflow presents (${shown(presented)})`)];
 }
