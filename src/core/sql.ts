@@ -11,12 +11,18 @@
 // String escapes:    https://docs.snowflake.com/en/sql-reference/data-types-text#escape-sequences-in-single-quoted-string-constants
 // Reserved keywords: https://docs.snowflake.com/en/sql-reference/reserved-keywords
 // WIF SQL:           https://docs.snowflake.com/en/user-guide/workload-identity-federation
+import type { Registration } from '../providers/types.js';
 
 export type QuoteResult = { ok: true; sql: string } | { ok: false; error: string };
 
 export interface GenerateSqlOptions {
   /** The path-free Snowflake ARN (the caller normalises it); still emitted as an escaped literal. */
-  arn: string;
+  arn?: string;
+  /**
+   * What `WORKLOAD_IDENTITY = ( … )` holds, for any provider; used instead of `arn` and `issuer`
+   * when given. An AWS registration gives exactly the SQL `arn`/`issuer` give.
+   */
+  registration?: Registration;
   /**
    * The user name as the person typed it: `"Name"` (a valid quoted identifier) means exactly
    * Name; anything else is the name itself. The same holds for the role, warehouse and namespace parts.
@@ -54,6 +60,10 @@ export type GenerateSqlResult =
 const MAX_IDENTIFIER_CHARS = 255;
 // Snowflake does not document a COMMENT length limit; this cap only keeps the SQL readable.
 const MAX_LITERAL_CHARS = 1024;
+// OIDC: "SUBJECT ≤ 255 characters, ISSUER ≤ 2,048" (docs user-guide/workload-identity-federation,
+// ../shared/FACTS.md "Every provider").
+export const MAX_OIDC_SUBJECT_CHARS = 255;
+export const MAX_OIDC_ISSUER_CHARS = 2048;
 const UNQUOTED_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
 /**
@@ -225,10 +235,10 @@ export function quoteTypedIdentifier(typed: string, what = 'identifier'): QuoteR
  * tab, and invisible characters, are refused rather than escaped: none belongs in an ARN or a
  * comment. Spaces of any kind are kept: inside '…' they cannot change how the SQL parses.
  */
-export function quoteStringLiteral(value: string, what = 'string'): QuoteResult {
+export function quoteStringLiteral(value: string, what = 'string', maxChars = MAX_LITERAL_CHARS): QuoteResult {
   const length = characterCount(value);
-  if (length > MAX_LITERAL_CHARS) {
-    return { ok: false, error: `${what} is ${length} characters long; at most ${MAX_LITERAL_CHARS} are allowed` };
+  if (length > maxChars) {
+    return { ok: false, error: `${what} is ${length} characters long; at most ${maxChars} are allowed` };
   }
   const refused = findRefusedChar(value, what, 'literal');
   if (refused !== undefined) return { ok: false, error: refused };
@@ -299,7 +309,8 @@ function commentText(text: string, what: string): string {
 /** Everything user-supplied, quoted once, plus the warnings quoting produced. */
 interface QuotedInputs {
   user: string;
-  arn: string;
+  /** What goes inside `WORKLOAD_IDENTITY = ( … )`. */
+  identity: string;
   /** `NAME = value` pairs in CREATE USER order. */
   properties: string[];
   warnings: string[];
@@ -390,13 +401,64 @@ function quoteArn(arn: string, warnings: string[]): string {
   return quoted;
 }
 
+function awsIdentity(arn: string, issuer: string | undefined, warnings: string[]): string {
+  // The JWT method's ISSUER goes inside WORKLOAD_IDENTITY = (…), after the ARN.
+  return `TYPE = AWS ARN = ${quoteArn(arn, warnings)}` + (issuer !== undefined ? ` ISSUER = ${must(quoteStringLiteral(issuer, 'issuer'))}` : '');
+}
+
+/** A non-empty literal (an empty issuer, subject or audience can match no token). */
+function requiredLiteral(value: string, what: string, maxChars?: number): string {
+  if (value.length === 0) throw new InputError(`${what} is empty`);
+  return must(quoteStringLiteral(value, what, maxChars));
+}
+
+/**
+ * What goes inside `WORKLOAD_IDENTITY = ( … )` for a registration (docs
+ * user-guide/workload-identity-federation; CONTRACT "v3 additions"). OIDC always carries an explicit
+ * OIDC_AUDIENCE_LIST: without one Snowflake accepts any token with the audience every account
+ * shares (snowflakecomputing.com).
+ */
+function identityOf(registration: Registration, warnings: string[]): string {
+  switch (registration.type) {
+    case 'AWS':
+      return awsIdentity(registration.arn, registration.issuer, warnings);
+    case 'OIDC': {
+      if (registration.audienceList.length === 0) {
+        throw new InputError('OIDC audience list is empty: give at least one audience (without OIDC_AUDIENCE_LIST a token minted for any Snowflake account is accepted)');
+      }
+      const audiences = registration.audienceList.map((audience) => requiredLiteral(audience, 'OIDC audience'));
+      return (
+        `TYPE = OIDC ISSUER = ${requiredLiteral(registration.issuer, 'OIDC issuer', MAX_OIDC_ISSUER_CHARS)}` +
+        ` SUBJECT = ${requiredLiteral(registration.subject, 'OIDC subject', MAX_OIDC_SUBJECT_CHARS)}` +
+        ` OIDC_AUDIENCE_LIST = (${audiences.join(', ')})`
+      );
+    }
+    case 'AZURE':
+      return `TYPE = AZURE ISSUER = ${requiredLiteral(registration.issuer, 'Azure issuer')} SUBJECT = ${requiredLiteral(registration.subject, 'Azure subject')}`;
+    case 'GCP':
+      return `TYPE = GCP SUBJECT = ${requiredLiteral(registration.subject, 'GCP subject')}`;
+  }
+}
+
+/**
+ * `WORKLOAD_IDENTITY = ( … )` for a registration, for fixes outside generateSql (an ALTER USER in a
+ * trap's fix). Refuses what generateSql refuses, with the same one-line errors.
+ */
+export function workloadIdentityClause(registration: Registration): QuoteResult {
+  try {
+    return { ok: true, sql: `WORKLOAD_IDENTITY = (${identityOf(registration, [])})` };
+  } catch (error) {
+    if (error instanceof InputError) return { ok: false, error: error.message };
+    throw error;
+  }
+}
+
 function quoteInputs(opts: GenerateSqlOptions): QuotedInputs {
   const warnings = [...(opts.notes ?? [])];
   const user = quoteIdentifierWarn(opts.user, 'user name', warnings, true);
-  // The JWT method's ISSUER goes inside WORKLOAD_IDENTITY = (…), after the ARN.
-  const arn = quoteArn(opts.arn, warnings) + (opts.issuer !== undefined ? ` ISSUER = ${must(quoteStringLiteral(opts.issuer, 'issuer'))}` : '');
+  const identity = opts.registration !== undefined ? identityOf(opts.registration, warnings) : awsIdentity(opts.arn ?? '', opts.issuer, warnings);
   const properties = quoteProperties(opts, warnings);
-  return { user, arn, properties, warnings };
+  return { user, identity, properties, warnings };
 }
 
 function checkModeFlags(opts: GenerateSqlOptions): void {
@@ -426,7 +488,7 @@ function headerLines(opts: GenerateSqlOptions): string[] {
 function createStatement(opts: GenerateSqlOptions, q: QuotedInputs): string[] {
   const verb = opts.orReplace === true ? 'CREATE OR REPLACE USER' : 'CREATE USER';
   const ifNotExists = opts.ifNotExists === true ? ' IF NOT EXISTS' : '';
-  const clauses = [`WORKLOAD_IDENTITY = (TYPE = AWS ARN = ${q.arn})`, 'TYPE = SERVICE', ...q.properties];
+  const clauses = [`WORKLOAD_IDENTITY = (${q.identity})`, 'TYPE = SERVICE', ...q.properties];
   const body = clauses.map((clause) => `  ${clause}`).join('\n');
   return [`${verb}${ifNotExists} ${q.user}`, `${body};`];
 }
@@ -435,18 +497,29 @@ function createStatement(opts: GenerateSqlOptions, q: QuotedInputs): string[] {
 // only on its own; the other properties therefore go into a second `ALTER USER … SET`, so each
 // statement has a documented form.
 function alterStatements(q: QuotedInputs): string[] {
-  const lines = [`ALTER USER ${q.user} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = ${q.arn});`];
+  const lines = [`ALTER USER ${q.user} SET WORKLOAD_IDENTITY = (${q.identity});`];
   if (q.properties.length > 0) lines.push(`ALTER USER ${q.user} SET ${q.properties.join(' ')};`);
   return lines;
 }
 
+// What SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS lists in additional_info, per type
+// (docs sql-reference; terraform-provider-snowflake pkg/sdk — ../shared/FACTS.md "Every provider").
+const SHOWN_FIELDS: Readonly<Record<Exclude<Registration['type'], 'AWS'>, string>> = {
+  OIDC: 'issuer, subject and audienceList',
+  AZURE: 'issuer and subject',
+  GCP: 'subject',
+};
+
 function verifyLines(opts: GenerateSqlOptions, user: string): string[] {
   if (opts.verify === false) return [];
   const show = 'SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS';
+  const type = opts.registration?.type ?? 'AWS';
   const comment =
-    opts.iamRoleName === undefined
-      ? '-- check it:'
-      : `-- check it (${show} lists iamRole ${commentText(opts.iamRoleName, 'IAM role name')}):`;
+    type !== 'AWS'
+      ? `-- check it (${show} lists the ${SHOWN_FIELDS[type]} in additional_info):`
+      : opts.iamRoleName === undefined
+        ? '-- check it:'
+        : `-- check it (${show} lists iamRole ${commentText(opts.iamRoleName, 'IAM role name')}):`;
   return [comment, `${show} FOR USER ${user};`];
 }
 
@@ -461,7 +534,7 @@ function buildSql(opts: GenerateSqlOptions): GenerateSqlResult {
 }
 
 /**
- * The SQL that maps `opts.arn` to a Snowflake service user: lines joined with '\n', no trailing
+ * The SQL that maps `opts.registration` (or `opts.arn`) to a Snowflake service user: lines joined with '\n', no trailing
  * newline. Never throws for bad input: returns ok:false with a one-line error naming the field.
  */
 export function generateSql(opts: GenerateSqlOptions): GenerateSqlResult {

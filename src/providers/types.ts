@@ -34,6 +34,8 @@ export interface Trap {
   message: string;
   /** What to do: text or SQL, possibly several lines. */
   fix?: string | undefined;
+  /** The SUBJECT that would match, when the trap knows it (so a caller can build its own SQL). */
+  subject?: string | undefined;
 }
 
 /** Where an OIDC token was issued, when recognised from its issuer and claims (CONTRACT `platform`). */
