@@ -14,11 +14,13 @@
  *   `has_workload_identity`), with `LIKE` and `LIMIT n [FROM 'name']` (pagination, BCR 2023_05).
  * - SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS [FOR USER u]: columns name, type, comment,
  *   last_used, created_on, additional_info (AWS: awsPartition, awsAccount, type, iamRole, and
- *   issuer when set), docs sql-reference and terraform-provider-snowflake. Needs MONITOR on another
- *   user: refused with 003001 "Insufficient privileges to operate on user '…'".
+ *   issuer when set; OIDC: issuer, subject, audienceList), docs sql-reference and
+ *   terraform-provider-snowflake. Needs MONITOR on another user: refused with 003001
+ *   "Insufficient privileges to operate on user '…'".
  *
  * What is NOT known and is assumed here (do not rely on it against real Snowflake):
  * - where a disabled named identity shows: here `additional_info.disabled = true`;
+ * - an OIDC identity without OIDC_AUDIENCE_LIST shows `audienceList: []`;
  * - SHOW USERS lists every user to any role (real Snowflake may hide some); FROM is exclusive;
  * - ACCOUNTADMIN and SECURITYADMIN hold MONITOR on every user unless `monitor` says otherwise.
  * Every statement of an administrator session is recorded (`statements`), so tests can prove that
@@ -51,6 +53,8 @@ export interface SimIdentity {
   /** Or the stored key directly. */
   key?: { partition: string; account: string; type: 'IAM_ROLE' | 'IAM_USER'; name: string };
   issuer?: string;
+  /** An OIDC identity instead (type OIDC; additional_info issuer, subject, audienceList). */
+  oidc?: { issuer: string; subject: string; audienceList?: string[] | undefined };
   disabled?: boolean;
   /** ISO 8601; null or absent: never used. */
   lastUsed?: string | null;
@@ -110,7 +114,14 @@ export interface AdminSimulator {
 
 /** What snowflake.ts lends this module: its WIF user table, and how it stores a registered ARN. */
 export interface AdminSideDeps {
-  users: () => ReadonlyArray<{ name: string; workloadIdentityArn?: string; workloadIdentityIssuer?: string; defaultRole?: string; type?: string }>;
+  users: () => ReadonlyArray<{
+    name: string;
+    workloadIdentityArn?: string;
+    workloadIdentityIssuer?: string;
+    workloadIdentity?: { type: 'OIDC'; issuer: string; subject: string; audienceList?: string[] | undefined };
+    defaultRole?: string;
+    type?: string;
+  }>;
   identityKey: (arn: string) => { partition: string; account: string; type: 'IAM_ROLE' | 'IAM_USER'; name: string } | undefined;
   /** The account ACCOUNT_NAME must name (case-insensitive); unset: any. */
   accountName?: string | undefined;
@@ -202,6 +213,15 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
           lastUsed: iso(profile.lastUsed),
           createdOn: profile.createdOn ?? SEEDED_CREATED_ON,
           ...((profile.issuer ?? user.workloadIdentityIssuer) ? { issuer: profile.issuer ?? user.workloadIdentityIssuer } : {}),
+          ...(profile.defaultDisabled ? { disabled: true } : {}),
+        });
+      } else if (user.workloadIdentity?.type === 'OIDC') {
+        const { issuer, subject, audienceList } = user.workloadIdentity;
+        identities.push({
+          name: 'DEFAULT',
+          oidc: { issuer, subject, audienceList: [...(audienceList ?? [])] },
+          lastUsed: iso(profile.lastUsed),
+          createdOn: profile.createdOn ?? SEEDED_CREATED_ON,
           ...(profile.defaultDisabled ? { disabled: true } : {}),
         });
       }
@@ -372,6 +392,11 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
     table(
       ['name', 'type', 'comment', 'last_used', 'created_on', 'additional_info'],
       user.identities.map((identity) => {
+        if (identity.oidc) {
+          const oidc: Record<string, Json> = { issuer: identity.oidc.issuer, subject: identity.oidc.subject, audienceList: [...(identity.oidc.audienceList ?? [])] };
+          if (identity.disabled) oidc['disabled'] = true;
+          return [identity.name, 'OIDC', identity.comment ?? '', identity.lastUsed ?? null, identity.createdOn ?? SEEDED_CREATED_ON, JSON.stringify(oidc)];
+        }
         const key = identity.key ?? (identity.arn ? deps.identityKey(identity.arn) : undefined);
         const info: Record<string, Json> = key ? { awsPartition: key.partition, awsAccount: key.account, type: key.type, iamRole: key.name } : {};
         if (identity.issuer) info['issuer'] = identity.issuer;

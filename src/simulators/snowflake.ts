@@ -1,5 +1,8 @@
 /**
- * A local Snowflake endpoint that accepts workload identity federation (WIF) logins from AWS.
+ * A local Snowflake endpoint that accepts workload identity federation (WIF) logins from AWS (the
+ * classic attestation here, the JWT method in ./snowflake-jwt.ts) and from OIDC issuers
+ * (PROVIDER 'OIDC', TOKEN the ID token: ./snowflake-oidc.ts, with users registered through
+ * `SimUser.workloadIdentity`).
  *
  * What it mirrors, and where that comes from:
  * - The wire format is what snowflake-sdk 3.3.0 speaks (dist/lib/services/sf.js,
@@ -60,6 +63,7 @@ import { lowerCaseHeaders } from './sigv4.js';
 import { startStsSimulator, type StsSimulator } from './sts.js';
 import { replayAttestation } from './sts-replay.js';
 import { looksLikeJwt, verifyJwtLogin } from './snowflake-jwt.js';
+import { OIDC_ISSUER_MAX_LENGTH, OIDC_SUBJECT_MAX_LENGTH, OIDC_UNMAPPED_REASONS, createOidcKeyCache, verifyOidcLogin, type OidcRefusalReason, type OidcRegistration } from './snowflake-oidc.js';
 import { createAdminSide, type AdminSimulator, type AdminSimulatorOptions } from './snowflake-admin.js';
 
 export interface SimUser {
@@ -68,6 +72,11 @@ export interface SimUser {
   workloadIdentityArn?: string;
   /** Its `ISSUER = '…'` (the JWT method, ./snowflake-jwt.ts); a user without one never matches a token. */
   workloadIdentityIssuer?: string;
+  /**
+   * `WORKLOAD_IDENTITY = ( TYPE = OIDC ISSUER = '…' SUBJECT = '…' [OIDC_AUDIENCE_LIST = ( … )] )`
+   * (./snowflake-oidc.ts). A user holds one workload identity: this or workloadIdentityArn.
+   */
+  workloadIdentity?: OidcRegistration;
   defaultRole?: string;
   /** Default 'SERVICE'. PERSON users are never matched by a WIF login (WIF needs TYPE = SERVICE). */
   type?: 'SERVICE' | 'PERSON';
@@ -110,6 +119,14 @@ export interface SnowflakeLoginRecord {
   message?: string;
   /** The AWS region the attestation was signed for, when it verified. */
   region?: string;
+  /** 'OIDC' for an OIDC login (the fields below are set for those only). */
+  provider?: 'OIDC';
+  /** The token's `iss`, `sub` and `aud` (as a list), when it could be decoded. */
+  issuer?: string;
+  subject?: string;
+  audience?: string[];
+  /** Why an OIDC login was refused (./snowflake-oidc.ts OidcRefusalReason). */
+  reason?: OidcRefusalReason | 'role-not-granted';
 }
 
 export interface SnowflakeSimulatorOptions {
@@ -142,6 +159,18 @@ export interface SnowflakeSimulatorOptions {
   stsUrl?: string;
   /** CURRENT_ACCOUNT() (the account locator). Default 'SIM12345'. */
   accountLocator?: string;
+  /**
+   * Maps a public-looking OIDC issuer's URLs (e.g. https://token.actions.githubusercontent.com/…)
+   * to where the test bed serves them on loopback. Issuers on 127.0.0.1/localhost need none; any
+   * other issuer is refused without a request (./snowflake-oidc.ts).
+   */
+  resolveOidcIssuerUrl?: (url: string) => string | undefined;
+  /** How long OIDC issuers' keys are cached (default 3600 s, Snowflake's "up to 60 minutes"). */
+  oidcJwksCacheSeconds?: number;
+  /** Behaviour change 2026_08: a trailing `*` in an OIDC SUBJECT is a prefix wildcard. Default false (a literal). */
+  oidcSubjectWildcard?: boolean;
+  /** Refuse an unmapped OIDC token with a message saying which part did not match (default: one generic message). */
+  explainOidcMismatch?: boolean;
 }
 
 export interface SnowflakeSimulator {
@@ -157,6 +186,14 @@ export interface SnowflakeSimulator {
   addUser(user: SimUser): void;
   /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = AWS ARN = arn [ISSUER = issuer] )` (no issuer: none). */
   setUserArn(name: string, arn: string, issuer?: string): void;
+  /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = OIDC ISSUER = … SUBJECT = … [OIDC_AUDIENCE_LIST = …] )`: replaces any AWS identity. */
+  setUserOidc(name: string, registration: Omit<OidcRegistration, 'type'>): void;
+  /** Every URL the OIDC check fetched (discovery documents, JWKS), in order: all on loopback. */
+  oidcFetches: string[];
+  /** Forgets the cached OIDC keys (as if the 60-minute cache had run out). */
+  clearOidcKeyCache(): void;
+  /** Turns behaviour change 2026_08 (a trailing `*` in SUBJECT is a prefix wildcard) on or off. */
+  setOidcSubjectWildcard(on: boolean): void;
   /** A snapshot of the user table. */
   listUsers(): SimUser[];
   setMode(mode: SnowflakeMode): void;
@@ -184,7 +221,7 @@ export const SIM_CODES = {
   WIF_ATTESTATION_INVALID: '390431',
   /** Placeholder. */
   ACCOUNT_NOT_FOUND: '390433',
-  /** Placeholder: the simulator only implements AWS. */
+  /** Placeholder: the simulator implements AWS and OIDC. */
   WIF_PROVIDER_UNSUPPORTED: '390434',
   /** Real (snowflake-sdk constants/gs_errors.js INCORRECT_USERNAME_PASSWORD). */
   INCORRECT_USERNAME_PASSWORD: '390100',
@@ -432,14 +469,23 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       }
     }
   };
+  /** The registration limits Snowflake documents (the wording here is the simulator's). */
+  const assertOidcRegistration = (registration: OidcRegistration): void => {
+    if (registration.subject.length > OIDC_SUBJECT_MAX_LENGTH) throw new Error(`SUBJECT must be at most ${OIDC_SUBJECT_MAX_LENGTH} characters (Snowflake simulator).`);
+    if (registration.issuer.length > OIDC_ISSUER_MAX_LENGTH) throw new Error(`ISSUER must be at most ${OIDC_ISSUER_MAX_LENGTH} characters (Snowflake simulator).`);
+  };
   const addUser = (user: SimUser): void => {
     if (users.some((u) => u.name.toUpperCase() === user.name.toUpperCase())) {
       throw new Error(`User '${user.name.toUpperCase()}' already exists.`);
     }
+    if (user.workloadIdentity && user.workloadIdentityArn) throw new Error(`User '${user.name.toUpperCase()}': a user holds one WORKLOAD_IDENTITY (AWS or OIDC), not both.`);
+    if (user.workloadIdentity) assertOidcRegistration(user.workloadIdentity);
     assertUnique(user.name, user.workloadIdentityArn);
-    users.push({ ...user });
+    users.push({ ...user, ...(user.workloadIdentity ? { workloadIdentity: { ...user.workloadIdentity, ...(user.workloadIdentity.audienceList ? { audienceList: [...user.workloadIdentity.audienceList] } : {}) } } : {}) });
   };
   for (const user of opts.users ?? []) addUser(user);
+  const oidcKeys = createOidcKeyCache({ resolveIssuerUrl: opts.resolveOidcIssuerUrl, jwksCacheSeconds: opts.oidcJwksCacheSeconds });
+  let oidcSubjectWildcard = opts.oidcSubjectWildcard ?? false;
   const adminSide = createAdminSide(opts.admin ?? {}, { users: () => users, identityKey: registeredIdentityKey, accountName: opts.accountName });
 
   const findUserForCaller = (callerArn: string): SimUser | undefined => {
@@ -468,6 +514,19 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       // Key pair, PAT and password logins are the administrator side's (./snowflake-admin.ts).
       return adminSide.login(url, data);
     }
+    if (data['PROVIDER'] === 'OIDC') {
+      // TOKEN is the ID token itself (./snowflake-oidc.ts).
+      const verdict = await verifyOidcLogin(data['TOKEN'], { users, keys: oidcKeys, subjectWildcard: oidcSubjectWildcard, explainMismatch: opts.explainOidcMismatch });
+      const facts = { provider: 'OIDC' as const, ...(verdict.issuer !== undefined ? { issuer: verdict.issuer } : {}), ...(verdict.subject !== undefined ? { subject: verdict.subject } : {}), ...(verdict.audience ? { audience: verdict.audience } : {}) };
+      if (!verdict.ok) {
+        logins.push({ ok: false, message: verdict.message, ...facts, reason: verdict.reason });
+        return failure(OIDC_UNMAPPED_REASONS.has(verdict.reason) ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, verdict.message, {
+          nextAction: 'RETRY_LOGIN',
+          authnMethod: String(data['AUTHENTICATOR'] ?? 'UNKNOWN'),
+        });
+      }
+      return openSession(url, users.find((u) => u.name === verdict.user.name) ?? (verdict.user as SimUser), facts, accountName);
+    }
     if (data['PROVIDER'] !== 'AWS') {
       return reject(SIM_CODES.WIF_PROVIDER_UNSUPPORTED, `Workload identity provider '${String(data['PROVIDER'])}' is not supported by the Snowflake simulator.`);
     }
@@ -476,7 +535,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     if (looksLikeJwt(data['TOKEN'])) {
       const jwt = await verifyJwtLogin(data['TOKEN'], { users, resolveIssuerUrl: opts.resolveIssuerUrl, registeredKey: registeredIdentityKey, explainIssuerMismatch: opts.explainIssuerMismatch });
       if (!jwt.ok) return reject(jwt.reason === 'unmapped' ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, jwt.message, jwt.subject);
-      return openSession(url, jwt.user, jwt.subject, undefined, accountName);
+      return openSession(url, jwt.user, { callerArn: jwt.subject }, accountName);
     }
 
     // TOKEN = base64(JSON {url, method, headers}) of a signed GetCallerIdentity request.
@@ -515,11 +574,11 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       Object.assign(logins.at(-1) ?? {}, { region });
       return refused;
     }
-    return openSession(url, user, callerArn, region, accountName);
+    return openSession(url, user, { callerArn, ...(region ? { region } : {}) }, accountName);
   };
 
-  /** A session for a verified, mapped login (either method). */
-  const openSession = (url: URL, user: SimUser, callerArn: string, region: string | undefined, accountName: string): Json => {
+  /** A session for a verified, mapped login (any method); `facts` go into the login record. */
+  const openSession = (url: URL, user: SimUser, facts: Omit<SnowflakeLoginRecord, 'ok' | 'user' | 'message'>, accountName: string): Json => {
     const param = (name: string): string | null => {
       const value = url.searchParams.get(name);
       return value ? normalizeIdentifier(value) : null;
@@ -529,7 +588,8 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     const requestedRole = param('roleName');
     if (requestedRole && grantedRoles && !grantedRoles.has(requestedRole)) {
       // Real code and wording (docs: "Role … specified in the connect string does not exist or not authorized").
-      logins.push({ ok: false, callerArn, user: user.name.toUpperCase(), message: 'role not granted' });
+      const known = facts.provider ? { ...facts, reason: 'role-not-granted' as const } : { callerArn: facts.callerArn };
+      logins.push({ ok: false, ...known, user: user.name.toUpperCase(), message: 'role not granted' });
       return failure(
         '390189',
         `Role '${requestedRole}' specified in the connect string does not exist or not authorized. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC.`,
@@ -549,7 +609,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       accountName: accountNameOf(opts.accountName ?? accountName),
     };
     sessions.set(session.token, session);
-    logins.push({ ok: true, callerArn, user: session.user, ...(region ? { region } : {}) });
+    logins.push({ ok: true, ...facts, user: session.user });
     return {
       data: {
         token: session.token,
@@ -775,10 +835,25 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       if (!user) throw new Error(`User '${name.toUpperCase()}' does not exist or not authorized.`);
       assertUnique(user.name, arn);
       user.workloadIdentityArn = arn;
+      delete user.workloadIdentity;
       if (issuer === undefined) delete user.workloadIdentityIssuer;
       else user.workloadIdentityIssuer = issuer;
     },
-    listUsers: () => users.map((u) => ({ ...u })),
+    setUserOidc(name, registration) {
+      const user = users.find((u) => u.name.toUpperCase() === name.toUpperCase());
+      if (!user) throw new Error(`User '${name.toUpperCase()}' does not exist or not authorized.`);
+      const next: OidcRegistration = { type: 'OIDC', issuer: registration.issuer, subject: registration.subject, ...(registration.audienceList ? { audienceList: [...registration.audienceList] } : {}) };
+      assertOidcRegistration(next);
+      user.workloadIdentity = next;
+      delete user.workloadIdentityArn;
+      delete user.workloadIdentityIssuer;
+    },
+    oidcFetches: oidcKeys.fetches,
+    clearOidcKeyCache: () => oidcKeys.clear(),
+    setOidcSubjectWildcard(on) {
+      oidcSubjectWildcard = on;
+    },
+    listUsers: () => users.map((u) => ({ ...u, ...(u.workloadIdentity ? { workloadIdentity: { ...u.workloadIdentity, ...(u.workloadIdentity.audienceList ? { audienceList: [...u.workloadIdentity.audienceList] } : {}) } } : {}) })),
     setMode(next: SnowflakeMode) {
       mode = next;
     },
