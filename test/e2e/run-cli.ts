@@ -45,20 +45,21 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
   return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
-export function runCli(args: readonly string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number; stdin?: string }): Promise<CliResult> {
   return runNode([BIN, ...args], options);
 }
 
 /** `node argv…` (a script and its arguments); `onSpawn` is called with the child's pid as soon as it has one. */
-export function runNode(argv: readonly string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number; onSpawn?: (pid: number) => void }): Promise<CliResult> {
+export function runNode(argv: readonly string[], options: { env: Record<string, string>; cwd?: string; timeoutMs?: number; onSpawn?: (pid: number) => void; stdin?: string }): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, argv, { env: options.env, cwd: options.cwd ?? tempDir('wif-check-cwd-'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { env: options.env, cwd: options.cwd ?? tempDir('wif-check-cwd-'), stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 25_000);
     child.on('error', reject);
     child.on('close', (code) => {
