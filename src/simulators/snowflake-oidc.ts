@@ -229,8 +229,8 @@ export async function verifyOidcLogin(token: unknown, opts: OidcLoginOptions): P
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) {
     return invalid('algorithm', `the token is signed with ${String(header.alg)}; Snowflake accepts only ${SNOWFLAKE_OIDC_ALGORITHMS.join(', ')}.`);
   }
-  if (issuer === undefined) return invalid('missing-claim', "the token has no 'iss' (issuer) claim.");
-  if (subject === undefined) return invalid('missing-claim', "the token has no 'sub' (subject) claim.");
+  if (!issuer) return invalid('missing-claim', "the token has no 'iss' (issuer) claim.");
+  if (!subject) return invalid('missing-claim', "the token has no 'sub' (subject) claim.");
 
   let keys = await opts.keys.keysFor(issuer);
   if (!keys.ok) return invalid(keys.reason, keys.why);
