@@ -162,7 +162,8 @@ export async function startOidcIssuer(opts: OidcIssuerOptions = {}): Promise<Oid
   if (publicIssuer !== undefined && !/^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(publicIssuer)) throw new Error(`oidc issuer: '${publicIssuer}' is not an http(s) URL`);
   const rawPath = publicIssuer !== undefined ? new URL(publicIssuer).pathname : (opts.path ?? '');
   const trailingSlash = rawPath.length > 1 && rawPath.endsWith('/');
-  const basePath = rawPath === '/' ? '' : `/${rawPath.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
+  const trimmedPath = rawPath.replace(/^\/+|\/+$/g, '');
+  const basePath = trimmedPath ? `/${trimmedPath}` : '';
 
   const keyFor = (alg: OidcSigningAlgorithm): Promise<SigningKey> => {
     let key = current.get(alg);

@@ -91,8 +91,8 @@ export interface OidcUser {
   workloadIdentity?: OidcRegistration | undefined;
 }
 
-export type OidcLoginVerdict =
-  | { ok: true; user: OidcUser; issuer: string; subject: string; audience: string[] }
+export type OidcLoginVerdict<U extends OidcUser = OidcUser> =
+  | { ok: true; user: U; issuer: string; subject: string; audience: string[] }
   | { ok: false; reason: OidcRefusalReason; message: string; issuer?: string | undefined; subject?: string | undefined; audience?: string[] | undefined };
 
 /** Whether a URL may be fetched by the simulator: http(s) on 127.0.0.1, localhost or [::1], no credentials. */
@@ -175,8 +175,8 @@ export function createOidcKeyCache(opts: OidcKeyCacheOptions = {}): OidcKeyCache
   return { keysFor, fetches, clear: () => cache.clear() };
 }
 
-export interface OidcLoginOptions {
-  users: readonly OidcUser[];
+export interface OidcLoginOptions<U extends OidcUser = OidcUser> {
+  users: readonly U[];
   keys: OidcKeyCache;
   /** Behaviour change 2026_08: a trailing `*` in SUBJECT matches any suffix. Default false (a literal). */
   subjectWildcard?: boolean | undefined;
@@ -206,10 +206,10 @@ export function audienceAccepted(registration: OidcRegistration, audience: reado
   return list.length > 0 ? audience.some((a) => list.includes(a)) : audience.includes(OIDC_DEFAULT_AUDIENCE);
 }
 
-export async function verifyOidcLogin(token: unknown, opts: OidcLoginOptions): Promise<OidcLoginVerdict> {
+export async function verifyOidcLogin<U extends OidcUser>(token: unknown, opts: OidcLoginOptions<U>): Promise<OidcLoginVerdict<U>> {
   const skew = opts.clockSkewSeconds ?? OIDC_CLOCK_SKEW_SECONDS;
   let facts: { issuer?: string; subject?: string; audience?: string[] } = {};
-  const invalid = (reason: OidcRefusalReason, why: string): OidcLoginVerdict => ({ ok: false, reason, message: `${OIDC_TOKEN_INVALID_PREFIX}${why}`, ...facts });
+  const invalid = (reason: OidcRefusalReason, why: string): OidcLoginVerdict<U> => ({ ok: false, reason, message: `${OIDC_TOKEN_INVALID_PREFIX}${why}`, ...facts });
 
   if (typeof token !== 'string' || token === '') return invalid('not-a-jwt', 'the token is empty.');
   let header: ReturnType<typeof decodeProtectedHeader>;
@@ -229,8 +229,8 @@ export async function verifyOidcLogin(token: unknown, opts: OidcLoginOptions): P
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg)) {
     return invalid('algorithm', `the token is signed with ${String(header.alg)}; Snowflake accepts only ${SNOWFLAKE_OIDC_ALGORITHMS.join(', ')}.`);
   }
-  if (issuer === undefined) return invalid('missing-claim', "the token has no 'iss' (issuer) claim.");
-  if (subject === undefined) return invalid('missing-claim', "the token has no 'sub' (subject) claim.");
+  if (!issuer) return invalid('missing-claim', "the token has no 'iss' (issuer) claim.");
+  if (!subject) return invalid('missing-claim', "the token has no 'sub' (subject) claim.");
 
   let keys = await opts.keys.keysFor(issuer);
   if (!keys.ok) return invalid(keys.reason, keys.why);
@@ -276,7 +276,7 @@ export async function verifyOidcLogin(token: unknown, opts: OidcLoginOptions): P
   const user = services.find((candidate) => candidate.workloadIdentity && audienceAccepted(candidate.workloadIdentity, audience));
   if (user) return { ok: true, user, issuer, subject, audience };
 
-  const unmapped = (reason: OidcRefusalReason, detail: string): OidcLoginVerdict => ({
+  const unmapped = (reason: OidcRefusalReason, detail: string): OidcLoginVerdict<U> => ({
     ok: false,
     reason,
     message: opts.explainMismatch ? `${OIDC_USER_NOT_FOUND_PREFIX} (Snowflake simulator): ${detail}` : OIDC_USER_NOT_FOUND_MESSAGE,

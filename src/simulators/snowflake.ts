@@ -215,9 +215,9 @@ export interface SnowflakeSimulator {
  * the WIF ones below are placeholders. Match on messages, not on these.
  */
 export const SIM_CODES = {
-  /** Placeholder. */
+  /** Placeholder: a verified AWS caller or OIDC token that maps to no user. */
   WIF_USER_NOT_FOUND: '390432',
-  /** Placeholder. */
+  /** Placeholder: an AWS attestation or OIDC token that does not verify. */
   WIF_ATTESTATION_INVALID: '390431',
   /** Placeholder. */
   ACCOUNT_NOT_FOUND: '390433',
@@ -525,7 +525,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
           authnMethod: String(data['AUTHENTICATOR'] ?? 'UNKNOWN'),
         });
       }
-      return openSession(url, users.find((u) => u.name === verdict.user.name) ?? (verdict.user as SimUser), facts, accountName);
+      return openSession(url, verdict.user, facts, accountName);
     }
     if (data['PROVIDER'] !== 'AWS') {
       return reject(SIM_CODES.WIF_PROVIDER_UNSUPPORTED, `Workload identity provider '${String(data['PROVIDER'])}' is not supported by the Snowflake simulator.`);
