@@ -10,7 +10,8 @@
  * a role registered with a path ARN (`role/service-role/NAME`) is stored as its first path segment.
  */
 import { parsePrincipalArn, toSnowflakeArn } from './arn.js';
-import { identifierForStoredName, quoteStringLiteral } from './sql.js';
+import { identifierForStoredName, quoteStringLiteral, workloadIdentityClause } from './sql.js';
+import { registrationTraps } from '../providers/oidc/rules.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 
@@ -24,7 +25,8 @@ export type FindingCode =
   | 'FOREIGN_AWS_ACCOUNT'
   | 'NO_ISSUER'
   | 'INSUFFICIENT_PRIVILEGES'
-  | 'NO_MATCH';
+  | 'NO_MATCH'
+  | 'DUPLICATE_IDENTITY';
 
 export const SEVERITY_OF: Readonly<Record<FindingCode, Severity>> = {
   PATH_SEGMENT_ROLE: 'error',
@@ -37,6 +39,7 @@ export const SEVERITY_OF: Readonly<Record<FindingCode, Severity>> = {
   NEVER_USED: 'info',
   STALE: 'info',
   NO_ISSUER: 'info',
+  DUPLICATE_IDENTITY: 'warn',
 };
 
 export interface AuditIdentity {
@@ -74,7 +77,8 @@ export interface AuditUser {
 }
 
 export interface Finding {
-  code: FindingCode;
+  /** A FindingCode, or for OIDC identities the code of a trap of src/providers/oidc/rules.ts (registrationTraps). */
+  code: FindingCode | string;
   severity: Severity;
   user: string | null;
   identity: string | null;
@@ -147,6 +151,37 @@ export function lookupTargetFor(arn: string): { ok: true; target: LookupTarget }
   };
 }
 
+/**
+ * OIDC identities (issue 18): each registration's traps as Snowflake lists them (no audience list,
+ * a GitHub subject no workflow presents, a trailing '*', lengths), and an ISSUER + SUBJECT that
+ * several users hold (a token then maps to whichever Snowflake picks: which one is not documented).
+ */
+function oidcFindings(users: readonly AuditUser[]): Finding[] {
+  const findings: Finding[] = [];
+  const holders = new Map<string, string[]>();
+  for (const user of users) {
+    const who = identifierForStoredName(user.name);
+    for (const identity of user.identities) {
+      if (identity.type.toUpperCase() !== 'OIDC' || identity.issuer === null || !identity.subject) continue;
+      const key = JSON.stringify([identity.issuer, identity.subject]);
+      holders.set(key, [...(holders.get(key) ?? []), user.name]);
+      for (const trap of registrationTraps({ issuer: identity.issuer, subject: identity.subject, audienceList: identity.audienceList ?? null })) {
+        const clause = trap.subject === undefined ? undefined : workloadIdentityClause({ type: 'OIDC', issuer: identity.issuer, subject: trap.subject, audienceList: identity.audienceList?.length ? identity.audienceList : ['snowflakecomputing.com'] });
+        const fix = who && clause?.ok ? `ALTER USER ${who} SET ${clause.sql};` : trap.fix;
+        findings.push({ code: trap.code, severity: trap.severity, user: user.name, identity: identity.name, detail: trap.message, ...(fix ? { fix } : {}) });
+      }
+    }
+  }
+  for (const [key, names] of holders) {
+    if (names.length < 2) continue;
+    const [issuer, subject] = JSON.parse(key) as [string, string];
+    for (const name of names) {
+      findings.push({ code: 'DUPLICATE_IDENTITY', severity: SEVERITY_OF.DUPLICATE_IDENTITY, user: name, identity: null, detail: `${names.join(', ')} all hold issuer ${issuer}, subject ${subject}: a token maps to one of them, and which is not documented` });
+    }
+  }
+  return findings;
+}
+
 export function auditFindings(inputs: AuditInputs): { findings: Finding[]; lookup?: LookupResult } {
   const staleDays = inputs.staleDays ?? DEFAULT_STALE_DAYS;
   const accounts = new Set(inputs.awsAccounts ?? []);
@@ -154,6 +189,7 @@ export function auditFindings(inputs: AuditInputs): { findings: Finding[]; looku
   const add = (code: FindingCode, user: string | null, identity: string | null, detail: string, fix?: string) =>
     findings.push({ code, severity: SEVERITY_OF[code], user, identity, detail, ...(fix ? { fix } : {}) });
 
+  findings.push(...oidcFindings(inputs.users));
   for (const user of inputs.users) {
     const who = identifierForStoredName(user.name);
     if (!user.identitiesListed) {
