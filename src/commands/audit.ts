@@ -104,7 +104,8 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
     options.onWarning?.(text);
   };
   for (const text of named?.warnings ?? []) warn(text);
-  const credentials = await resolveAdminCredentials(flags, credentialEnv, named?.values, Math.min(timeoutMs, 10_000));
+  // What is left of --timeout (at most 10 s) for reading and decrypting the credentials.
+  const credentials = await resolveAdminCredentials(flags, credentialEnv, named?.values, Math.max(1, Math.min(deadline - Date.now(), 10_000)));
   for (const text of credentials.warnings ?? []) warn(text);
   if (options.me) {
     // As whoami: the host's environment, the credential chain in the env queue.

@@ -25,6 +25,13 @@
  * - ACCOUNTADMIN and SECURITYADMIN hold MONITOR on every user unless `monitor` says otherwise.
  * Every statement of an administrator session is recorded (`statements`), so tests can prove that
  * audit is read-only. Secrets (passwords, PATs, JWTs) are never recorded.
+ *
+ * Hostile modes (`setMode`, or `mode`), for the bounds of audit (issue 17, item 10; docs/security.md):
+ * - 'users-flood': every SHOW USERS page is LIMIT (default 2,000) users never listed before, one in
+ *   ten with a workload identity, however far the client pages;
+ * - 'huge-fields': SHOW USERS lists one more user, HUGE_FIELDS_USER, whose default_role is
+ *   HUGE_FIELD_CHARS characters long (a server sending absurd values);
+ * - 'identities-flood': every workload identity listing has IDENTITY_FLOOD_SIZE identities.
  */
 import { createHash, createPublicKey, randomBytes, randomInt, randomUUID, verify } from 'node:crypto';
 
@@ -78,7 +85,17 @@ export interface SimUserProfile {
   identities?: SimIdentity[];
 }
 
+export type AdminMode = 'normal' | 'users-flood' | 'huge-fields' | 'identities-flood';
+
+/** 'huge-fields': the extra user, and the length of its default_role. */
+export const HUGE_FIELDS_USER = 'HUGE_FIELDS';
+export const HUGE_FIELD_CHARS = 1_000_000;
+/** 'identities-flood': identities per listing. */
+export const IDENTITY_FLOOD_SIZE = 1_000;
+
 export interface AdminSimulatorOptions {
+  /** Hostile answers (see the module comment); default 'normal'. */
+  mode?: AdminMode;
   admins?: SimAdmin[];
   /** Keyed by user name as stored (upper case for unquoted names). A name not in the WIF user table adds a user. */
   profiles?: Record<string, SimUserProfile>;
@@ -110,6 +127,10 @@ export interface AdminSimulator {
   revokeMonitor(role: string, user: string): void;
   setProfile(user: string, profile: SimUserProfile): void;
   addAdmin(admin: SimAdmin): void;
+  /** Hostile answers for SHOW (see the module comment). */
+  setMode(mode: AdminMode): void;
+  /** 'users-flood': how many users it has invented so far. */
+  readonly flooded: number;
 }
 
 /** What snowflake.ts lends this module: its WIF user table, and how it stores a registered ARN. */
@@ -192,6 +213,8 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
   const statements: AdminStatement[] = [];
   const logins: AdminLoginRecord[] = [];
   let version = 0;
+  let mode: AdminMode = options.mode ?? 'normal';
+  let flooded = 0;
   let index: { key: string; byName: Map<string, ListedUser>; sorted: ListedUser[] } | undefined;
 
   const iso = (value: string | null | undefined) => (value === undefined || value === null ? null : value);
@@ -373,25 +396,33 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
     return sqlError(ADMIN_CODES.SQL_COMPILATION_ERROR, 'SQL compilation error: the Snowflake simulator does not support this statement.');
   };
 
+  const SHOW_USERS_COLUMNS = ['name', 'created_on', 'login_name', 'display_name', 'comment', 'disabled', 'default_role', 'owner', 'has_password', 'has_rsa_public_key', 'type', 'has_workload_identity'];
+  const userRow = (user: ListedUser): Array<string | null> => [user.name, user.createdOn, user.name, user.name, user.comment, String(user.disabled), user.defaultRole ?? '', 'USERADMIN', String(user.admin), String(user.admin), user.type, String(user.identities.length > 0)];
+
   const showUsers = (like: string | undefined, limit: number | undefined, from: string | undefined): Result => {
+    if (mode === 'users-flood') {
+      // New names, ascending, so each page is after FROM and a client paging by name never sees the end.
+      const page = Array.from({ length: limit ?? 2_000 }, () => {
+        const name = `FLOOD_${String(++flooded).padStart(9, '0')}`;
+        return listed(name, {}, 'SERVICE', undefined, flooded % 10 === 0 ? [{ name: 'DEFAULT', arn: `arn:aws:iam::123456789012:role/${name.toLowerCase()}` }] : []);
+      });
+      return table(SHOW_USERS_COLUMNS, page.map(userRow), { created_on: 'timestamp_ltz' });
+    }
     let users = listing().sorted;
+    if (mode === 'huge-fields') users = [...users, { ...listed(HUGE_FIELDS_USER, {}, 'SERVICE', 'R'.repeat(HUGE_FIELD_CHARS), []), identities: [{ name: 'DEFAULT', arn: 'arn:aws:iam::123456789012:role/huge' }] }].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (like !== undefined) {
       const pattern = new RegExp(`^${like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'is');
       users = users.filter((user) => pattern.test(user.name));
     }
     if (from !== undefined) users = users.filter((user) => user.name > from);
     if (limit !== undefined) users = users.slice(0, limit);
-    return table(
-      ['name', 'created_on', 'login_name', 'display_name', 'comment', 'disabled', 'default_role', 'owner', 'has_password', 'has_rsa_public_key', 'type', 'has_workload_identity'],
-      users.map((user) => [user.name, user.createdOn, user.name, user.name, user.comment, String(user.disabled), user.defaultRole ?? '', 'USERADMIN', String(user.admin), String(user.admin), user.type, String(user.identities.length > 0)]),
-      { created_on: 'timestamp_ltz' },
-    );
+    return table(SHOW_USERS_COLUMNS, users.map(userRow), { created_on: 'timestamp_ltz' });
   };
 
   const identityRows = (user: ListedUser): Result =>
     table(
       ['name', 'type', 'comment', 'last_used', 'created_on', 'additional_info'],
-      user.identities.map((identity) => {
+      (mode === 'identities-flood' ? Array.from({ length: IDENTITY_FLOOD_SIZE }, (_, i) => ({ name: `FLOOD_${i}`, arn: `arn:aws:iam::123456789012:role/flood-${i}` })) : user.identities).map((identity: ListedUser['identities'][number]) => {
         if (identity.oidc) {
           const oidc: Record<string, Json> = { issuer: identity.oidc.issuer, subject: identity.oidc.subject, audienceList: [...(identity.oidc.audienceList ?? [])] };
           if (identity.disabled) oidc['disabled'] = true;
@@ -427,6 +458,12 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
     addAdmin(admin) {
       admins.push({ ...admin });
       version++;
+    },
+    setMode(next) {
+      mode = next;
+    },
+    get flooded() {
+      return flooded;
     },
   };
 

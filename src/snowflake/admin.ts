@@ -12,11 +12,12 @@
  * Statements: only SELECT (the session identity), SHOW USERS and SHOW USER WORKLOAD IDENTITY
  * AUTHENTICATION METHODS FOR USER … — audit changes nothing (the simulator's statement log proves it).
  */
-import { createPrivateKey } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
 import type { AuditIdentity, AuditUser } from '../core/audit-findings.js';
 import { diagnoseLoginError } from '../core/diagnose.js';
 import { WifError, usageError } from '../core/errors.js';
+import { privateKeyCost } from '../core/key-cost.js';
 import { serverText } from '../core/redact.js';
 import { identifierForStoredName, quoteStringLiteral } from '../core/sql.js';
 import type { SnowflakeSettings } from '../core/snowflake-settings.js';
@@ -43,6 +44,33 @@ export const MAX_CREDENTIAL_FILE_BYTES = 64 * 1024;
 export const AUDIT_CONCURRENCY = 8;
 /** SHOW USERS page size (LIMIT … FROM): keeps every answer far below the guard's 8 MiB. */
 export const SHOW_USERS_PAGE = 2_000;
+
+/*
+ * What audit keeps of an account is bounded, whatever the server sends (issue 17, item 10: a server
+ * that answered every SHOW USERS page with 2,000 new users drove audit to 3.1 GB). Past a cap the
+ * audit stops with exit 4 (docs/security.md has the measurements behind these numbers).
+ */
+/** Users SHOW USERS may list: a large enterprise account (SCIM) has tens of thousands. */
+export const MAX_LISTED_USERS = 100_000;
+/** Users with a workload identity audit reports (a workload identity belongs to a SERVICE user). */
+export const MAX_AUDITED_USERS = 10_000;
+/** Workload identities of one user: Snowflake documents no limit; DEFAULT and a few named ones in practice. */
+export const MAX_IDENTITIES_PER_USER = 100;
+/** Workload identities over the whole account. */
+export const MAX_IDENTITIES = 10_000;
+/**
+ * The text audit keeps of the users it reads the identities of, and of their identities, in UTF-16
+ * code units (the report repeats names in every finding and fix, so text drives the peak as much as
+ * counts do): a real account at the caps (10,000 identities, names of ~30 characters, an STS
+ * issuer URL) keeps ~2,000,000.
+ */
+export const MAX_KEPT_CHARS = 4_000_000;
+/** A name kept from a row (user, role, identity, type, AWS fields): Snowflake identifiers are at most 255 characters; 512 UTF-16 units hold 255 of any kind. */
+export const MAX_NAME_CHARS = 512;
+/** An issuer URL, or a timestamp as text. */
+export const MAX_TEXT_CHARS = 2_048;
+/** The additional_info JSON of one identity, before it is parsed. */
+export const MAX_ADDITIONAL_INFO_CHARS = 16_384;
 
 export interface AdminAuthFlags {
   user?: string | undefined;
@@ -78,6 +106,7 @@ export async function resolveAdminCredentials(flags: AdminAuthFlags, env: Env, f
 }
 
 async function findAdminCredentials(flags: AdminAuthFlags, env: Env, file: Readonly<Record<string, unknown>> | undefined, timeoutMs: number): Promise<AdminCredentials> {
+  const deadline = Date.now() + timeoutMs;
   const user = first(flags.user, env.SNOWFLAKE_USER, connectionString(file, 'user', 'username'));
   const keyPath = first(flags.privateKeyFile, env.SNOWFLAKE_PRIVATE_KEY_FILE, env.SNOWFLAKE_PRIVATE_KEY_PATH, connectionString(file, 'private_key_file', 'private_key_path'));
   const tokenPath = first(flags.tokenFile, env.SNOWFLAKE_TOKEN_FILE_PATH, connectionString(file, 'token_file_path'));
@@ -110,7 +139,7 @@ async function findAdminCredentials(flags: AdminAuthFlags, env: Env, file: Reado
   if (authenticator === 'SNOWFLAKE_JWT') {
     if (!keyPath) throw usageError('SNOWFLAKE_JWT needs a private key', 'MISSING_PRIVATE_KEY', 'Pass --private-key-file PATH (or SNOWFLAKE_PRIVATE_KEY_FILE); the passphrase goes in PRIVATE_KEY_PASSPHRASE.');
     const warnings: string[] = [];
-    return { user, authenticator, ...(await readPrivateKey(keyPath, env.PRIVATE_KEY_PASSPHRASE || undefined, timeoutMs, warnings)), warnings };
+    return { user, authenticator, ...(await readPrivateKey(keyPath, env.PRIVATE_KEY_PASSPHRASE || undefined, deadline, warnings)), warnings };
   }
   if (authenticator === 'PROGRAMMATIC_ACCESS_TOKEN') {
     if (!tokenPath) throw usageError('PROGRAMMATIC_ACCESS_TOKEN needs a token file', 'MISSING_TOKEN_FILE', 'Pass --token-file PATH or set SNOWFLAKE_TOKEN_FILE_PATH (the token is never a flag).');
@@ -141,10 +170,30 @@ async function readCredentialFile(path: string, what: string, code: string, time
   return file.text;
 }
 
-/** The key as an unencrypted PKCS#8 PEM for the driver; refused here (exit 2) when it cannot be read. */
-async function readPrivateKey(path: string, passphrase: string | undefined, timeoutMs: number, warnings: string[]): Promise<{ privateKeyPem: string; secrets: string[] }> {
-  const text = await readCredentialFile(path, 'private key file', 'BAD_PRIVATE_KEY', timeoutMs, warnings);
+/**
+ * The key as an unencrypted PKCS#8 PEM for the driver; refused here (exit 2) when it cannot be read.
+ * OpenSSL decrypts synchronously and no timer can stop it (issue 17, item 9): a key whose
+ * decryption would cost more than the limits of core/key-cost.ts is refused before, and none is
+ * decrypted once `deadline` has passed.
+ */
+async function readPrivateKey(path: string, passphrase: string | undefined, deadline: number, warnings: string[]): Promise<{ privateKeyPem: string; secrets: string[] }> {
+  const text = await readCredentialFile(path, 'private key file', 'BAD_PRIVATE_KEY', Math.max(1, deadline - Date.now()), warnings);
   const secrets = [text, ...text.split(/\r?\n/).filter((line) => line.length >= 12 && !line.startsWith('-----')), ...(passphrase ? [passphrase] : [])];
+  const cost = privateKeyCost(text);
+  if (!cost.ok) {
+    throw usageError(
+      cost.reason === 'too-costly'
+        ? `the private key file ${path} derives its key with ${cost.detail}: refused, decrypting it would block wif-check for too long`
+        : `the private key file ${path} is not a readable encrypted key: ${cost.detail}`,
+      'BAD_PRIVATE_KEY',
+      cost.reason === 'too-costly'
+        ? `Re-encrypt it at a usual cost, e.g. openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 600000 -in ${path} -out new_key.p8 (PBKDF2-HMAC-SHA256 at OWASP's 600,000 iterations).`
+        : 'Give the PEM file of the RSA key registered with ALTER USER … SET RSA_PUBLIC_KEY, as openssl pkcs8 -topk8 writes it.',
+    );
+  }
+  if (Date.now() >= deadline) {
+    throw usageError(`the private key file ${path} was not decrypted: the time allowed (--timeout) ran out before decryption could start`, 'BAD_PRIVATE_KEY', 'Raise --timeout.');
+  }
   let pem: string;
   try {
     pem = createPrivateKey({ key: text, format: 'pem', ...(passphrase ? { passphrase } : {}) }).export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -353,23 +402,39 @@ export interface ShowUser {
   hasWorkloadIdentity: boolean | undefined;
 }
 
-const text = (value: unknown): string | null => (value === null || value === undefined || value === '' ? null : String(value));
-/** A list of strings as SHOW answers it: a JSON array (or one string); null when absent or empty. */
-const textList = (value: unknown): string[] | null => {
+/** A list of strings as SHOW answers it (a JSON array, or one string), each within `max`; null when absent or empty. */
+function textList(value: unknown, max: number, what: string): string[] | null {
   const items = Array.isArray(value) ? value : typeof value === 'string' && value !== '' ? [value] : [];
-  const texts = items.filter((item): item is string => typeof item === 'string' && item !== '');
+  const texts = items.slice(0, 1_000).map((item) => bounded(item, max, what)).filter((item): item is string => item !== null);
   return texts.length ? texts : null;
-};
+}
 const truthy = (value: unknown): boolean => value === true || (typeof value === 'string' && value.trim().toLowerCase() === 'true');
+const count = (value: number) => value.toLocaleString('en-US');
 
+/** A row's text, exact, or (past `max` characters) the server's fault: exit 4, UNEXPECTED_ANSWER. */
+function bounded(value: unknown, max: number, what: string): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const text = String(value);
+  if (text.length > max) {
+    throw new WifError('snowflake', `Snowflake answered ${what} of ${count(text.length)} characters: refused (the limit is ${count(max)})`, {
+      code: 'UNEXPECTED_ANSWER',
+      hint: 'Snowflake identifiers are at most 255 characters: something other than Snowflake may be answering at this host; check --host, --port and any proxy.',
+    });
+  }
+  return text;
+}
+
+const nameOf = (value: unknown, what: string) => bounded(value, MAX_NAME_CHARS, what);
+
+/** One SHOW USERS row; undefined without a name. A field longer than its cap is a WifError (exit 4). */
 export function parseUserRow(row: Row): ShowUser | undefined {
-  const name = text(row.name);
+  const name = nameOf(row.name, 'a user name');
   if (name === null) return undefined;
   return {
     name,
-    type: text(row.type)?.toUpperCase() ?? null,
+    type: nameOf(row.type, `a user type (user ${name.slice(0, 64)})`)?.toUpperCase() ?? null,
     disabled: truthy(row.disabled),
-    defaultRole: text(row.default_role),
+    defaultRole: nameOf(row.default_role, `a default role (user ${name.slice(0, 64)})`),
     hasWorkloadIdentity: 'has_workload_identity' in row ? truthy(row.has_workload_identity) : undefined,
   };
 }
@@ -381,16 +446,20 @@ export function timestampText(value: unknown): string | null {
     const ms = (value as Date).getTime();
     return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
   }
-  const ms = Date.parse(String(value));
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(value);
+  const text = bounded(value, MAX_TEXT_CHARS, 'a timestamp') ?? '';
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : text;
 }
 
+/** One identity row; undefined without a name. A field longer than its cap is a WifError (exit 4). */
 export function parseIdentityRow(row: Row): AuditIdentity | undefined {
-  const name = text(row.name);
+  const name = nameOf(row.name, 'a workload identity name');
   if (name === null) return undefined;
+  const of = `(identity ${name.slice(0, 64)})`;
   let info: Record<string, unknown> = {};
   const raw = row.additional_info;
   if (typeof raw === 'string') {
+    bounded(raw, MAX_ADDITIONAL_INFO_CHARS, `an additional_info ${of}`);
     try {
       const parsed = JSON.parse(raw) as unknown;
       if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) info = parsed as Record<string, unknown>;
@@ -400,16 +469,17 @@ export function parseIdentityRow(row: Row): AuditIdentity | undefined {
   } else if (raw && typeof raw === 'object') info = raw as Record<string, unknown>;
   // Where Snowflake reports a disabled identity is not documented: a `disabled` column or key, if any.
   const disabled = 'disabled' in row ? truthy(row.disabled) : 'disabled' in info ? truthy(info.disabled) : null;
+  const field = (value: unknown, key: string) => nameOf(value, `an identity's ${key} ${of}`);
   return {
     name,
-    type: text(row.type)?.toUpperCase() ?? 'UNKNOWN',
-    awsPartition: text(info.awsPartition),
-    awsAccount: text(info.awsAccount),
-    identityType: text(info.type)?.toUpperCase() ?? null,
-    iamRole: text(info.iamRole),
-    issuer: text(info.issuer),
-    subject: text(info.subject),
-    audienceList: textList(info.audienceList),
+    type: nameOf(row.type, `an identity type ${of}`)?.toUpperCase() ?? 'UNKNOWN',
+    awsPartition: field(info.awsPartition, 'awsPartition'),
+    awsAccount: field(info.awsAccount, 'awsAccount'),
+    identityType: field(info.type, 'type')?.toUpperCase() ?? null,
+    iamRole: field(info.iamRole, 'iamRole'),
+    issuer: bounded(info.issuer, MAX_TEXT_CHARS, `an identity's issuer ${of}`),
+    subject: bounded(info.subject, MAX_NAME_CHARS, `an identity's subject ${of}`),
+    audienceList: textList(info.audienceList, MAX_TEXT_CHARS, `an identity's audience ${of}`),
     lastUsed: timestampText(row.last_used),
     createdOn: timestampText(row.created_on),
     disabled,
@@ -440,28 +510,67 @@ export interface AccountListing {
 /** Snowflake's "Insufficient privileges to operate on user" (003001), or a missing user (002003). */
 const NO_PRIVILEGE = /insufficient privileges|not authorized/i;
 
-/** SHOW USERS (paged), then each WIF user's identities with at most AUDIT_CONCURRENCY in flight. */
+const textLength = (...texts: Array<string | null>) => texts.reduce((sum, text) => sum + (text?.length ?? 0), 0);
+
+function tooMany(code: 'TOO_MANY_USERS' | 'TOO_MANY_IDENTITIES' | 'ACCOUNT_TOO_LARGE', message: string): WifError {
+  return new WifError('snowflake', message, {
+    code,
+    hint: 'audit holds the whole account in memory, so it stops at documented caps (README, "audit"). Far more than any account audit was built for: check that --host and --port reach Snowflake and no proxy answers instead; if this is a real account, please report it.',
+  });
+}
+
+const tooManyAudited = () => tooMany('TOO_MANY_USERS', `more than ${count(MAX_AUDITED_USERS)} users have a workload identity: audit stops there`);
+
+/**
+ * SHOW USERS (paged), then each WIF user's identities with at most AUDIT_CONCURRENCY in flight.
+ * Bounded: at most MAX_LISTED_USERS listed, MAX_AUDITED_USERS kept, MAX_IDENTITIES_PER_USER per user
+ * and MAX_IDENTITIES in all, MAX_KEPT_CHARS of text, each text within its cap; past one, a WifError
+ * (exit 4).
+ */
 export async function readAccount(session: AdminSession, onProgress?: (done: number, total: number) => void): Promise<AccountListing> {
-  const all: ShowUser[] = [];
+  // Only the users whose identities are read are kept; the others are counted. What tells a page
+  // with nothing new is a digest of each name, not the name: 100,000 names of 255 characters
+  // would hold up to 100 MB.
+  const candidates: ShowUser[] = [];
   const seen = new Set<string>();
+  const digest = (name: string) => createHash('sha256').update(name).digest('base64').slice(0, 22);
+  let withIdentity = 0;
+  let keptChars = 0;
+  const keep = (chars: number) => {
+    keptChars += chars;
+    if (keptChars > MAX_KEPT_CHARS) {
+      throw tooMany('ACCOUNT_TOO_LARGE', `the users with a workload identity and their identities come to more than ${count(MAX_KEPT_CHARS)} characters of names and text: audit stops there`);
+    }
+  };
   for (let from: string | undefined; ; ) {
     const rows = await session.query(showUsersSql(from));
     let fresh = 0;
+    let last: string | undefined;
     for (const row of rows) {
       const user = parseUserRow(row);
-      if (!user || seen.has(user.name)) continue;
-      seen.add(user.name);
-      all.push(user);
+      const key = user && digest(user.name);
+      if (!user || key === undefined || seen.has(key)) continue;
+      if (seen.size >= MAX_LISTED_USERS) throw tooMany('TOO_MANY_USERS', `SHOW USERS listed more than ${count(MAX_LISTED_USERS)} users: audit stops there`);
+      seen.add(key);
+      if (user.hasWorkloadIdentity !== false) {
+        if (user.hasWorkloadIdentity === true && ++withIdentity > MAX_AUDITED_USERS) throw tooManyAudited();
+        keep(textLength(user.name, user.type, user.defaultRole));
+        candidates.push(user);
+      }
+      last = user.name;
       fresh++;
     }
     // FROM is a cursor: a short page, or one with nothing new, is the last.
     if (rows.length < SHOW_USERS_PAGE || fresh === 0) break;
-    from = all.at(-1)?.name;
+    from = last;
   }
-  const candidates = all.filter((user) => user.hasWorkloadIdentity !== false);
+  const usersTotal = seen.size;
+  seen.clear();
   const users: Array<AuditUser | undefined> = new Array(candidates.length);
   let next = 0;
   let done = 0;
+  let kept = 0;
+  let identitiesTotal = 0;
   let failed = false;
   const worker = async () => {
     for (let i = next++; i < candidates.length && !failed; i = next++) {
@@ -469,13 +578,21 @@ export async function readAccount(session: AdminSession, onProgress?: (done: num
       let identities: AuditIdentity[] = [];
       let listed = true;
       try {
-        identities = (await session.query(showIdentitiesSql(user.name))).map(parseIdentityRow).filter((identity): identity is AuditIdentity => identity !== undefined);
+        const rows = await session.query(showIdentitiesSql(user.name));
+        if (rows.length > MAX_IDENTITIES_PER_USER) {
+          throw tooMany('TOO_MANY_IDENTITIES', `SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS listed ${count(rows.length)} identities for ${user.name.slice(0, 64)}: more than the ${count(MAX_IDENTITIES_PER_USER)} audit reads for one user`);
+        }
+        identities = rows.map(parseIdentityRow).filter((identity): identity is AuditIdentity => identity !== undefined);
       } catch (error) {
         if (!(error instanceof SqlFailure)) throw error;
         if (error.code === '003001' || NO_PRIVILEGE.test(error.message)) listed = false;
         else throw new WifError('snowflake', `Snowflake refused ${showIdentitiesSql(user.name)}: ${error.message}`, { code: 'QUERY_FAILED', snowflake: { code: error.code, message: error.message } });
       }
       if (!listed || identities.length > 0 || user.hasWorkloadIdentity === true) {
+        if (++kept > MAX_AUDITED_USERS) throw tooManyAudited();
+        identitiesTotal += identities.length;
+        if (identitiesTotal > MAX_IDENTITIES) throw tooMany('TOO_MANY_IDENTITIES', `the account has more than ${count(MAX_IDENTITIES)} workload identities: audit stops there`);
+        for (const identity of identities) keep(textLength(identity.name, identity.type, identity.awsPartition, identity.awsAccount, identity.identityType, identity.iamRole, identity.issuer));
         users[i] = { name: user.name, type: user.type, disabled: user.disabled, defaultRole: user.defaultRole, identities, identitiesListed: listed };
       }
       onProgress?.(++done, candidates.length);
@@ -489,5 +606,5 @@ export async function readAccount(session: AdminSession, onProgress?: (done: num
       }),
     ),
   );
-  return { usersTotal: all.length, users: users.filter((user): user is AuditUser => user !== undefined) };
+  return { usersTotal, users: users.filter((user): user is AuditUser => user !== undefined) };
 }

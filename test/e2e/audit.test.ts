@@ -8,9 +8,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seededAuditAccount } from '../../src/simulators/snowflake-admin.js';
-import { TEST_IDENTITIES, credentialsEnv, startSnowflakeSimulator, startStsSimulator, type SnowflakeSimulator, type StsSimulator } from '../../src/simulators/index.js';
-import { ANSI_ESCAPE, cleanEnv, closedPort, describeRun, runCliWithoutSecrets, tempDir } from './run-cli.js';
+import { TEST_IDENTITIES, credentialsEnv, startSnowflakeSimulator, type SnowflakeSimulator, type StsSimulator } from '../../src/simulators/index.js';
+import { ANSI_ESCAPE, auditEnv, cleanEnv, closedPort, describeRun, doctorWithAdminEnv, runCliWithoutSecrets, startAuditTestBed, tempDir, type AuditTestBed } from './run-cli.js';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 const PASSWORD = 'Adm1n-pa55word-never-printed';
@@ -42,6 +41,7 @@ interface AuditJson {
   lookup?: { arn: string; matches: string[]; probable: string[] };
 }
 
+let bed: AuditTestBed | undefined;
 let sim: SnowflakeSimulator;
 let sts: StsSimulator;
 let dir: string;
@@ -54,28 +54,15 @@ beforeAll(async () => {
   tokenFile = join(dir, 'pat.token');
   writeFileSync(keyFile, PRIVATE_PEM, { mode: 0o600 });
   writeFileSync(tokenFile, `${PAT}\n`, { mode: 0o600 });
-  const seed = seededAuditAccount({ publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(), pats: [PAT], password: PASSWORD });
-  sim = await startSnowflakeSimulator({ accountName: ACCOUNT, users: seed.users, admin: seed.admin });
-  sts = await startStsSimulator();
+  bed = await startAuditTestBed(ACCOUNT, { publicKeyPem: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(), pats: [PAT], password: PASSWORD });
+  ({ sim, sts } = bed);
 });
 
 afterAll(async () => {
-  await sim?.close();
-  await sts?.close();
+  await bed?.close();
 });
 
-function env(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  return cleanEnv({
-    SNOWFLAKE_ACCOUNT: ACCOUNT,
-    SNOWFLAKE_HOST: sim.host,
-    SNOWFLAKE_PORT: String(sim.port),
-    SNOWFLAKE_PROTOCOL: 'http',
-    SNOWFLAKE_USER: 'AUDITOR',
-    // The administrator's credentials go only where an attestation may (issue 17, item 3).
-    SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: sim.host,
-    ...extra,
-  });
-}
+const env = (extra: Record<string, string | undefined> = {}) => auditEnv(ACCOUNT, sim, extra);
 
 const keyPair = () => env({ SNOWFLAKE_PRIVATE_KEY_FILE: keyFile, PRIVATE_KEY_PASSPHRASE: PASSPHRASE });
 
@@ -359,25 +346,7 @@ describe('audit: output', () => {
 
 describe('doctor --admin-connection', () => {
   it('a failed WIF login gets the snowflake-registration check: the probable user, and a fix that names it', async () => {
-    const snowflakeHome = tempDir('snowflake-home-');
-    writeFileSync(
-      join(snowflakeHome, 'connections.toml'),
-      `[admin]\naccount = "${ACCOUNT}"\nhost = "${sim.host}"\nport = ${sim.port}\nprotocol = "http"\nuser = "AUDITOR"\nprivate_key_file = "${keyFile}"\n`,
-      { mode: 0o600 },
-    );
-    const doctorEnv = cleanEnv({
-      SNOWFLAKE_HOME: snowflakeHome,
-      PRIVATE_KEY_PASSPHRASE: PASSPHRASE,
-      SNOWFLAKE_ACCOUNT: ACCOUNT,
-      SNOWFLAKE_HOST: sim.host,
-      SNOWFLAKE_PORT: String(sim.port),
-      SNOWFLAKE_PROTOCOL: 'http',
-      SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: sim.host,
-      SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
-      AWS_ENDPOINT_URL_STS: sts.url,
-      AWS_REGION: 'eu-west-1',
-      ...credentialsEnv(TEST_IDENTITIES.assumedRole),
-    });
+    const doctorEnv = doctorWithAdminEnv({ account: ACCOUNT, snowflake: sim, stsUrl: sts.url, keyFile, passphrase: PASSPHRASE });
     const result = await runCliWithoutSecrets(['doctor', '--expect-user', 'LAMBDA_LOADER', '--admin-connection', 'admin', '--json'], doctorEnv, SECRETS);
     expect(result.code, describeRun(result)).toBe(1);
     const report = JSON.parse(result.stdout) as { checks: Array<{ id: string; status: string; detail: string; fix?: string }> };

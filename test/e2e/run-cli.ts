@@ -3,12 +3,13 @@
  * a temporary HOME, no ~/.aws, IMDS disabled, and only the variables a test passes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { TEST_IDENTITIES, credentialsEnv, startStsSimulator, type StsSimulator, type TestIdentity, type TestIdentityName } from '../../src/simulators/index.js';
+import { TEST_IDENTITIES, credentialsEnv, startSnowflakeSimulator, startStsSimulator, type SnowflakeSimulator, type StsSimulator, type TestIdentity, type TestIdentityName } from '../../src/simulators/index.js';
+import { seededAuditAccount, type SimAdmin } from '../../src/simulators/snowflake-admin.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 /** WIF_CHECK_BIN runs the tests against another build (e.g. the last release, to see a test fail before its fix). */
@@ -126,12 +127,60 @@ export function stsClientEnv(stsUrl: string, identity?: TestIdentity, extra: Rec
   return cleanEnv({ AWS_ENDPOINT_URL_STS: stsUrl, ...(identity ? { ...credentialsEnv(identity), AWS_REGION: 'eu-west-1' } : {}), ...extra });
 }
 
+export interface AuditTestBed {
+  sim: SnowflakeSimulator;
+  sts: StsSimulator;
+  close(): Promise<void>;
+}
+
+/** The seeded audit account (seededAuditAccount: one user per finding, administrator AUDITOR logging in with `admin`) and an STS simulator. */
+export async function startAuditTestBed(account: string, admin: Omit<SimAdmin, 'name' | 'defaultRole' | 'roles'>): Promise<AuditTestBed> {
+  const seed = seededAuditAccount(admin);
+  const sim = await startSnowflakeSimulator({ accountName: account, users: seed.users, admin: seed.admin });
+  const sts = await startStsSimulator();
+  return { sim, sts, close: async () => void (await Promise.all([sim.close(), sts.close()])) };
+}
+
+/** audit's environment for the Snowflake simulator's administrator side: the account, the simulator, user AUDITOR. */
+export function auditEnv(account: string, snowflake: { host: string; port: number }, extra: Record<string, string | undefined> = {}): Record<string, string> {
+  // SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: the administrator's credentials go only where an attestation may (issue 17, item 3).
+  return cleanEnv({ SNOWFLAKE_ACCOUNT: account, SNOWFLAKE_HOST: snowflake.host, SNOWFLAKE_PORT: String(snowflake.port), SNOWFLAKE_PROTOCOL: 'http', SNOWFLAKE_USER: 'AUDITOR', SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: snowflake.host, ...extra });
+}
+
+/**
+ * doctor against the test bed with `--admin-connection admin`: a SNOWFLAKE_HOME whose
+ * connections.toml has [admin] (the AUDITOR key pair in `keyFile`), the WIF settings for the
+ * Snowflake simulator, and the assumed-role identity of the STS simulator.
+ */
+export function doctorWithAdminEnv(options: { account: string; snowflake: { host: string; port: number }; stsUrl: string; keyFile: string; passphrase: string }): Record<string, string> {
+  const { account, snowflake, stsUrl, keyFile, passphrase } = options;
+  const snowflakeHome = tempDir('snowflake-home-');
+  writeFileSync(
+    join(snowflakeHome, 'connections.toml'),
+    `[admin]\naccount = "${account}"\nhost = "${snowflake.host}"\nport = ${snowflake.port}\nprotocol = "http"\nuser = "AUDITOR"\nprivate_key_file = "${keyFile}"\n`,
+    { mode: 0o600 },
+  );
+  return cleanEnv({
+    SNOWFLAKE_HOME: snowflakeHome,
+    PRIVATE_KEY_PASSPHRASE: passphrase,
+    SNOWFLAKE_ACCOUNT: account,
+    SNOWFLAKE_HOST: snowflake.host,
+    SNOWFLAKE_PORT: String(snowflake.port),
+    SNOWFLAKE_PROTOCOL: 'http',
+    SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: snowflake.host,
+    SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true',
+    AWS_ENDPOINT_URL_STS: stsUrl,
+    AWS_REGION: 'eu-west-1',
+    ...credentialsEnv(TEST_IDENTITIES.assumedRole),
+  });
+}
+
 /**
  * Runs the CLI and checks what holds for EVERY run: no secret (any simulator identity's secret key
  * or session token, the secret/token in `env`, or `extraSecrets`) appears in stdout or stderr.
  */
-export async function runCliWithoutSecrets(args: readonly string[], env: Record<string, string>, extraSecrets: readonly string[] = []): Promise<CliResult> {
-  const result = await runCli(args, { env });
+export async function runCliWithoutSecrets(args: readonly string[], env: Record<string, string>, extraSecrets: readonly string[] = [], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+  const result = await runCli(args, { env, ...options });
   const output = allOutput(result);
   const secrets = [...KNOWN_SECRETS, ...extraSecrets, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter(
     (secret): secret is string => typeof secret === 'string' && secret.length > 0,

@@ -6,7 +6,7 @@
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publicKeyFingerprint, seededAuditAccount } from '../../src/simulators/snowflake-admin.js';
+import { HUGE_FIELDS_USER, HUGE_FIELD_CHARS, IDENTITY_FLOOD_SIZE, publicKeyFingerprint, seededAuditAccount } from '../../src/simulators/snowflake-admin.js';
 import { startSnowflakeSimulator, type SnowflakeSimulator } from '../../src/simulators/snowflake.js';
 
 type Body = { success: boolean; code: string | null; message: string | null; data: Record<string, unknown> | null };
@@ -153,5 +153,51 @@ describe('SHOW as an administrator', () => {
     const token = await session();
     const { rows } = await sql(token, 'SELECT CURRENT_USER() AS USER_NAME, CURRENT_ROLE() AS ROLE_NAME, CURRENT_ACCOUNT_NAME() AS ACCOUNT_NAME');
     expect(rows).toEqual([{ USER_NAME: 'AUDITOR', ROLE_NAME: 'SECURITYADMIN', ACCOUNT_NAME: 'WIFCHECK' }]);
+  });
+});
+
+describe('hostile modes of the administrator side (issue 17, item 10)', () => {
+  it("'users-flood': every SHOW USERS page is new users after FROM, one in ten with a workload identity, without end", async () => {
+    const token = await session();
+    sim.admin.setMode('users-flood');
+    try {
+      const first = await sql(token, 'SHOW USERS LIMIT 2000');
+      const last = String(first.rows.at(-1)?.name);
+      const second = await sql(token, `SHOW USERS LIMIT 2000 FROM '${last}'`);
+      const names = [...first.rows, ...second.rows].map((row) => String(row.name));
+      expect(names).toHaveLength(4000);
+      expect(new Set(names).size).toBe(4000);
+      expect(names).toEqual([...names].sort());
+      expect(second.rows.every((row) => String(row.name) > last)).toBe(true);
+      expect([...first.rows, ...second.rows].filter((row) => row.has_workload_identity === 'true')).toHaveLength(400);
+      expect(sim.admin.flooded).toBeGreaterThanOrEqual(4000);
+    } finally {
+      sim.admin.setMode('normal');
+    }
+    expect((await sql(token, 'SHOW USERS')).rows.some((row) => String(row.name).startsWith('FLOOD_'))).toBe(false);
+  });
+
+  it("'huge-fields': SHOW USERS lists one more user with a default_role of a million characters", async () => {
+    const token = await session();
+    sim.admin.setMode('huge-fields');
+    try {
+      const { rows } = await sql(token, 'SHOW USERS LIMIT 2000');
+      expect(String(rows.find((row) => row.name === HUGE_FIELDS_USER)?.default_role)).toHaveLength(HUGE_FIELD_CHARS);
+      expect(rows.map((row) => row.name)).toContain('LAMBDA_LOADER');
+    } finally {
+      sim.admin.setMode('normal');
+    }
+  });
+
+  it("'identities-flood': every identity listing has IDENTITY_FLOOD_SIZE identities", async () => {
+    const token = await session();
+    sim.admin.setMode('identities-flood');
+    try {
+      const { rows } = await sql(token, 'SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS FOR USER ETL_OLD');
+      expect(rows).toHaveLength(IDENTITY_FLOOD_SIZE);
+      expect(new Set(rows.map((row) => row.name)).size).toBe(IDENTITY_FLOOD_SIZE);
+    } finally {
+      sim.admin.setMode('normal');
+    }
   });
 });
