@@ -192,6 +192,11 @@ describe('registrationTraps', () => {
     ['an issuer without scheme', reg({ issuer: 'token.actions.githubusercontent.com' }), ['ISSUER_NOT_HTTPS']],
     ['an issuer with a trailing space', reg({ issuer: `${EKS} ` }), ['ISSUER_NOT_HTTPS']],
     ['an issuer with a space inside', reg({ issuer: 'https://issuer.example/a b' }), ['ISSUER_NOT_HTTPS']],
+    ["GitHub's issuer with a trailing slash", reg({ issuer: `${GH}/`, subject: 'repo:octo/app:pull_request' }), ['ISSUER_TRAILING_SLASH']],
+    ["EKS's issuer with a trailing slash", reg({ issuer: `${EKS}/` }), ['ISSUER_TRAILING_SLASH']],
+    ["AKS's issuer without its trailing slash", reg({ issuer: AKS.slice(0, -1) }), ['ISSUER_TRAILING_SLASH']],
+    ["GKE's issuer with two trailing slashes", reg({ issuer: `${GKE}//` }), ['ISSUER_TRAILING_SLASH']],
+    ['another issuer with a trailing slash', reg({ issuer: 'https://issuer.example/' }), []],
     ['a 256-character subject', reg({ subject: 'x'.repeat(256) }), ['SUBJECT_TOO_LONG']],
     ['a 255-emoji subject', reg({ subject: '😀'.repeat(255) }), []],
     ['a 2,049-character issuer', reg({ issuer: `https://i.example/${'a'.repeat(2049 - 18)}` }), ['ISSUER_TOO_LONG']],
@@ -215,6 +220,15 @@ describe('registrationTraps', () => {
     expect(registrationTraps(reg({ audienceList: null }))[0]).toMatchObject({
       severity: 'warn',
       message: 'no OIDC_AUDIENCE_LIST: Snowflake then wants the audience snowflakecomputing.com, which every Snowflake account shares, so a token minted for another account (same issuer and subject) logs in here too',
+    });
+  });
+
+  it('names the issuer a platform puts in its tokens', () => {
+    expect(registrationTraps(reg({ issuer: `${GH}/`, subject: 'repo:octo/app:pull_request' }))[0]).toEqual({
+      code: 'ISSUER_TRAILING_SLASH',
+      severity: 'error',
+      message: "the issuer https://token.actions.githubusercontent.com/ differs from github-actions's issuer by a trailing '/': its tokens carry https://token.actions.githubusercontent.com, and OIDC issuers compare exactly",
+      fix: "Register ISSUER = 'https://token.actions.githubusercontent.com'.",
     });
   });
 
@@ -248,7 +262,7 @@ describe('registrationMismatch', () => {
     ['no list, Snowflake audience', facts(), registered({ audienceList: null }), ['NO_AUDIENCE_LIST']],
     ['no list, other audience', facts(github({ aud: 'https://github.com/octo' })), registered({ audienceList: null }), ['AUDIENCE_NOT_SNOWFLAKE']],
     ['no list, no audience', facts(github({ aud: undefined })), registered({ audienceList: null }), ['AUDIENCE_NOT_SNOWFLAKE']],
-    ['all three', facts(pod()), registered(), ['ISSUER_DIFFERS', 'SUBJECT_DIFFERS']],
+    ['issuer and subject', facts(pod()), registered(), ['ISSUER_DIFFERS', 'SUBJECT_DIFFERS']],
   ])('%s', (_what, token, registration, expected) => {
     expect(codes(registrationMismatch(token, registration, { user: 'svc_loader' }))).toEqual(expected);
   });

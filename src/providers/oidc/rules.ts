@@ -18,7 +18,7 @@
  *   (GHES docs, "OpenID Connect reference"); the default audience is the repository owner's URL.
  */
 import { escapeControl } from '../../core/terminal-text.js';
-import { MAX_OIDC_ISSUER_CHARS, MAX_OIDC_SUBJECT_CHARS, identifierForTypedName, workloadIdentityClause } from '../../core/sql.js';
+import { MAX_OIDC_ISSUER_CHARS, MAX_OIDC_SUBJECT_CHARS, identifierForTypedName, quoteStringLiteral, workloadIdentityClause } from '../../core/sql.js';
 import type { OidcPlatform, OidcTokenFacts, Registration, Trap } from '../types.js';
 import { GITHUB_ISSUER, compareGithubSubjects, impossibleGithubSubject, parseGithubSubject } from './github.js';
 
@@ -188,10 +188,20 @@ function issuerTrap(issuer: string): Trap | undefined {
   } catch {
     url = undefined;
   }
-  if (url?.protocol === 'https:' && url.hostname !== '' && issuer === issuer.trim() && !/\s/.test(issuer)) return undefined;
+  if (url?.protocol === 'https:' && url.hostname !== '' && issuer === issuer.trim() && !/\s/.test(issuer)) return slashTrap(issuer);
   // Snowflake's own rule for the issuer is not documented; OpenID Connect Discovery 1.0 (§3)
   // makes an issuer an https URL, and Snowflake reads the issuer's keys (JWKS).
   return trap('ISSUER_NOT_HTTPS', 'warn', `the issuer ${JSON.stringify(shown(issuer))} is not an https URL: OIDC issuers are (OpenID Connect Discovery), and Snowflake will not match a token whose iss differs`, 'Register the iss claim exactly as a token carries it (wif-check whoami --provider oidc shows it).');
+}
+
+/** An issuer one '/' away from a platform's documented shape (GitHub, EKS and GKE have none at the end, AKS has one). */
+function slashTrap(issuer: string): Trap | undefined {
+  const toggled = issuer.endsWith('/') ? issuer.replace(/\/+$/, '') : `${issuer}/`;
+  const platform = oidcPlatform(issuer, {}) === null ? oidcPlatform(toggled, {}) : null;
+  if (platform === null) return undefined;
+  const literal = quoteStringLiteral(toggled, 'issuer', MAX_OIDC_ISSUER_CHARS);
+  const message = `the issuer ${shown(issuer)} differs from ${platform}'s issuer by a trailing '/': its tokens carry ${shown(toggled)}, and OIDC issuers compare exactly`;
+  return trap('ISSUER_TRAILING_SLASH', 'error', message, literal.ok ? `Register ISSUER = ${literal.sql}.` : undefined);
 }
 
 const noAudienceList = (): Trap =>
