@@ -396,3 +396,35 @@ describe('githubSubjects properties', () => {
     );
   });
 });
+
+describe('impossibleGithubSubject properties', () => {
+  const pieces = fc.constantFrom('repo', 'Repo', 'octo/app', 'octo@1/app@2', 'o', ' ', ':', '::', 'ref', 'refs/heads/main', 'refs/head/x', 'heads/x', 'main', 'environment', 'enviroment', 'prod', '', 'pull_request', 'pull-request', 'job_workflow_ref', 'a/b/.github/workflows/x.yml@refs/heads/main', '*', '@', '/');
+  const subject = fc.array(pieces, { maxLength: 8 }).map((parts) => parts.join(':'));
+
+  it('never throws, says one line, and the subject it offers is one a workflow presents', () => {
+    fc.assert(
+      fc.property(fc.oneof(subject, fc.string({ maxLength: 40 })), (registered) => {
+        const trap = impossibleGithubSubject(registered);
+        if (!trap) return;
+        expect(trap.message).not.toMatch(/[\n\r]/);
+        if (trap.subject !== undefined) {
+          expect(trap.subject).not.toBe(registered);
+          expect(impossibleGithubSubject(trap.subject)?.severity).not.toBe('error');
+        }
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('compareGithubSubjects with hostile subjects', () => {
+  it('never throws and keeps every message on one line', () => {
+    const hostile = fc.string({ unit: fc.constantFrom('repo', ':', 'o/r', 'environment', 'ref', 'refs/heads/', 'pull_request', '\n', '\u001b[2J', '\u2028', '@1', '-2', 'x'), maxLength: 10 });
+    fc.assert(
+      fc.property(hostile, hostile, (presented, registered) => {
+        for (const trap of compareGithubSubjects(presented, registered)) expect(trap.message).not.toMatch(/[\n\r\u001b\u2028]/);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -2,6 +2,7 @@
  * OIDC token and registration rules, one line per case: decoded tokens as GitHub Actions, GitLab and
  * Kubernetes (EKS, AKS, GKE) issue them, registrations as people (or attackers) write them.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   describeOidcToken,
@@ -90,7 +91,7 @@ describe('describeOidcToken', () => {
     });
     expect(registration).toEqual({ type: 'OIDC', issuer: GH, subject: 'repo:octo/app:environment:prod', audienceList: ['snowflakecomputing.com'] });
     expect(codes(traps)).toEqual(['GITHUB_SUBJECT_MUTABLE']);
-    expect(traps[0]?.message).toBe('if this repository is renamed or transferred, or opts in to immutable subjects, its subject becomes repo:octo@123/app@456:environment:prod');
+    expect(traps[0]?.message).toBe('if this repository opts in to immutable subjects its subject becomes repo:octo@123/app@456:environment:prod; a rename or transfer also switches it to that form, with the new names');
   });
 
   // [what is different about the token, header, payload, codes]
@@ -132,7 +133,8 @@ describe('describeOidcToken', () => {
     ['a custom template', RS256, github({ sub: 'repo:octo/app:environment:prod:job_workflow_ref:octo/wf/.github/workflows/d.yml@refs/heads/main' }), ['GITHUB_SUBJECT_CUSTOM', 'GITHUB_SUBJECT_MUTABLE']],
     ['a template without repo', RS256, github({ sub: 'repository_owner:octo:repository_visibility:private' }), ['GITHUB_SUBJECT_CUSTOM']],
     ['no repository IDs', RS256, github({ repository_id: undefined }), []],
-    ['GitHub Enterprise Server', RS256, github({ iss: 'https://ghe.example.com/_services/token', repository_id: undefined }), []],
+    ['GitHub Enterprise Server (no immutable form there)', RS256, github({ iss: 'https://ghe.example.com/_services/token' }), []],
+    ['an enterprise issuer', RS256, github({ iss: `${GH}/octo-enterprise` }), ['GITHUB_SUBJECT_MUTABLE']],
     ['everything wrong at once', { alg: 'HS256' }, { sub: '' }, ['NO_ISSUER', 'NO_SUBJECT', 'ALGORITHM_REFUSED', 'NO_IAT', 'NO_EXP', 'NO_AUDIENCE']],
   ])('%s', (_what, header, payload, expected) => {
     const clean = Object.fromEntries(Object.entries(payload).filter(([, v]) => v !== undefined));
@@ -190,6 +192,11 @@ describe('registrationTraps', () => {
     ['an issuer without scheme', reg({ issuer: 'token.actions.githubusercontent.com' }), ['ISSUER_NOT_HTTPS']],
     ['an issuer with a trailing space', reg({ issuer: `${EKS} ` }), ['ISSUER_NOT_HTTPS']],
     ['an issuer with a space inside', reg({ issuer: 'https://issuer.example/a b' }), ['ISSUER_NOT_HTTPS']],
+    ["GitHub's issuer with a trailing slash", reg({ issuer: `${GH}/`, subject: 'repo:octo/app:pull_request' }), ['ISSUER_TRAILING_SLASH']],
+    ["EKS's issuer with a trailing slash", reg({ issuer: `${EKS}/` }), ['ISSUER_TRAILING_SLASH']],
+    ["AKS's issuer without its trailing slash", reg({ issuer: AKS.slice(0, -1) }), ['ISSUER_TRAILING_SLASH']],
+    ["GKE's issuer with two trailing slashes", reg({ issuer: `${GKE}//` }), ['ISSUER_TRAILING_SLASH']],
+    ['another issuer with a trailing slash', reg({ issuer: 'https://issuer.example/' }), []],
     ['a 256-character subject', reg({ subject: 'x'.repeat(256) }), ['SUBJECT_TOO_LONG']],
     ['a 255-emoji subject', reg({ subject: '😀'.repeat(255) }), []],
     ['a 2,049-character issuer', reg({ issuer: `https://i.example/${'a'.repeat(2049 - 18)}` }), ['ISSUER_TOO_LONG']],
@@ -213,6 +220,15 @@ describe('registrationTraps', () => {
     expect(registrationTraps(reg({ audienceList: null }))[0]).toMatchObject({
       severity: 'warn',
       message: 'no OIDC_AUDIENCE_LIST: Snowflake then wants the audience snowflakecomputing.com, which every Snowflake account shares, so a token minted for another account (same issuer and subject) logs in here too',
+    });
+  });
+
+  it('names the issuer a platform puts in its tokens', () => {
+    expect(registrationTraps(reg({ issuer: `${GH}/`, subject: 'repo:octo/app:pull_request' }))[0]).toEqual({
+      code: 'ISSUER_TRAILING_SLASH',
+      severity: 'error',
+      message: "the issuer https://token.actions.githubusercontent.com/ differs from github-actions's issuer by a trailing '/': its tokens carry https://token.actions.githubusercontent.com, and OIDC issuers compare exactly",
+      fix: "Register ISSUER = 'https://token.actions.githubusercontent.com'.",
     });
   });
 
@@ -246,7 +262,7 @@ describe('registrationMismatch', () => {
     ['no list, Snowflake audience', facts(), registered({ audienceList: null }), ['NO_AUDIENCE_LIST']],
     ['no list, other audience', facts(github({ aud: 'https://github.com/octo' })), registered({ audienceList: null }), ['AUDIENCE_NOT_SNOWFLAKE']],
     ['no list, no audience', facts(github({ aud: undefined })), registered({ audienceList: null }), ['AUDIENCE_NOT_SNOWFLAKE']],
-    ['all three', facts(pod()), registered(), ['ISSUER_DIFFERS', 'SUBJECT_DIFFERS']],
+    ['issuer and subject', facts(pod()), registered(), ['ISSUER_DIFFERS', 'SUBJECT_DIFFERS']],
   ])('%s', (_what, token, registration, expected) => {
     expect(codes(registrationMismatch(token, registration, { user: 'svc_loader' }))).toEqual(expected);
   });
@@ -292,5 +308,34 @@ describe('registrationMismatch', () => {
   ])('writes no SQL for a token value it cannot quote safely (%s)', (_what, over, error) => {
     const [trap] = registrationMismatch(facts(github(over)), registered({ issuer: 'https://other.example' }), { user: 'svc' });
     expect(trap?.fix).toBe(`wif-check writes no SQL for this token: ${error}`);
+  });
+});
+
+describe('properties', () => {
+  const claim = fc.oneof(fc.string({ maxLength: 30 }), fc.double(), fc.integer(), fc.constant(null), fc.array(fc.string({ maxLength: 10 }), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
+  const payload = fc.record({ iss: claim, sub: claim, aud: claim, iat: claim, exp: claim, repository_id: claim, repository_owner_id: claim }, { requiredKeys: [] });
+
+  it('any decoded token is described without throwing, each trap in one line, and registrationMismatch agrees with itself', () => {
+    fc.assert(
+      fc.property(fc.record({ alg: claim }, { requiredKeys: [] }), payload, (header, body) => {
+        const { facts, registration, traps } = describeOidcToken(header, body, NOW, { expiresWithinMs: 60_000 });
+        for (const trap of traps) expect(trap.message).not.toMatch(/[\n\r]/);
+        expect(registration.audienceList).toEqual(facts.audience);
+        // A token matches its own registration; without an audience there is no list to write.
+        const mismatch = registrationMismatch(facts, registration).map((t) => t.code);
+        expect(mismatch).toEqual(facts.audience.length === 0 ? ['AUDIENCE_NOT_SNOWFLAKE'] : []);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('any registration is checked without throwing, each trap in one line', () => {
+    const text = fc.oneof(fc.string({ maxLength: 300 }), fc.constantFrom(GH, EKS, 'repo:o/r:pull-request', 'system:serviceaccount:a'));
+    fc.assert(
+      fc.property(text, text, fc.option(fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 })), (issuer, subject, audienceList) => {
+        for (const trap of registrationTraps({ issuer, subject, audienceList })) expect(trap.message).not.toMatch(/[\n\r]/);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

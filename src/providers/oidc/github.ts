@@ -18,6 +18,7 @@
  *   announced (docs reverted, github/docs #60941): recognised, never generated. A mutable subject of
  *   an owner and repository whose names end in `-<digits>` looks the same; only a live token says.
  */
+import { escapeControl } from '../../core/terminal-text.js';
 import type { Trap } from '../types.js';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -83,18 +84,16 @@ function parseRepo(value: string): RepoParts | undefined {
 function splitClaims(sub: string): GithubClaim[] | string {
   const tokens = sub.split(':');
   const claims: GithubClaim[] = [];
-  for (let i = 0; i < tokens.length; i += 2) {
-    const key = tokens[i] ?? '';
+  while (tokens.length > 0) {
+    const key = tokens.shift() ?? '';
     if (key === PULL_REQUEST) {
       claims.push({ key, value: null });
-      i -= 1;
-    } else if (!CLAIM_KEYS.has(key)) {
-      return `${JSON.stringify(key.slice(0, 100))} is not a claim name GitHub puts in a subject`;
-    } else if (tokens[i + 1] === undefined) {
-      return `the claim ${key} has no value`;
-    } else {
-      claims.push({ key, value: tokens[i + 1] ?? '' });
+      continue;
     }
+    if (!CLAIM_KEYS.has(key)) return `${JSON.stringify(key.slice(0, 100))} is not a claim name GitHub puts in a subject`;
+    const value = tokens.shift();
+    if (value === undefined) return `the claim ${key} has no value`;
+    claims.push({ key, value });
   }
   return claims;
 }
@@ -235,7 +234,8 @@ interface Pair {
   partial?: boolean;
 }
 
-const shown = (text: string): string => (text.length > 120 ? `${text.slice(0, 120)}…` : text);
+/** A value inside a message: one line (control characters escaped), and not too long. */
+const shown = (text: string): string => escapeControl(text.length > 120 ? `${text.slice(0, 120)}…` : text);
 
 const problem = (code: string, message: string, fixable = true, severity: 'error' | 'warn' = 'error'): Problem => ({ code, severity, message, fixable });
 
@@ -292,7 +292,7 @@ function repairRef(value: string): { value: string; problem?: Problem } {
   const typo = /^refs?\/(heads?|tags?)\/(.*)$/i.exec(value);
   if (typo) {
     const fixed = `refs/${/^h/i.test(typo[1] ?? '') ? 'heads' : 'tags'}/${typo[2] ?? ''}`;
-    return { value: fixed, problem: problem('GITHUB_SUBJECT_REF_TYPO', `ref:${shown(value)} is misspelt: GitHub writes branches as refs/heads/… and tags as refs/tags/… (${fixed})`) };
+    return { value: fixed, problem: problem('GITHUB_SUBJECT_REF_TYPO', `ref:${shown(value)} is misspelt: GitHub writes branches as refs/heads/… and tags as refs/tags/… (${shown(fixed)})`) };
   }
   if (value.startsWith('refs/')) return { value };
   if (value === '') return { value, problem: problem('GITHUB_SUBJECT_EMPTY_VALUE', 'ref: is empty: GitHub writes the full ref, e.g. ref:refs/heads/main', false) };
@@ -323,7 +323,8 @@ function pairsOf(tokens: string[], partialIndex: number, problems: Problem[]): P
     }
     const key = raw.trim();
     if (key === '') {
-      // `::` or a trailing `:`: nothing GitHub writes. Dropped from the fix inside the subject only.
+      // `::` or a trailing `:`: nothing GitHub writes. Inside the subject the fix drops it; at the
+      // end the claim meant to follow is unknown.
       problems.push(problem('GITHUB_SUBJECT_STRAY_COLON', "the subject has an empty claim (a ':' too many)", i < tokens.length - 1));
       i += 1;
       continue;
@@ -359,13 +360,13 @@ function checkValue(pair: Pair): Problem | undefined {
   if (pair.partial) return checkPartialRef(pair);
   if (pair.value === null) return undefined;
   const value = pair.value.trim();
-  const around = value === pair.value ? undefined : problem('GITHUB_SUBJECT_WHITESPACE', `${pair.key}:${JSON.stringify(shown(pair.value))} has whitespace around the value`);
+  const around = value === pair.value ? undefined : problem('GITHUB_SUBJECT_WHITESPACE', `${shown(pair.key)}:${JSON.stringify(shown(pair.value))} has whitespace around the value`);
   const repaired = pair.key === 'repo' ? repairRepo(value) : pair.key === 'ref' ? repairRef(value) : { value };
   pair.value = repaired.value;
-  if (repaired.problem ?? around) return repaired.problem ?? around;
-  if (value !== '') return undefined;
+  if (repaired.problem) return repaired.problem;
+  if (value !== '') return around;
   const what = pair.key === 'environment' ? 'an environment always has a name' : 'GitHub presents no empty claim';
-  return problem('GITHUB_SUBJECT_EMPTY_VALUE', `${pair.key}: is empty: ${what}`, false);
+  return problem('GITHUB_SUBJECT_EMPTY_VALUE', `${shown(pair.key)}: is empty: ${what}`, false);
 }
 
 const FIX_BY_CODE: Readonly<Record<string, string>> = {
@@ -411,7 +412,7 @@ const CASE_ONLY = 'whether Snowflake compares SUBJECT case-sensitively is not do
 
 function repoText(s: GithubSubject): string {
   const separator = s.form === 'immutable-at' ? '@' : '-';
-  return s.form === 'mutable' ? `repo:${s.owner}/${s.repo}` : `repo:${s.owner}${separator}${s.ownerId}/${s.repo}${separator}${s.repoId}`;
+  return shown(s.form === 'mutable' ? `repo:${s.owner}/${s.repo}` : `repo:${s.owner}${separator}${s.ownerId}/${s.repo}${separator}${s.repoId}`);
 }
 
 const sameText = (a: string | null, b: string | null) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
@@ -449,7 +450,7 @@ function repoTraps(p: GithubSubject, r: GithubSubject, trap: MakeTrap): Trap[] {
 
 /** The claim names in order, with environment/ref/pull_request as the template's `context`. */
 const templateOf = (s: GithubSubject) => s.claims.map((claim) => (CONTEXT_KEYS.has(claim.key) ? 'context' : claim.key)).join(', ');
-const claimText = (claim: GithubClaim) => (claim.value === null ? claim.key : `${claim.key}:${claim.value}`);
+const claimText = (claim: GithubClaim) => shown(claim.value === null ? claim.key : `${claim.key}:${claim.value}`);
 const refKind = (claim: GithubClaim) => (claim.key !== 'ref' ? claim.key : claim.value?.startsWith('refs/heads/') ? 'branch' : claim.value?.startsWith('refs/tags/') ? 'tag' : 'ref');
 
 function contextTrap(pc: GithubClaim, rc: GithubClaim, trap: MakeTrap): Trap | undefined {
@@ -460,9 +461,9 @@ function contextTrap(pc: GithubClaim, rc: GithubClaim, trap: MakeTrap): Trap | u
     if (pt.toLowerCase() === rt.toLowerCase()) return trap('GITHUB_SUBJECT_CASE_DIFFERS', `${pt} and ${rt} differ only in letter case: ${CASE_ONLY}`, 'warn');
     return trap('GITHUB_SUBJECT_VALUE_DIFFERS', `the workflow presents ${pt}, the registration names ${rt}`);
   }
-  if (pk === 'environment') return trap('GITHUB_SUBJECT_ENVIRONMENT', `the job uses the environment ${pc.value}: GitHub presents ${pt} instead of ${rt} (an environment wins)`);
+  if (pk === 'environment') return trap('GITHUB_SUBJECT_ENVIRONMENT', `the job uses the environment ${shown(pc.value ?? '')}: GitHub presents ${pt} instead of ${rt} (an environment wins)`);
   if (rk === 'environment') {
-    return trap('GITHUB_SUBJECT_NO_ENVIRONMENT', `the registration names ${rt}, but the job uses no environment: GitHub presents ${pt}`, 'error', `or give the job \`environment: ${rc.value}\` so that it presents the registered subject`);
+    return trap('GITHUB_SUBJECT_NO_ENVIRONMENT', `the registration names ${rt}, but the job uses no environment: GitHub presents ${pt}`, 'error', `or give the job \`environment: ${shown(rc.value ?? '')}\` so that it presents the registered subject`);
   }
   if (pk === PULL_REQUEST) return trap('GITHUB_SUBJECT_PULL_REQUEST', `the run is a pull request: GitHub presents pull_request, not ${rt}`);
   if (rk === PULL_REQUEST) return trap('GITHUB_SUBJECT_PULL_REQUEST', `the registration is for pull requests, but the run is not one: GitHub presents ${pt}`);
@@ -496,7 +497,7 @@ function claimTraps(p: GithubSubject, r: GithubSubject, trap: MakeTrap): Trap[] 
  */
 export function compareGithubSubjects(presented: string, registered: string): Trap[] {
   if (presented === registered) return [];
-  const register = `Register the subject this workflow presents: ${presented}`;
+  const register = `Register the subject this workflow presents: ${escapeControl(presented)}`;
   const trap: MakeTrap = (code, message, severity = 'error', alternative) => ({ code, severity, message, fix: alternative ? `${register}\n${alternative}` : register, subject: presented });
   const impossible = impossibleGithubSubject(registered);
   if (impossible?.severity === 'error') return [{ ...impossible, fix: register, subject: presented }];

@@ -17,9 +17,10 @@
  *   `include_enterprise_slug`), `https://HOSTNAME/_services/token` on GitHub Enterprise Server
  *   (GHES docs, "OpenID Connect reference"); the default audience is the repository owner's URL.
  */
-import { MAX_OIDC_ISSUER_CHARS, MAX_OIDC_SUBJECT_CHARS, identifierForTypedName, workloadIdentityClause } from '../../core/sql.js';
+import { escapeControl } from '../../core/terminal-text.js';
+import { MAX_OIDC_ISSUER_CHARS, MAX_OIDC_SUBJECT_CHARS, identifierForTypedName, quoteStringLiteral, workloadIdentityClause } from '../../core/sql.js';
 import type { OidcPlatform, OidcTokenFacts, Registration, Trap } from '../types.js';
-import { compareGithubSubjects, impossibleGithubSubject, parseGithubSubject } from './github.js';
+import { GITHUB_ISSUER, compareGithubSubjects, impossibleGithubSubject, parseGithubSubject } from './github.js';
 
 /** The audience Snowflake accepts without OIDC_AUDIENCE_LIST, shared by every account. */
 export const SNOWFLAKE_AUDIENCE = 'snowflakecomputing.com';
@@ -59,7 +60,8 @@ const isGithubIssuer = (issuer: string) => oidcPlatform(issuer, {}) === 'github-
 const KUBERNETES_PLATFORMS: ReadonlySet<OidcPlatform | null> = new Set(['kubernetes', 'eks', 'aks', 'gke']);
 
 const chars = (text: string) => [...text].length;
-const shown = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+/** A value inside a message: one line (control characters escaped), and not too long. */
+const shown = (text: string) => escapeControl(text.length > 200 ? `${text.slice(0, 200)}…` : text);
 const trap = (code: string, severity: Trap['severity'], message: string, fix?: string): Trap => ({ code, severity, message, ...(fix === undefined ? {} : { fix }) });
 
 // --- limits and shapes: the same for a live token and a registration ---------------------------
@@ -132,17 +134,23 @@ function audienceTraps(audience: string[], platform: OidcPlatform | null): Trap[
 }
 
 /** What a GitHub subject's form means for the registration, as info. */
-function githubFormTraps(subject: string, claims: Readonly<Record<string, unknown>>): Trap[] {
+function githubFormTraps(issuer: string, subject: string, claims: Readonly<Record<string, unknown>>): Trap[] {
   const parsed = parseGithubSubject(subject);
   if (!parsed.ok) return [];
   const s = parsed.subject;
-  if (s.form === 'immutable-at') return [trap('GITHUB_SUBJECT_IMMUTABLE', 'info', `GitHub issued the immutable subject form (repo:${s.owner}@${s.ownerId}/${s.repo}@${s.repoId}): register it as it is; renaming the repository changes its names, not its IDs`)];
+  if (s.form === 'immutable-at') {
+    return [trap('GITHUB_SUBJECT_IMMUTABLE', 'info', `GitHub issued the immutable subject form (repo:${s.owner}@${s.ownerId}/${s.repo}@${s.repoId}): register it as it is; a repository that takes this name later has other IDs and cannot present it`)];
+  }
   if (s.form === 'immutable-hyphen') return [trap('GITHUB_SUBJECT_HYPHEN', 'info', 'the subject has the OWNER-ID/REPO-ID shape GitHub announced on 2026-04-23 (later reverted), or the owner and repository names end in -<digits>: register it exactly as the token says')];
   const ids = [claims.repository_owner_id, claims.repository_id].map((id) => (typeof id === 'string' || typeof id === 'number' ? String(id) : ''));
-  const immutable = s.form === 'mutable' && ids.every((id) => /^[0-9]+$/.test(id)) ? subject.replace(/^repo:[^:]+/, `repo:${s.owner}@${ids[0]}/${s.repo}@${ids[1]}`) : undefined;
+  // The immutable form is github.com's only, not GitHub Enterprise Server's (FACTS).
+  const immutable = s.form === 'mutable' && issuer.startsWith(GITHUB_ISSUER) && ids.every((id) => /^[0-9]+$/.test(id)) ? subject.replace(/^repo:[^:]+/, `repo:${s.owner}@${ids[0]}/${s.repo}@${ids[1]}`) : undefined;
   const notes: Trap[] = [];
   if (s.kind === 'custom' || s.kind === 'job_workflow_ref') notes.push(trap('GITHUB_SUBJECT_CUSTOM', 'info', 'the subject follows a custom template (repository or organisation OIDC settings): register it exactly as the token says'));
-  if (immutable) notes.push(trap('GITHUB_SUBJECT_MUTABLE', 'info', `if this repository is renamed or transferred, or opts in to immutable subjects, its subject becomes ${immutable}`, 'Register that subject then (or both now, on two identities).'));
+  if (immutable) {
+    const message = `if this repository opts in to immutable subjects its subject becomes ${immutable}; a rename or transfer also switches it to that form, with the new names`;
+    notes.push(trap('GITHUB_SUBJECT_MUTABLE', 'info', message, 'Register the new subject when that happens (wif-check whoami --provider oidc shows it).'));
+  }
   return notes;
 }
 
@@ -167,7 +175,7 @@ export function describeOidcToken(header: Readonly<Record<string, unknown>>, pay
   if (iat === undefined) traps.push(trap('NO_IAT', 'error', 'the token has no iat claim: Snowflake refuses a token without it', 'Have the issuer set iat (issued-at).'));
   traps.push(...expiryTraps(exp, typeof now === 'number' ? now : now.getTime(), platform, options));
   traps.push(...lengthTraps(issuer, subject), ...audienceTraps(audience, platform));
-  if (platform === 'github-actions') traps.push(...githubFormTraps(subject, payload));
+  if (platform === 'github-actions') traps.push(...githubFormTraps(issuer, subject, payload));
   return { facts, registration: { type: 'OIDC', issuer, subject, audienceList: audience }, traps };
 }
 
@@ -180,10 +188,20 @@ function issuerTrap(issuer: string): Trap | undefined {
   } catch {
     url = undefined;
   }
-  if (url?.protocol === 'https:' && url.hostname !== '' && issuer === issuer.trim() && !/\s/.test(issuer)) return undefined;
+  if (url?.protocol === 'https:' && url.hostname !== '' && issuer === issuer.trim() && !/\s/.test(issuer)) return slashTrap(issuer);
   // Snowflake's own rule for the issuer is not documented; OpenID Connect Discovery 1.0 (§3)
   // makes an issuer an https URL, and Snowflake reads the issuer's keys (JWKS).
   return trap('ISSUER_NOT_HTTPS', 'warn', `the issuer ${JSON.stringify(shown(issuer))} is not an https URL: OIDC issuers are (OpenID Connect Discovery), and Snowflake will not match a token whose iss differs`, 'Register the iss claim exactly as a token carries it (wif-check whoami --provider oidc shows it).');
+}
+
+/** An issuer one '/' away from a platform's documented shape (GitHub, EKS and GKE have none at the end, AKS has one). */
+function slashTrap(issuer: string): Trap | undefined {
+  const toggled = issuer.endsWith('/') ? issuer.replace(/\/+$/, '') : `${issuer}/`;
+  const platform = oidcPlatform(issuer, {}) === null ? oidcPlatform(toggled, {}) : null;
+  if (platform === null) return undefined;
+  const literal = quoteStringLiteral(toggled, 'issuer', MAX_OIDC_ISSUER_CHARS);
+  const message = `the issuer ${shown(issuer)} differs from ${platform}'s issuer by a trailing '/': its tokens carry ${shown(toggled)}, and OIDC issuers compare exactly`;
+  return trap('ISSUER_TRAILING_SLASH', 'error', message, literal.ok ? `Register ISSUER = ${literal.sql}.` : undefined);
 }
 
 const noAudienceList = (): Trap =>
