@@ -181,7 +181,7 @@ ${EXIT_CODE_HELP}`,
           ownerId: options.ownerId,
         });
         if (printer.json) {
-          printer.document({ ok: true, ...generated });
+          printer.document({ ok: true, provider: 'aws', ...generated });
           return;
         }
         for (const warning of generated.warnings) printer.note(warning);
@@ -296,6 +296,7 @@ function defineSandbox(program: Command): void {
   withCommonOptions(program.command('sandbox'))
     .description('run a local STS and Snowflake (on 127.0.0.1) to try wif-check and the drivers against, until Ctrl-C')
     .option('--identity <name>', 'the test identity whose keys the exports hold (default assumedRole; e.g. iamUser, root, expired)')
+    .option('--provider <name>', 'aws (default) or oidc: also a GitHub Actions job\'s token service, OIDC issuers and OIDC users')
     .addHelpText(
       'after',
       `
@@ -305,13 +306,14 @@ SIGTERM, then exits 0. The keys are fake: they work only against the sandbox.
 Examples:
   $ wif-check sandbox
   $ wif-check sandbox --identity iamUser
+  $ wif-check sandbox --provider oidc
   $ wif-check sandbox --json > sandbox.json
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & { identity?: string }) => {
+    .action(async (options: CommonOptions & { identity?: string; provider?: string }) => {
       await runCommand(options, async (printer) => {
         const { startSandbox, sandboxDocument, renderSandbox, untilSignal } = await import('./commands/sandbox.js');
-        const sandbox = await startSandbox({ identity: options.identity });
+        const sandbox = await startSandbox({ identity: options.identity, provider: options.provider });
         try {
           if (printer.json) printer.document(sandboxDocument(sandbox));
           else printer.render(sandboxDocument(sandbox), renderSandbox);

@@ -46,8 +46,9 @@ export interface GenerateSqlOptions extends AwsOptions {
 
 export type { OidcGeneratedSql } from '../providers/oidc/gen-sql.js';
 
+/** AWS's SQL (the library's result as in v1/v2; the CLI's --json adds `provider: "aws"`). */
 export interface GeneratedSql {
-  provider: 'aws';
+  provider?: undefined;
   /** The path-free ARN in the SQL. */
   arn: string;
   /** The user identifier as emitted in the SQL. */
@@ -119,7 +120,7 @@ async function awsGenerateSql(options: GenerateSqlOptions): Promise<GeneratedSql
   });
   if (!generated.ok) throw usageError(generated.error, 'BAD_SQL_INPUT');
   const notes = snowflake.notes.filter((note) => note.startsWith('removed IAM path')).map((note) => `${note} from the ARN (Snowflake matches by name)`);
-  return { provider: 'aws', arn: snowflake.arn, user: generated.user, sql: generated.sql, warnings: [...awsWarnings, ...issuerWarnings, ...notes, ...generated.warnings], method, issuer: issuer ?? null };
+  return { arn: snowflake.arn, user: generated.user, sql: generated.sql, warnings: [...awsWarnings, ...issuerWarnings, ...notes, ...generated.warnings], method, issuer: issuer ?? null };
 }
 
 interface Principal {

@@ -6,7 +6,20 @@
  * test keys, which work nowhere else.
  */
 import { usageError } from '../core/errors.js';
-import { DEFAULT_TEST_BED_REGION, TEST_IDENTITIES, credentialsEnv, startTestBed, type SimUser, type TestBed, type TestIdentityName, type TestBedOptions } from '../simulators/index.js';
+import {
+  DEFAULT_OIDC_TEST_BED_USERS,
+  DEFAULT_TEST_BED_REGION,
+  DEFAULT_TEST_BED_USERS,
+  GITHUB_ACTIONS_ISSUER,
+  TEST_IDENTITIES,
+  credentialsEnv,
+  startTestBed,
+  type SimUser,
+  type TestBed,
+  type TestIdentityName,
+  type TestBedOptions,
+} from '../simulators/index.js';
+import { parseProvider } from '../providers/index.js';
 
 export const DEFAULT_SANDBOX_IDENTITY: TestIdentityName = 'assumedRole';
 
@@ -19,15 +32,26 @@ export interface SandboxOptions {
   users?: SimUser[] | undefined;
   /** Administrator logins for `wif-check audit` (the demo's PAT). */
   admin?: TestBedOptions['admin'];
+  /** aws (default) or oidc: a GitHub Actions job's token service, OIDC issuers and OIDC users too. */
+  provider?: string | undefined;
 }
+
+/** The sandbox's OIDC trap: the same repository registered for its branch, while the job uses the `prod` environment. */
+export const SANDBOX_OIDC_TRAP_USER: SimUser = {
+  name: 'GHA_BRANCH',
+  workloadIdentity: { type: 'OIDC', issuer: GITHUB_ACTIONS_ISSUER, subject: 'repo:octo-org/app:ref:refs/heads/main', audienceList: ['snowflakecomputing.com'] },
+  defaultRole: 'DEPLOYER',
+  type: 'SERVICE',
+};
 
 export interface Sandbox {
   identity: { name: TestIdentityName; arn: string };
   stsUrl: string;
   snowflakeUrl: string;
   account: string;
-  /** The Snowflake users and the ARN each is registered with. */
-  users: Array<{ name: string; arn: string | null }>;
+  /** The Snowflake users and what each is registered with (an ARN, or an OIDC issuer and subject). */
+  users: Array<{ name: string; arn: string | null; oidc?: { issuer: string; subject: string } }>;
+  provider: 'aws' | 'oidc';
   /** The variables to export, in the order they are printed. */
   env: Record<string, string>;
   /** Variables to unset: ones that would otherwise mix the shell's own AWS setup into the sandbox's. */
@@ -51,15 +75,51 @@ export function parseIdentityName(name: string | undefined): TestIdentityName {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const name = parseIdentityName(options.identity);
+  const provider = options.provider === undefined ? 'aws' : parseProvider(options.provider, '--provider');
+  if (provider !== 'aws' && provider !== 'oidc') throw usageError(`the sandbox simulates aws and oidc, not ${provider}`, 'PROVIDER_NOT_SUPPORTED');
+  const oidc = provider === 'oidc';
   const bed = await startTestBed({
     region: options.region ?? DEFAULT_TEST_BED_REGION,
-    ...(options.users ? { users: options.users } : {}),
+    ...(options.users ? { users: options.users } : oidc ? { users: [...DEFAULT_TEST_BED_USERS, ...DEFAULT_OIDC_TEST_BED_USERS, SANDBOX_OIDC_TRAP_USER] } : {}),
     ...(options.admin ? { admin: options.admin } : {}),
+    ...(oidc ? { oidc: true } : {}),
   });
   const identity = TEST_IDENTITIES[name];
-  const users = bed.snowflake.listUsers().map((user) => ({ name: user.name, arn: user.workloadIdentityArn ?? null }));
+  const users = bed.snowflake.listUsers().map((user) => ({
+    name: user.name,
+    arn: user.workloadIdentityArn ?? null,
+    ...(user.workloadIdentity ? { oidc: { issuer: user.workloadIdentity.issuer, subject: user.workloadIdentity.subject } } : {}),
+  }));
   const firstUser = users[0]?.name ?? 'LAMBDA_LOADER';
+  if (oidc && bed.oidc) {
+    const job = bed.oidc.githubEnv();
+    return {
+      provider: 'oidc',
+      identity: { name, arn: identity.arn },
+      stsUrl: bed.sts.url,
+      snowflakeUrl: bed.snowflake.url,
+      account: bed.env.SNOWFLAKE_ACCOUNT,
+      users,
+      env: {
+        ...sandboxEnv(bed, name),
+        SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER: 'oidc',
+        // What a GitHub Actions job with `permissions: id-token: write` has (octo-org/app, environment prod).
+        ...(job.ACTIONS_ID_TOKEN_REQUEST_URL ? { ACTIONS_ID_TOKEN_REQUEST_URL: job.ACTIONS_ID_TOKEN_REQUEST_URL } : {}),
+        ...(job.ACTIONS_ID_TOKEN_REQUEST_TOKEN ? { ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.ACTIONS_ID_TOKEN_REQUEST_TOKEN } : {}),
+      },
+      unset: ['AWS_PROFILE', 'SNOWFLAKE_TOKEN_FILE_PATH'],
+      commands: [
+        'wif-check whoami',
+        'wif-check doctor --expect-user GHA_DEPLOY',
+        'wif-check connect --expect-user GHA_BRANCH   # the trap: registered for the branch, but the job uses an environment',
+        'wif-check gen-sql --user GHA_BRANCH --alter   # the fix',
+      ],
+      bed,
+      close: () => bed.close(),
+    };
+  }
   return {
+    provider: 'aws',
     identity: { name, arn: identity.arn },
     stsUrl: bed.sts.url,
     snowflakeUrl: bed.snowflake.url,
@@ -110,13 +170,14 @@ export function shellQuote(value: string): string {
  * The text output is itself a shell script: `export` lines, and everything else as `#` comments,
  * so that it can be pasted or saved and sourced whole.
  */
-export function renderSandbox(sandbox: Pick<Sandbox, 'identity' | 'stsUrl' | 'snowflakeUrl' | 'account' | 'users' | 'env' | 'unset' | 'commands'>, color: { dim(text: string): string; bold(text: string): string }): string {
+export function renderSandbox(sandbox: Pick<Sandbox, 'provider' | 'identity' | 'stsUrl' | 'snowflakeUrl' | 'account' | 'users' | 'env' | 'unset' | 'commands'>, color: { dim(text: string): string; bold(text: string): string }): string {
   const comment = (text = '') => color.dim(`#${text ? ` ${text}` : ''}`);
   return [
     comment(color.bold('wif-check sandbox: a local STS and Snowflake on 127.0.0.1 (nothing leaves this machine; the keys are fake test keys)')),
     comment(`STS        ${sandbox.stsUrl}    identity ${sandbox.identity.name}: ${sandbox.identity.arn}`),
+    ...(sandbox.provider === 'oidc' ? [comment('GitHub     a job of octo-org/app in environment prod, with permissions: id-token: write (its token service is exported below)')] : []),
     comment(`Snowflake  ${sandbox.snowflakeUrl}    account ${sandbox.account}`),
-    ...sandbox.users.map((user) => comment(`           user ${user.name} ← ${user.arn ?? '(no workload identity)'}`)),
+    ...sandbox.users.map((user) => comment(`           user ${user.name} ← ${user.oidc ? `OIDC ${user.oidc.subject} (${user.oidc.issuer})` : (user.arn ?? '(no workload identity)')}`)),
     comment(),
     comment('Paste these into another shell:'),
     ...Object.entries(sandbox.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),
