@@ -33,7 +33,7 @@ function lambdaEnv(): Record<string, string> {
 }
 
 beforeAll(async () => {
-  bed = await startTestBed();
+  bed = await startTestBed({ oidc: true });
   for (const key of Object.keys(process.env)) if (/^(AWS_|SNOWFLAKE_|WIF_CHECK_)/.test(key)) delete process.env[key];
   Object.assign(process.env, lambdaEnv());
   process.chdir(taskRoot);
@@ -201,6 +201,22 @@ describe('wif-check/lambda handler', () => {
       expect(report.checks.find((check) => check.id === 'user')?.detail).toContain('not the expected user SOMEONE_ELSE');
     } finally {
       delete process.env.WIF_CHECK_EXPECT_USER;
+    }
+  });
+
+  it("event.provider oidc: the token from the function's SNOWFLAKE_TOKEN_FILE_PATH (never from the event)", async () => {
+    const oidc = bed.oidc;
+    if (!oidc) throw new Error('the test bed has no OIDC side');
+    const projected = await oidc.kubernetesToken();
+    process.env.SNOWFLAKE_TOKEN_FILE_PATH = projected.path;
+    try {
+      const report = await handler({ provider: 'oidc', expectUser: 'K8S_LOADER' });
+      expect(report, JSON.stringify(report.checks)).toMatchObject({ ok: true, exitCode: 0, provider: 'oidc', user: 'K8S_LOADER', subject: 'system:serviceaccount:etl:loader' });
+      expect(JSON.stringify(report)).not.toContain(projected.token);
+      const refused = await handler({ provider: 'oidc', tokenFile: '/etc/passwd' } as unknown as WifCheckEvent);
+      expect(refused.warnings.join(' ')).toMatch(/ignored event fields.*tokenFile/);
+    } finally {
+      delete process.env.SNOWFLAKE_TOKEN_FILE_PATH;
     }
   });
 

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ACTION_INPUTS } from '../../src/core/action-inputs.js';
-import { HOSTILE_LINK_TEXT, TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed, type TestIdentity } from '../../src/simulators/index.js';
+import { DEFAULT_GITHUB_JOB, HOSTILE_LINK_TEXT, TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBedWithOidc, type TestIdentity } from '../../src/simulators/index.js';
 import { seededAuditAccount } from '../../src/simulators/snowflake-admin.js';
 import { renderAll, tableCells, visibleText } from '../helpers/gfm.js';
 import { KNOWN_SECRETS, REPO_ROOT, cleanEnv, tempDir } from './run-cli.js';
@@ -40,12 +40,12 @@ interface ActionRun {
   summary: string;
 }
 
-let bed: TestBed;
+let bed: TestBedWithOidc;
 let checkout: string;
 let actionYml: ActionYml;
 
 beforeAll(async () => {
-  bed = await startTestBed();
+  bed = await startTestBed({ oidc: true });
   checkout = copyOfRepository();
   actionYml = parse(readFileSync(join(checkout, 'action.yml'), 'utf8'), { strict: true, uniqueKeys: true }) as ActionYml;
 });
@@ -190,6 +190,30 @@ describe('the Action against the simulators', () => {
     expect(run.code, describeAction(run)).toBe(0);
     expect(run.outputs).toMatchObject({ ok: 'true', 'exit-code': '0', user: USER });
     expect(run.stdout).not.toMatch(/internal error|out of range/);
+  });
+
+  it("provider: oidc logs in with the job's own GitHub token; the summary shows the subject GitHub issued", async () => {
+    const run = await runAction({ account: bed.env.SNOWFLAKE_ACCOUNT, provider: 'oidc', 'expect-user': 'GHA_DEPLOY' }, { env: { ...bed.oidc.githubEnv(DEFAULT_GITHUB_JOB) } });
+    expect(run.code, describeAction(run)).toBe(0);
+    expect(run.outputs).toMatchObject({ ok: 'true', 'exit-code': '0', user: 'GHA_DEPLOY', role: 'DEPLOYER' });
+    expect(run.summary).toContain('subject repo:octo-org/app:environment:prod');
+    expect(run.stdout).toContain('✔ WIF login works');
+    for (const token of bed.oidc.githubTokens.issuedTokens) expect(run.stdout + run.summary).not.toContain(token);
+  });
+
+  it('provider: oidc with a subject registered for nothing: exit 1, the summary names the subject GitHub issued and the fix registers it', async () => {
+    const run = await runAction({ account: bed.env.SNOWFLAKE_ACCOUNT, provider: 'oidc', 'expect-user': 'GHA_DEPLOY' }, { env: { ...bed.oidc.githubEnv({ repository: 'octo-org/app', ref: 'refs/heads/main' }) } });
+    expect(run.code, describeAction(run)).toBe(1);
+    expect(run.outputs).toMatchObject({ ok: 'false', 'exit-code': '1' });
+    expect(run.summary).toContain('repo:octo-org/app:ref:refs/heads/main');
+    expect(run.summary).toContain("ALTER USER GHA_DEPLOY SET WORKLOAD_IDENTITY = (TYPE = OIDC ISSUER = 'https://token.actions.githubusercontent.com' SUBJECT = 'repo:octo-org/app:ref:refs/heads/main'");
+  });
+
+  it('provider: oidc without `permissions: id-token: write`: exit 3, and the error says what to add', async () => {
+    const run = await runAction({ account: bed.env.SNOWFLAKE_ACCOUNT, provider: 'oidc' });
+    expect(run.code, describeAction(run)).toBe(3);
+    expect(run.stdout).toMatch(/::error::.*NO_OIDC_TOKEN|::error::.*No OIDC token/);
+    expect(run.summary).toContain('id-token: write');
   });
 
   it('fails the step on a mapping failure: exit 1, an ::error:: line, ok=false, and the fix in the summary', async () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededAuditAccount } from '../../src/simulators/snowflake-admin.js';
 import {
+  DEFAULT_GITHUB_JOB,
   DEFAULT_OIDC_TEST_BED_USERS,
   DEFAULT_TEST_BED_USERS,
   GITHUB_ACTIONS_ISSUER,
@@ -50,7 +51,8 @@ afterAll(async () => {
 /** A GitHub Actions job's environment (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN and GITHUB_*), pointed at the test bed. */
 function jobEnv(job?: GithubJob, extra: Record<string, string | undefined> = {}): Record<string, string> {
   const { SNOWFLAKE_DISABLE_PLATFORM_DETECTION: _p, ...snowflake } = bed.env;
-  return cleanEnv({ ...snowflake, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', ...bed.oidc.githubEnv(job), ...extra });
+  // githubEnv(job) also makes the service issue that job's tokens from now on: always name one.
+  return cleanEnv({ ...snowflake, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', ...bed.oidc.githubEnv(job ?? DEFAULT_GITHUB_JOB), ...extra });
 }
 
 /** Runs the CLI, and checks that no token the simulators issued (nor the service's bearer) was printed. */
