@@ -110,6 +110,7 @@ async function main() {
     { id: 'version', label: 'wif-check --version', cmd: node, args: [BIN, '--version'], expect: /^\d+\.\d+\.\d+/ },
     { id: 'help', label: 'wif-check --help', cmd: node, args: [BIN, '--help'], expect: /Usage: wif-check/ },
     { id: 'gen-sql', label: 'wif-check gen-sql --arn …', cmd: node, args: [BIN, 'gen-sql', '--arn', ARN], expect: /CREATE USER/ },
+    { id: 'gen-sql-oidc', label: 'wif-check gen-sql --provider oidc --issuer … --subject …', cmd: node, args: [BIN, 'gen-sql', '--provider', 'oidc', '--issuer', 'https://token.actions.githubusercontent.com', '--subject', 'repo:octo-org/app:environment:prod', '--user', 'GHA_DEPLOY'], expect: /TYPE = OIDC/ },
     { id: 'whoami', label: 'wif-check whoami', cmd: node, args: [BIN, 'whoami'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
     { id: 'whoami-jwt', label: 'wif-check whoami --outbound-token', cmd: node, args: [BIN, 'whoami', '--outbound-token'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
     { id: 'sts-minimal', label: 'sts-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.mjs')], expect: /assumed-role\/my-fn-role/ },
@@ -235,6 +236,7 @@ async function main() {
   ratio('version', 'node-e-0', 1.2);
   ratio('help', 'node-e-0', 1.35);
   ratio('gen-sql', 'node-e-0', 1.3);
+  ratio('gen-sql-oidc', 'node-e-0', 1.3);
   ratio('whoami', 'sts-minimal', 0.7);
   ratio('whoami-jwt', 'sts-minimal', 0.7);
   ratio('whoami', 'sts-minimal-cjs', null, 'information: the same baseline as CommonJS (no ES-module loader in front of the SDK)');

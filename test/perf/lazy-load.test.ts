@@ -133,6 +133,8 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name loads
   it.each([
     { args: ['--help'], chunks: [] },
     { args: ['gen-sql', '--arn', ARN], chunks: [] },
+    // OIDC offline (issue 18): the registration from --issuer/--subject is in the CLI bundle too.
+    { args: ['gen-sql', '--provider', 'oidc', '--issuer', 'https://token.actions.githubusercontent.com', '--subject', 'repo:o/r:environment:prod', '--user', 'U'], chunks: [] },
     { args: ['gen-sql', '--help'], chunks: [] },
     { args: ['whoami'], chunks: ['aws', 'commands'] },
     { args: ['gen-sql'], chunks: ['aws', 'commands'] },
