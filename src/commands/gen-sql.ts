@@ -9,9 +9,10 @@ import type { WhoamiOptions } from './whoami.js';
 import type { AwsOptions } from '../aws/identity.js';
 import { BAD_ISSUER_HINT, resolveMethod, validateIssuer, type WifMethod } from '../core/jwt-claims.js';
 import { resolveProvider } from '../providers/index.js';
-import { oidcGenerateSql, type OidcGeneratedSql } from '../providers/oidc/gen-sql.js';
+import { oidcGenerateSql, type OidcGenerateSqlOptions, type OidcGeneratedSql } from '../providers/oidc/gen-sql.js';
 
-export interface GenerateSqlOptions extends AwsOptions {
+/** AWS's options, and OIDC's (src/providers/oidc/gen-sql.ts: --subject, --audience, --github-repo and its context, the token file). */
+export interface GenerateSqlOptions extends AwsOptions, Omit<OidcGenerateSqlOptions, 'env' | 'issuer' | 'timeoutMs'> {
   /** IAM role / user ARN (with or without path) or STS assumed-role ARN; default: the caller. */
   arn?: string | undefined;
   /** Default (CREATE only): derived from the IAM role or user name. Required with `alter`. */
@@ -32,16 +33,6 @@ export interface GenerateSqlOptions extends AwsOptions {
   issuer?: string | undefined;
   /** aws (default) or oidc; then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER. */
   provider?: string | undefined;
-  /** oidc (src/providers/oidc/gen-sql.ts): the offline subject, the audience list, a GitHub repository and its context, the token file. */
-  subject?: string | undefined;
-  audience?: string | undefined;
-  githubRepo?: string | undefined;
-  environment?: string | undefined;
-  ref?: string | undefined;
-  pullRequest?: boolean | undefined;
-  repoId?: string | undefined;
-  ownerId?: string | undefined;
-  tokenFile?: string | undefined;
 }
 
 export type { OidcGeneratedSql } from '../providers/oidc/gen-sql.js';

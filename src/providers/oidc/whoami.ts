@@ -4,7 +4,7 @@
  * every trap found in it named and fixed. The token itself is never printed, in any mode.
  */
 import type { ChalkInstance } from 'chalk';
-import type { OidcPlatform, Registration, Trap } from '../types.js';
+import type { OidcTokenFacts, Registration, Trap } from '../types.js';
 import { TOKEN_SOURCE_LABELS, oidcIdentity } from './identity.js';
 import { oidcIdentityClause } from './sql.js';
 import type { OidcTokenSource } from './token.js';
@@ -19,16 +19,9 @@ export interface OidcWhoamiOptions {
   now?: number | undefined;
 }
 
-export interface OidcWhoamiReport {
+/** What the token says (OidcTokenFacts, flattened into the report), and what to register. */
+export interface OidcWhoamiReport extends OidcTokenFacts {
   provider: 'oidc';
-  issuer: string;
-  subject: string;
-  audience: string[];
-  expiresAt: string | null;
-  issuedAt: string | null;
-  algorithm: string | null;
-  claims: Record<string, unknown>;
-  platform: OidcPlatform | null;
   registration: Extract<Registration, { type: 'OIDC' }>;
   /** Where the token came from, and from which file or host. */
   tokenSource: OidcTokenSource;
@@ -42,14 +35,7 @@ export async function oidcWhoami(options: OidcWhoamiOptions): Promise<OidcWhoami
   const { facts } = identity;
   return {
     provider: 'oidc',
-    issuer: facts.issuer,
-    subject: facts.subject,
-    audience: facts.audience,
-    expiresAt: facts.expiresAt,
-    issuedAt: facts.issuedAt,
-    algorithm: facts.algorithm,
-    claims: facts.claims,
-    platform: facts.platform,
+    ...facts,
     registration: identity.registration,
     tokenSource: identity.token.source,
     tokenOrigin: identity.token.origin,
