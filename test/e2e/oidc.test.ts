@@ -22,6 +22,7 @@ import {
   type SimUser,
   type TestBedWithOidc,
 } from '../../src/simulators/index.js';
+import { startHttpServer } from '../../src/simulators/http-util.js';
 import { allOutput, cleanEnv, describeRun, runCli, tempDir, type CliResult } from './run-cli.js';
 
 const PAT = 'pat_EXAMPLEb2lkYy1hZG1pbi10b2tlbi1uZXZlci1wcmludGVk';
@@ -117,6 +118,30 @@ describe('whoami --provider oidc: what the token says and exactly what to regist
     const job = await run(['whoami', '--provider', 'oidc'], withoutPermission);
     expect(job.code).toBe(3);
     expect(job.stderr).toContain('permissions: id-token: write');
+  });
+
+  it("the token service's bearer goes only to its own URL: never in cleartext to another host, never through a redirect", async () => {
+    const thief: string[] = [];
+    const catcher = await startHttpServer(async (req, res) => {
+      thief.push(String(req.headers.authorization ?? ''));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"value":"x"}');
+    });
+    const redirector = await startHttpServer(async (_req, res) => {
+      res.writeHead(307, { Location: `http://${catcher.host}:${catcher.port}/steal` });
+      res.end();
+    });
+    try {
+      const cleartext = await run(['whoami', '--provider', 'oidc', '--json'], jobEnv(undefined, { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://token-service.example/x?api-version=2.0' }));
+      expect(cleartext.code, describeRun(cleartext)).toBe(2);
+      expect(json(cleartext)).toMatchObject({ error: { code: 'BAD_TOKEN_SERVICE_URL' } });
+      const redirected = await run(['whoami', '--provider', 'oidc', '--json'], jobEnv(undefined, { ACTIONS_ID_TOKEN_REQUEST_URL: `http://${redirector.host}:${redirector.port}/x?api-version=2.0` }));
+      expect(redirected.code, describeRun(redirected)).toBe(3);
+      expect(json(redirected)).toMatchObject({ error: { code: 'UNEXPECTED_REDIRECT' } });
+      expect(thief).toEqual([]);
+    } finally {
+      await Promise.all([catcher.close(), redirector.close()]);
+    }
   });
 
   it('an EKS IRSA token (audience sts.amazonaws.com) where a Snowflake-audience token belongs is named', async () => {
