@@ -167,3 +167,38 @@ describe('options and presentation', () => {
     expect(countFindings([])).toBe('0 errors, 0 warnings, 0 notes');
   });
 });
+
+describe('OIDC identities (issue 18): their registration traps, and duplicates', () => {
+  const GITHUB = 'https://token.actions.githubusercontent.com';
+  const oidc = (subject: string, audienceList: string[] | null = ['snowflakecomputing.com'], issuer = GITHUB): AuditIdentity =>
+    identity({ type: 'OIDC', awsPartition: null, awsAccount: null, identityType: null, iamRole: null, issuer, subject, audienceList });
+  const codes = (users: AuditUser[], name = 'SVC') => findings(users).filter((finding) => finding.user === name).map((finding) => finding.code);
+
+  it.each<[string, AuditIdentity, string[]]>([
+    ['a presentable subject with an audience list: nothing', oidc('repo:o/r:environment:prod'), []],
+    ['no OIDC_AUDIENCE_LIST', oidc('repo:o/r:environment:prod', null), ['NO_AUDIENCE_LIST']],
+    ['pull-request (no workflow presents it)', oidc('repo:o/r:pull-request'), ['GITHUB_SUBJECT_PULL_REQUEST_TYPO']],
+    ['ref:main (no refs/heads/)', oidc('repo:o/r:ref:main'), ['GITHUB_SUBJECT_SHORT_REF']],
+    ['a trailing *', oidc('repo:o/r:*'), ['SUBJECT_TRAILING_WILDCARD']],
+    ['a Kubernetes subject of the wrong shape', oidc('system:serviceaccount:etl', ['snowflakecomputing.com'], 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC'), ['KUBERNETES_SUBJECT_MALFORMED']],
+  ])('%s', (_name, registered, expected) => {
+    expect(codes([user({}, [registered])]).filter((code) => code !== 'NEVER_USED' && code !== 'STALE')).toEqual(expected);
+  });
+
+  it('the fix of a subject no workflow presents is the ALTER USER with the one that would match', () => {
+    const found = findings([user({}, [oidc('repo:o/r:pull-request')])]).find((finding) => finding.code === 'GITHUB_SUBJECT_PULL_REQUEST_TYPO');
+    expect(found).toMatchObject({ severity: 'error', user: 'SVC', identity: 'DEFAULT' });
+    expect(found?.fix).toBe(`ALTER USER SVC SET WORKLOAD_IDENTITY = (TYPE = OIDC ISSUER = '${GITHUB}' SUBJECT = 'repo:o/r:pull_request' OIDC_AUDIENCE_LIST = ('snowflakecomputing.com'));`);
+  });
+
+  it('an issuer and subject several users hold: DUPLICATE_IDENTITY on each (warn); different subjects are not duplicates', () => {
+    const users = [user({ name: 'A' }, [oidc('repo:o/r:environment:prod')]), user({ name: 'B' }, [oidc('repo:o/r:environment:prod')]), user({ name: 'C' }, [oidc('repo:o/r:environment:dev')])];
+    const duplicates = findings(users).filter((finding) => finding.code === 'DUPLICATE_IDENTITY');
+    expect(duplicates.map((finding) => [finding.user, finding.severity])).toEqual([['A', 'warn'], ['B', 'warn']]);
+    expect(duplicates[0]?.detail).toContain('A, B all hold issuer');
+  });
+
+  it('AWS identities get none of the OIDC rules', () => {
+    expect(codes([user({}, [identity()])])).toEqual([]);
+  });
+});

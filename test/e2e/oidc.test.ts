@@ -65,6 +65,18 @@ async function run(args: string[], env: Record<string, string>, stdin?: string):
   return result;
 }
 
+/** A SNOWFLAKE_HOME whose [admin] connection logs in to the test bed with the seeded PAT. */
+function adminHome(): string {
+  const token = privateFile('pat.token', PAT);
+  const home = tempDir('snowflake-home-');
+  writeFileSync(
+    join(home, 'connections.toml'),
+    `[admin]\naccount = "${bed.env.SNOWFLAKE_ACCOUNT}"\nhost = "${bed.snowflake.host}"\nport = ${bed.snowflake.port}\nprotocol = "http"\nuser = "AUDITOR"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken_file_path = "${token}"\n`,
+    { mode: 0o600 },
+  );
+  return home;
+}
+
 const json = (result: CliResult) => JSON.parse(result.stdout) as Record<string, any>;
 
 function privateFile(name: string, text: string): string {
@@ -244,13 +256,7 @@ describe('doctor --provider oidc: the checklist, each trap, and the registration
   });
 
   it('the wrongly registered subject, with --admin-connection: the subject GitHub presented, why it does not match, and the SQL that fixes it', async () => {
-    const token = privateFile('pat.token', PAT);
-    const home = tempDir('snowflake-home-');
-    writeFileSync(
-      join(home, 'connections.toml'),
-      `[admin]\naccount = "${bed.env.SNOWFLAKE_ACCOUNT}"\nhost = "${bed.snowflake.host}"\nport = ${bed.snowflake.port}\nprotocol = "http"\nuser = "AUDITOR"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken_file_path = "${token}"\n`,
-      { mode: 0o600 },
-    );
+    const home = adminHome();
     const result = await run(['doctor', '--provider', 'oidc', '--expect-user', 'GHA_API', '--admin-connection', 'admin', '--json'], jobEnv(API_JOB, { SNOWFLAKE_HOME: home }));
     expect(result.code, describeRun(result)).toBe(1);
     const checks = json(result).checks as Array<{ id: string; status: string; code: string; detail: string; fix?: string }>;
@@ -284,5 +290,20 @@ describe('doctor --provider oidc: the checklist, each trap, and the registration
     expect(json(whoami)).toMatchObject({ provider: 'aws', method: 'caller-identity' });
     expect(doctor.code, describeRun(doctor)).toBe(0);
     expect(json(doctor)).toMatchObject({ ok: true, provider: 'aws', user: 'LAMBDA_LOADER' });
+  });
+});
+
+describe('audit: OIDC identities and their traps, as Snowflake lists them', () => {
+  it('lists issuer, subject and audience list; names a subject no workflow presents and a missing audience list', async () => {
+    const result = await run(['audit', '-c', 'admin', '--json'], cleanEnv({ SNOWFLAKE_HOME: adminHome(), SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: bed.snowflake.host }));
+    expect(result.code, describeRun(result)).toBe(1);
+    const report = json(result);
+    const deploy = report.users.find((user: { name: string }) => user.name === 'GHA_DEPLOY');
+    expect(deploy.identities[0]).toMatchObject({ type: 'OIDC', issuer: GITHUB_ACTIONS_ISSUER, subject: 'repo:octo-org/app:environment:prod', audienceList: ['snowflakecomputing.com'] });
+    const codes = (user: string) => report.findings.filter((finding: { user: string }) => finding.user === user).map((finding: { code: string }) => finding.code);
+    expect(codes('GHA_TYPO')).toEqual(expect.arrayContaining(['GITHUB_SUBJECT_PULL_REQUEST_TYPO', 'NO_AUDIENCE_LIST']));
+    expect(report.findings.find((finding: { user: string; code: string }) => finding.user === 'GHA_TYPO' && finding.code === 'GITHUB_SUBJECT_PULL_REQUEST_TYPO').fix).toContain("SUBJECT = 'repo:octo-org/web:pull_request'");
+    expect(codes('K8S_LOADER')).toContain('NO_AUDIENCE_LIST');
+    expect(codes('GHA_DEPLOY')).not.toContain('NO_AUDIENCE_LIST');
   });
 });

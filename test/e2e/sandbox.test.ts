@@ -117,6 +117,29 @@ describe('wif-check sandbox --json', () => {
   });
 });
 
+describe('wif-check sandbox --provider oidc (issue 18)', () => {
+  it("exports a GitHub job's token service and the provider: whoami, the working login, and the branch-vs-environment trap with its fix", async () => {
+    const served = serve(['--json', '--provider', 'oidc']);
+    await ready(served);
+    const document = JSON.parse(served.stdout()) as SandboxJson & { provider: string; users: Array<{ name: string; oidc?: { subject: string } }> };
+    expect(document.provider).toBe('oidc');
+    expect(document.env).toMatchObject({ SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER: 'oidc' });
+    expect(document.env.ACTIONS_ID_TOKEN_REQUEST_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(document.users).toContainEqual(expect.objectContaining({ name: 'GHA_BRANCH', oidc: expect.objectContaining({ subject: 'repo:octo-org/app:ref:refs/heads/main' }) }));
+    const env = cleanEnv(document.env);
+    const whoami = await runCli(['whoami', '--json'], { env });
+    expect(whoami.code, describeRun(whoami)).toBe(0);
+    expect(JSON.parse(whoami.stdout)).toMatchObject({ provider: 'oidc', subject: 'repo:octo-org/app:environment:prod' });
+    const works = await runCli(['connect', '--expect-user', 'GHA_DEPLOY', '--json'], { env });
+    expect(works.code, describeRun(works)).toBe(0);
+    const trap = await runCli(['connect', '--expect-user', 'GHA_BRANCH', '--json'], { env });
+    expect(trap.code, describeRun(trap)).toBe(1);
+    expect(JSON.parse(trap.stdout)).toMatchObject({ ok: false, provider: 'oidc', error: { code: 'UNEXPECTED_USER' } });
+    expect(JSON.parse(trap.stdout).hint).toContain("ALTER USER GHA_BRANCH SET WORKLOAD_IDENTITY = (TYPE = OIDC ISSUER = 'https://token.actions.githubusercontent.com' SUBJECT = 'repo:octo-org/app:environment:prod'");
+    expect(await stop(served, 'SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+});
+
 describe('wif-check sandbox (text)', () => {
   it('prints a shell script: export lines, an unset line, everything else # comments; sourced by sh, it makes connect work', async () => {
     const served = serve([]);
