@@ -149,7 +149,8 @@ export async function connect(options: ConnectOptions = {}): Promise<ConnectResu
   const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const { provider, named } = await providerAndConnection(options, env, timeoutMs);
   if (provider === 'oidc') {
-    const { oidcConnect } = await import('../providers/oidc/connect.js');
+    const [{ oidcConnect }, { refuseAwsOptions }] = await Promise.all([import('../providers/oidc/connect.js'), import('../providers/oidc/token.js')]);
+    refuseAwsOptions({ ...options, impersonationPath: undefined });
     return oidcConnect({
       named,
       settingsFlags: options,

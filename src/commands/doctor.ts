@@ -159,7 +159,8 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const { provider, named } = await providerAndConnection(options, env, timeoutMs);
   if (provider === 'oidc') {
-    const { oidcDoctor } = await import('../providers/oidc/doctor.js');
+    const [{ oidcDoctor }, { refuseAwsOptions }] = await Promise.all([import('../providers/oidc/doctor.js'), import('../providers/oidc/token.js')]);
+    refuseAwsOptions({ ...options, impersonationPath: undefined, driver: undefined });
     return scrubDeep(await oidcDoctor({ options, env, named, timeoutMs, deadline: Date.now() + timeoutMs }));
   }
   return awsDoctor(options, env, timeoutMs);

@@ -64,7 +64,8 @@ export async function whoami(options: WhoamiOptions): Promise<WhoamiReport | Oid
 export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport | OidcWhoamiReport> {
   const { provider } = resolveProvider(options.provider, hostEnv());
   if (provider === 'oidc') {
-    const { oidcWhoami } = await import('../providers/oidc/whoami.js');
+    const [{ oidcWhoami }, { refuseAwsOptions }] = await Promise.all([import('../providers/oidc/whoami.js'), import('../providers/oidc/token.js')]);
+    refuseAwsOptions(options);
     return oidcWhoami({ tokenFile: options.tokenFile, audience: options.audience, timeoutMs: libraryTimeoutMs(options.timeoutMs), env: hostEnv() });
   }
   return awsWhoami(options);

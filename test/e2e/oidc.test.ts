@@ -164,6 +164,16 @@ describe('whoami --provider oidc: what the token says and exactly what to regist
     expect(json(result).traps.map((trap: { code: string }) => trap.code)).toContain('EKS_IRSA_TOKEN');
   });
 
+  it.each([
+    ['whoami', '--expect-account', '123456789012'],
+    ['connect', '--outbound-token'],
+    ['doctor', '--region', 'eu-west-1'],
+  ])("%s %s with --provider oidc: exit 2 CONFLICTING_OPTIONS (an AWS option would be ignored)", async (command, ...flag) => {
+    const result = await run([command, '--provider', 'oidc', ...flag, '--json'], jobEnv());
+    expect(result.code, describeRun(result)).toBe(2);
+    expect(result.stdout).toContain('CONFLICTING_OPTIONS');
+  });
+
   it('a bad --provider is exit 2 BAD_PROVIDER', async () => {
     const result = await run(['whoami', '--provider', 'okta', '--json'], cleanEnv());
     expect(result.code).toBe(2);

@@ -202,3 +202,18 @@ async function boundedText(response: Response, max: number): Promise<string | un
   }
   return Buffer.concat(chunks).toString('utf8');
 }
+
+/** AWS's options given with `--provider oidc`: a usage error naming the first (they would be ignored). */
+export function refuseAwsOptions(given: object): void {
+  const options = given as Readonly<Record<string, unknown>>;
+  const flags: ReadonlyArray<[string, string]> = [
+    ['expectAccount', '--expect-account'],
+    ['outboundToken', '--outbound-token'],
+    ['impersonationPath', '--impersonation-path'],
+    ['profile', '--profile'],
+    ['region', '--region'],
+    ['checkOtherMethod', '--check-other-method'],
+  ];
+  const flag = flags.find(([key]) => options[key] !== undefined && options[key] !== false && !(Array.isArray(options[key]) && (options[key] as unknown[]).length === 0));
+  if (flag) throw usageError(`${flag[1]} is for --provider aws: an OIDC token has no AWS account, method, role chain, profile or region`, 'CONFLICTING_OPTIONS', 'Leave it out, or use --provider aws.');
+}
