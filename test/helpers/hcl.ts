@@ -4,13 +4,17 @@
  * comes back escaped as `$${` / `%%{`, and an interpolation as a bare `${…}`. `literal` undoes the
  * escapes and fails on a bare one, so a test compares the value HCL gives with what was meant.
  */
-import { parse } from '@cdktf/hcl2json';
+import { createRequire } from 'node:module';
+
+// Loaded without its type declarations: they reference lib "dom", which would retype fetch for
+// the whole test program (test/simulators).
+const { parse } = createRequire(import.meta.url)('@cdktf/hcl2json') as { parse: (filename: string, contents: string) => Promise<Record<string, unknown>> };
 
 export type HclDocument = Record<string, unknown>;
 
 /** Parse HCL text (throws with the parser's diagnostics when it is not valid HCL). */
 export function parseHcl(text: string, filename = 'main.tf'): Promise<HclDocument> {
-  return parse(filename, text) as Promise<HclDocument>;
+  return parse(filename, text);
 }
 
 /** The string a Terraform JSON value stands for; throws if it holds an interpolation or a directive. */
