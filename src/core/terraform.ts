@@ -22,6 +22,7 @@
 // directive, so they are written `$${` and `%%{`. HCL does not normalise Unicode, so other
 // characters are written as they are.
 import type { Registration } from '../providers/types.js';
+import { usageError } from './errors.js';
 import { generateSql, namespaceParts, storedIdentifierName, type GenerateSqlOptions } from './sql.js';
 
 export type GenerateTerraformResult =
@@ -180,4 +181,25 @@ export function generateTerraform(opts: GenerateSqlOptions): GenerateTerraformRe
     if (error instanceof InputError) return { ok: false, error: error.message };
     throw error;
   }
+}
+
+// --- for gen-sql (src/commands/gen-sql.ts, src/providers/oidc/gen-sql.ts) ---------------------
+
+export type GenSqlFormat = 'sql' | 'terraform';
+
+/** --format: sql (default) or terraform; anything else is a usage error (BAD_FORMAT). */
+export function genSqlFormat(value: string | undefined): GenSqlFormat {
+  if (value === undefined || value === 'sql' || value === 'terraform') return value ?? 'sql';
+  throw usageError(`--format ${JSON.stringify(value)}: expected sql or terraform`, 'BAD_FORMAT');
+}
+
+/**
+ * The Terraform for the same inputs as the SQL, when asked for: its HCL
+ * and its warnings. The SQL's checks have already passed; what fails here only Terraform cannot hold.
+ */
+export function terraformFor(format: GenSqlFormat, inputs: GenerateSqlOptions): { terraform?: string; warnings: string[] } {
+  if (format !== 'terraform') return { warnings: [] };
+  const generated = generateTerraform(inputs);
+  if (!generated.ok) throw usageError(generated.error, 'BAD_TERRAFORM_INPUT', 'Use --format sql: the SQL can register it.');
+  return { terraform: generated.hcl, warnings: generated.warnings };
 }
