@@ -10,13 +10,10 @@ import { generateSql, storedIdentifierName, type GenerateSqlOptions } from '../.
 import { generateTerraform, hclString, terraformResourceName } from '../../src/core/terraform.js';
 import type { Registration } from '../../src/providers/types.js';
 import { evalHclString, literal, literals, parseHcl } from '../helpers/hcl.js';
+import { AZURE, GCP, OIDC, registrationsWith } from '../helpers/registrations.js';
 
 const ARN = 'arn:aws:iam::123456789012:role/my-fn-role';
 const AWS_ISSUER = 'https://a1b2c3d4-5678-90ab-cdef-1234567890ab.tokens.sts.global.api.aws';
-const GH = 'https://token.actions.githubusercontent.com';
-const OIDC: Registration = { type: 'OIDC', issuer: GH, subject: 'repo:octo/app:environment:prod', audienceList: ['snowflakecomputing.com'] };
-const AZURE: Registration = { type: 'AZURE', issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', subject: '0f6a4e2b-1c3d-4e5f-8a9b-0c1d2e3f4a5b' };
-const GCP: Registration = { type: 'GCP', subject: '112233445566778899001' };
 
 function hclOf(opts: GenerateSqlOptions): string {
   const result = generateTerraform(opts);
@@ -236,16 +233,7 @@ describe('generateTerraform with hostile values', () => {
   it('either refuses or round-trips each hostile OIDC, Azure and GCP value in every field', async () => {
     let accepted = 0;
     for (const value of HOSTILE) {
-      const registrations: Registration[] = [
-        { ...OIDC, issuer: value },
-        { ...OIDC, subject: value },
-        { ...OIDC, audienceList: [value] },
-        { ...OIDC, audienceList: ['snowflakecomputing.com', value] },
-        { ...AZURE, issuer: value },
-        { ...AZURE, subject: value },
-        { type: 'GCP', subject: value },
-      ];
-      for (const registration of registrations) {
+      for (const registration of registrationsWith(value)) {
         if (await expectRoundTrip({ user: 'U', registration })) accepted += 1;
       }
     }
