@@ -137,10 +137,14 @@ function defineGenSql(program: Command): void {
     .option('--pull-request', 'oidc, with --github-repo: the job runs for pull requests')
     .option('--repo-id <id>', 'oidc, with --github-repo: the repository\'s numeric id (the immutable subject form)')
     .option('--owner-id <id>', 'oidc, with --github-repo: the owner\'s numeric id (the immutable subject form)')
+    .option('--format <sql|terraform>', 'sql (default), or terraform: a snowflake_service_user resource with default_workload_identity (Snowflake provider >= 2.13; with --alter, an import block)')
     .addHelpText(
       'after',
       `
-stdout is only SQL: pipe it into a SQL client (notes and warnings go to stderr).
+stdout is only SQL (or, with --format terraform, only HCL): pipe it into a SQL client or a .tf file
+(notes and warnings go to stderr). The Terraform needs experimental_features_enabled =
+["USER_ENABLE_DEFAULT_WORKLOAD_IDENTITY"] in the provider block; with that flag on, Terraform unsets
+the workload identity of a service user whose resource has no default_workload_identity block.
 
 Examples:
   $ wif-check gen-sql --user LAMBDA_LOADER --default-role LOADER
@@ -152,6 +156,7 @@ Examples:
   $ wif-check gen-sql --provider oidc --user GHA_DEPLOY   # from the job's own token
   $ wif-check gen-sql --provider oidc --issuer https://token.actions.githubusercontent.com --subject repo:octo-org/app:environment:prod --user GHA_DEPLOY
   $ wif-check gen-sql --provider oidc --github-repo octo-org/app --environment prod --user GHA_DEPLOY
+  $ wif-check gen-sql --arn arn:aws:iam::123456789012:role/my-fn-role --user LOADER --format terraform > snowflake_wif.tf
 ${EXIT_CODE_HELP}`,
     )
     .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & GenSqlFlagOptions) => {
@@ -179,13 +184,14 @@ ${EXIT_CODE_HELP}`,
           pullRequest: options.pullRequest,
           repoId: options.repoId,
           ownerId: options.ownerId,
+          format: options.format,
         });
         if (printer.json) {
           printer.document({ ok: true, provider: 'aws', ...generated });
           return;
         }
         for (const warning of generated.warnings) printer.note(warning);
-        printer.result(generated.sql);
+        printer.result(generated.terraform ?? generated.sql);
       }, failureWithFields(options, options.issuer !== undefined ? 'outbound-token' : methodOf(options.outboundToken)));
     });
 }
@@ -464,6 +470,7 @@ interface GenSqlFlagOptions {
   pullRequest?: boolean;
   repoId?: string;
   ownerId?: string;
+  format?: string;
 }
 
 interface ProviderFlagOptions {

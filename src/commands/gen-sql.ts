@@ -4,7 +4,8 @@
  */
 import { parsePrincipalArn, toSnowflakeArn, type PrincipalArn } from '../core/arn.js';
 import { WifError, usageError } from '../core/errors.js';
-import { defaultUserNameFor, generateSql as buildSql } from '../core/sql.js';
+import { defaultUserNameFor, generateSql as buildSql, type GenerateSqlOptions as SqlInputs } from '../core/sql.js';
+import { genSqlFormat, terraformFor } from '../core/terraform.js';
 import type { WhoamiOptions } from './whoami.js';
 import type { AwsOptions } from '../aws/identity.js';
 import { BAD_ISSUER_HINT, resolveMethod, validateIssuer, type WifMethod } from '../core/jwt-claims.js';
@@ -33,9 +34,12 @@ export interface GenerateSqlOptions extends AwsOptions, Omit<OidcGenerateSqlOpti
   issuer?: string | undefined;
   /** aws (default) or oidc; then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER. */
   provider?: string | undefined;
+  /** `sql` (default) or `terraform`: also render the registration as a snowflake_service_user (the result's `terraform`). */
+  format?: string | undefined;
 }
 
 export type { OidcGeneratedSql } from '../providers/oidc/gen-sql.js';
+export { genSqlFormat, type GenSqlFormat } from '../core/terraform.js';
 
 /** AWS's SQL (the library's result as in v1/v2; the CLI's --json adds `provider: "aws"`). */
 export interface GeneratedSql {
@@ -50,12 +54,15 @@ export interface GeneratedSql {
   method: WifMethod;
   /** The ISSUER in the SQL (the JWT method), else null. */
   issuer: string | null;
+  /** With format `terraform`: the snowflake_service_user resource (HCL). */
+  terraform?: string;
 }
 
 /** The SQL that maps the workload (the provider the options or the environment name) to a service user. */
 export async function generateSql(options?: GenerateSqlOptions & { provider?: 'aws' | 'AWS' | undefined }): Promise<GeneratedSql>;
 export async function generateSql(options: GenerateSqlOptions): Promise<GeneratedSql | OidcGeneratedSql>;
 export async function generateSql(options: GenerateSqlOptions = {}): Promise<GeneratedSql | OidcGeneratedSql> {
+  genSqlFormat(options.format);
   const { provider } = resolveProvider(options.provider, process.env);
   if (provider === 'oidc') {
     if (options.arn !== undefined || options.outboundToken) throw usageError('--arn and --outbound-token are for --provider aws', 'CONFLICTING_OPTIONS');
@@ -92,7 +99,7 @@ async function awsGenerateSql(options: GenerateSqlOptions): Promise<GeneratedSql
   const snowflake = toSnowflakeArn(principal);
   if (!snowflake.ok) throw new WifError('usage', snowflake.error, { code: 'PRINCIPAL_NOT_USABLE' });
 
-  const generated = buildSql({
+  const inputs: SqlInputs = {
     arn: snowflake.arn,
     user: options.user ?? defaultUserNameFor(principal.name),
     mode: options.alter ? 'alter' : 'create',
@@ -108,10 +115,20 @@ async function awsGenerateSql(options: GenerateSqlOptions): Promise<GeneratedSql
       defaultNamespace: options.defaultNamespace,
       comment: options.comment,
     }),
-  });
+  };
+  const generated = buildSql(inputs);
   if (!generated.ok) throw usageError(generated.error, 'BAD_SQL_INPUT');
+  const { terraform, warnings: terraformWarnings } = terraformFor(genSqlFormat(options.format), inputs);
   const notes = snowflake.notes.filter((note) => note.startsWith('removed IAM path')).map((note) => `${note} from the ARN (Snowflake matches by name)`);
-  return { arn: snowflake.arn, user: generated.user, sql: generated.sql, warnings: [...awsWarnings, ...issuerWarnings, ...notes, ...generated.warnings], method, issuer: issuer ?? null };
+  return {
+    arn: snowflake.arn,
+    user: generated.user,
+    sql: generated.sql,
+    warnings: [...awsWarnings, ...issuerWarnings, ...notes, ...generated.warnings, ...terraformWarnings],
+    method,
+    issuer: issuer ?? null,
+    ...(terraform !== undefined ? { terraform } : {}),
+  };
 }
 
 interface Principal {

@@ -345,7 +345,7 @@ function quoteIdentifierWarn(name: string, what: string, warnings: string[], isU
 const QUOTED_NAMESPACE_PART = /^"(?:[^"]|"")*"(?=\.|$)/;
 
 /** `DB`, `DB.SCHEMA`, `"my.db"."Schema"`: split at the dots outside valid quoted parts. */
-function namespaceParts(namespace: string): string[] {
+export function namespaceParts(namespace: string): string[] {
   const parts: string[] = [];
   let rest = namespace;
   for (;;) {

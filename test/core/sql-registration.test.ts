@@ -7,12 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { generateSql, workloadIdentityClause, type GenerateSqlOptions } from '../../src/core/sql.js';
 import type { Registration } from '../../src/providers/types.js';
+import { AZURE, GCP, GH, OIDC, registrationsWith } from '../helpers/registrations.js';
 import { describeStatement, splitStatements } from '../helpers/sql-tokenizer.js';
 
-const GH = 'https://token.actions.githubusercontent.com';
-const OIDC: Registration = { type: 'OIDC', issuer: GH, subject: 'repo:octo/app:environment:prod', audienceList: ['snowflakecomputing.com'] };
-const AZURE: Registration = { type: 'AZURE', issuer: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0', subject: '0f6a4e2b-1c3d-4e5f-8a9b-0c1d2e3f4a5b' };
-const GCP: Registration = { type: 'GCP', subject: '112233445566778899001' };
 const SHOW = 'SHOW USER WORKLOAD IDENTITY AUTHENTICATION METHODS';
 
 function sqlOf(opts: GenerateSqlOptions): string {
@@ -155,16 +152,6 @@ function expectIntended(registration: Registration, mode: 'create' | 'alter'): v
   );
   expect(result.sql).not.toMatch(/(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\p{Cn}\p{Co}\u2800\u{1D159}]/u);
 }
-
-const registrationsWith = (value: string): Registration[] => [
-  { ...OIDC, issuer: value },
-  { ...OIDC, subject: value },
-  { ...OIDC, audienceList: [value] },
-  { ...OIDC, audienceList: ['snowflakecomputing.com', value] },
-  { ...AZURE, issuer: value },
-  { ...AZURE, subject: value },
-  { type: 'GCP', subject: value },
-];
 
 describe('generateSql with hostile registration values', () => {
   it('keeps the intended statements, or refuses in one line, for every hostile value in every field', () => {

@@ -7,7 +7,8 @@
  * that would match). Static in the CLI bundle (offline start-up budget); the live token is read lazily.
  */
 import { WifError, usageError } from '../../core/errors.js';
-import { generateSql as buildSql } from '../../core/sql.js';
+import { generateSql as buildSql, type GenerateSqlOptions as SqlInputs } from '../../core/sql.js';
+import { hclString, terraformFor } from '../../core/terraform.js';
 import type { Registration, Trap } from '../types.js';
 import { GITHUB_ISSUER, githubSubjects } from './github.js';
 import { SNOWFLAKE_AUDIENCE, registrationTraps } from './rules.js';
@@ -38,6 +39,8 @@ export interface OidcGenerateSqlOptions {
   /** Live: the token file (default: GitHub's token service, then SNOWFLAKE_TOKEN_FILE_PATH). */
   tokenFile?: string | undefined;
   timeoutMs?: number | undefined;
+  /** `terraform`: also the snowflake_service_user resource (the caller checked the value). */
+  format?: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
 }
 
@@ -54,6 +57,8 @@ export interface OidcGeneratedSql {
   issuer: string;
   subject: string;
   audienceList: string[];
+  /** With format `terraform`: the snowflake_service_user resource (HCL). */
+  terraform?: string;
 }
 
 function audienceList(value: string | undefined): string[] | undefined {
@@ -77,7 +82,7 @@ export async function oidcGenerateSql(options: OidcGenerateSqlOptions): Promise<
   if (blocking) {
     throw new WifError('usage', `${blocking.message}`, { code: blocking.code, hint: blocking.fix });
   }
-  const generated = buildSql({
+  const inputs: SqlInputs = {
     user: options.user,
     registration,
     mode: options.alter ? 'alter' : 'create',
@@ -85,8 +90,14 @@ export async function oidcGenerateSql(options: OidcGenerateSqlOptions): Promise<
     orReplace: options.orReplace ?? false,
     verify: options.verify ?? true,
     ...definedOnly({ defaultRole: options.defaultRole, defaultWarehouse: options.defaultWarehouse, defaultNamespace: options.defaultNamespace, comment: options.comment }),
-  });
+  };
+  const generated = buildSql(inputs);
   if (!generated.ok) throw usageError(generated.error, 'BAD_SQL_INPUT');
+  const tf = terraformFor(options.format === 'terraform' ? 'terraform' : 'sql', inputs);
+  const terraform =
+    tf.terraform === undefined
+      ? undefined
+      : [tf.terraform, ...alternatives.map((alternative) => `# or, for ${alternative.when}: subject = ${hclString(alternative.registration.subject)}`)].join('\n');
   const sql = [
     generated.sql,
     ...alternatives.flatMap((alternative) => [`-- or, for ${alternative.when}:`, `-- ALTER USER ${generated.user} SET ${oidcIdentityClause(alternative.registration)};`]),
@@ -95,13 +106,14 @@ export async function oidcGenerateSql(options: OidcGenerateSqlOptions): Promise<
     provider: 'oidc',
     user: generated.user,
     sql,
-    warnings: [...notes, ...traps.map((trap) => `${trap.message}${trap.fix ? ` — ${trap.fix.split('\n')[0]}` : ''}`), ...generated.warnings],
+    warnings: [...notes, ...traps.map((trap) => `${trap.message}${trap.fix ? ` — ${trap.fix.split('\n')[0]}` : ''}`), ...generated.warnings, ...tf.warnings],
     registration,
     alternatives,
     traps,
     issuer: registration.issuer,
     subject: registration.subject,
     audienceList: registration.audienceList,
+    ...(terraform !== undefined ? { terraform } : {}),
   };
 }
 
