@@ -112,9 +112,9 @@ function authenticationPolicy(context: GateContext): GateDiagnosis {
   return {
     kind: 'verification',
     code: 'AUTHENTICATION_POLICY_REJECTED',
-    message: `Snowflake refused the login at the authentication policy in force (the user's own, else the account's or FOR ALL SERVICE USERS); Snowflake does not say which rule`,
+    message: `Snowflake refused the login at the authentication policy in force (the user's own, else FOR ALL SERVICE USERS for a service user, else the account's); Snowflake does not say which rule`,
     hint: [
-      `Find the policy in force and read it (read-only):`,
+      `Find the policy in force and read it (read-only; POLICY_REFERENCES needs a current database, e.g. USE DATABASE <any>;):`,
       `  SELECT POLICY_NAME, REF_ENTITY_DOMAIN FROM TABLE(INFORMATION_SCHEMA.POLICY_REFERENCES(REF_ENTITY_NAME => ${sqlString(quotedIdentifierContent(user) ?? user.toUpperCase())}, REF_ENTITY_DOMAIN => 'USER'));`,
       `  DESCRIBE AUTHENTICATION POLICY <policy>;`,
       `Then change only what refuses this identity (${provider}, ${who}) — SET replaces a list, so keep what is there:`,
@@ -127,6 +127,7 @@ function authenticationPolicy(context: GateContext): GateDiagnosis {
 
 function userState(message: string, context: GateContext): GateDiagnosis {
   const user = userOf(context);
+  const stored = context.user ? sqlString(quotedIdentifierContent(context.user) ?? context.user.toUpperCase()) : "'<name>'";
   const locked = /\blocked\b/i.test(message) && !/\bdisabled\b/i.test(message);
   return {
     kind: 'verification',
@@ -134,7 +135,7 @@ function userState(message: string, context: GateContext): GateDiagnosis {
     message: `Snowflake refused the login because the user is ${locked ? 'locked' : 'disabled'}: ${oneLine(message)}`,
     hint: locked
       ? `Unlock it (an administrator with OWNERSHIP or MANAGE GRANTS): ALTER USER ${user} SET MINS_TO_UNLOCK = 0;`
-      : `Enable it if it should log in (an administrator with OWNERSHIP of the user): ALTER USER ${user} SET DISABLED = FALSE; — check first why it was disabled (SHOW USERS LIKE '<name>'; the "disabled" column).`,
+      : `Enable it if it should log in (an administrator with OWNERSHIP of the user): ALTER USER ${user} SET DISABLED = FALSE; — check first why it was disabled (SHOW USERS LIKE ${stored}; the "disabled" column).`,
   };
 }
 
