@@ -303,6 +303,7 @@ function defineSandbox(program: Command): void {
     .description('run a local STS and Snowflake (on 127.0.0.1) to try wif-check and the drivers against, until Ctrl-C')
     .option('--identity <name>', 'the test identity whose keys the exports hold (default assumedRole; e.g. iamUser, root, expired)')
     .option('--provider <name>', 'aws (default) or oidc: also a GitHub Actions job\'s token service, OIDC issuers and OIDC users')
+    .option('--gate <gate>', 'refuse the working login at a gate before the mapping: network-policy, authentication-policy or user-disabled')
     .addHelpText(
       'after',
       `
@@ -313,13 +314,14 @@ Examples:
   $ wif-check sandbox
   $ wif-check sandbox --identity iamUser
   $ wif-check sandbox --provider oidc
+  $ wif-check sandbox --gate network-policy
   $ wif-check sandbox --json > sandbox.json
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & { identity?: string; provider?: string }) => {
+    .action(async (options: CommonOptions & { identity?: string; provider?: string; gate?: string }) => {
       await runCommand(options, async (printer) => {
         const { startSandbox, sandboxDocument, renderSandbox, untilSignal } = await import('./commands/sandbox.js');
-        const sandbox = await startSandbox({ identity: options.identity, provider: options.provider });
+        const sandbox = await startSandbox({ identity: options.identity, provider: options.provider, gate: options.gate });
         try {
           if (printer.json) printer.document(sandboxDocument(sandbox));
           else printer.render(sandboxDocument(sandbox), renderSandbox);

@@ -64,3 +64,10 @@ export function withProcessEnv<T>(vars: Readonly<Record<string, string | undefin
   queue = run.catch(() => undefined);
   return run;
 }
+
+/** HTTPS_PROXY (or https_proxy) as the host set it, when set: a network policy may see the proxy's address. */
+export function httpsProxy(): string | undefined {
+  const env = hostEnv();
+  const value = env['HTTPS_PROXY'] ?? env['https_proxy'];
+  return value?.trim() ? value.trim() : undefined;
+}

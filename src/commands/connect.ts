@@ -4,6 +4,7 @@
  */
 import { parsePrincipalArn, toSnowflakeArn } from '../core/arn.js';
 import { diagnoseLoginError, diagnoseUnexpectedUser, parseExpectUser, userMatches } from '../core/diagnose.js';
+import { isGateRefusal } from '../core/gates.js';
 import { WifError } from '../core/errors.js';
 import { identifierForTypedName } from '../core/sql.js';
 import { driverRegion } from '../core/region.js';
@@ -13,7 +14,7 @@ import { findConnection, type FoundConnection } from '../snowflake/config-files.
 import { resolveProvider, type ProviderName } from '../providers/index.js';
 import { oidcConnectDocument, renderOidcConnect, type OidcConnectResult } from '../providers/oidc/connect.js';
 import { withDeadline } from '../deadline.js';
-import { hostEnv, withProcessEnv } from '../process-env.js';
+import { hostEnv, httpsProxy, withProcessEnv } from '../process-env.js';
 import { diagnoseOutboundLogin, methodNote, resolveMethod, subjectToSnowflakeArn, type TokenSummary, type WifMethod } from '../core/jwt-claims.js';
 import { libraryTimeoutMs } from '../core/timeout.js';
 
@@ -259,7 +260,7 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
     if (!(failure instanceof DriverFailure)) throw failure;
     const { caller, error: stsError } = await callerWithin(remainingMs(prepared.deadline));
     const expectedArn = arnToRegister(caller);
-    const jwtDiagnosis = outbound
+    const jwtDiagnosis = outbound && !isGateRefusal(failure.fields)
       ? diagnoseOutboundLogin(failure.fields.name, failure.fields.message, {
           token: token ?? null,
           expectedArn,
@@ -284,6 +285,7 @@ export async function attemptLogin(prepared: PreparedConnect, knownCaller?: Call
       impersonationPath: prepared.impersonationPath,
       expectUser: prepared.expectUser === undefined ? undefined : identifierForTypedName(prepared.expectUser),
       awsFailure,
+      proxy: httpsProxy(),
     });
     const error = new WifError(diagnosis.kind, diagnosis.message, {
       code: diagnosis.code,

@@ -18,6 +18,7 @@ import {
   type TestBed,
   type TestIdentityName,
   type TestBedOptions,
+  type SimGates,
 } from '../simulators/index.js';
 import { parseProvider } from '../providers/index.js';
 
@@ -34,6 +35,51 @@ export interface SandboxOptions {
   admin?: TestBedOptions['admin'];
   /** aws (default) or oidc: a GitHub Actions job's token service, OIDC issuers and OIDC users too. */
   provider?: string | undefined;
+  /** A gate before the mapping that refuses the working login (SANDBOX_GATES): network-policy, authentication-policy or user-disabled. */
+  gate?: string | undefined;
+}
+
+/** The gates the sandbox can show failing (issue 20, part 4), and what each sets on the simulator. */
+export const SANDBOX_GATE_NAMES = ['network-policy', 'authentication-policy', 'user-disabled'] as const;
+export type SandboxGate = (typeof SANDBOX_GATE_NAMES)[number];
+
+/** --gate as typed → a gate name; a usage error names the choices. */
+export function parseSandboxGate(name: string | undefined): SandboxGate | undefined {
+  if (name === undefined) return undefined;
+  const found = SANDBOX_GATE_NAMES.find((gate) => gate === name.trim().toLowerCase());
+  if (found) return found;
+  const shown = /^[\x20-\x7e]{1,40}$/.test(name) ? `'${name}'` : 'that name';
+  throw usageError(`--gate ${shown} is not a gate the sandbox shows`, 'UNKNOWN_GATE', `Use one of: ${SANDBOX_GATE_NAMES.join(', ')}.`);
+}
+
+/**
+ * The simulator's gates for `gate`, set on `user` (the user the working login maps to), what the
+ * sandbox says about it, and the fix to try (the simulator has no SQL: the fix is shown, not run).
+ */
+function sandboxGate(gate: SandboxGate, user: string): { gates: SimGates; says: string; expect: string } {
+  switch (gate) {
+    case 'network-policy':
+      return {
+        gates: { networkPolicies: [{ name: 'SANDBOX_OFFICE_ONLY', allowedIpList: ['10.0.0.0/8'] }], accountNetworkPolicy: 'SANDBOX_OFFICE_ONLY' },
+        says: 'gate       the account network policy SANDBOX_OFFICE_ONLY allows only 10.0.0.0/8: your 127.0.0.1 is refused (390422)',
+        expect: 'NETWORK_POLICY_BLOCKED',
+      };
+    case 'authentication-policy':
+      return {
+        gates: {
+          authenticationPolicies: [{ name: 'SANDBOX_KEYPAIR_ONLY', authenticationMethods: ['KEYPAIR', 'PASSWORD'] }],
+          users: { [user]: { authenticationPolicy: 'SANDBOX_KEYPAIR_ONLY' } },
+        },
+        says: `gate       user ${user} has the authentication policy SANDBOX_KEYPAIR_ONLY: AUTHENTICATION_METHODS = (KEYPAIR, PASSWORD), no WORKLOAD_IDENTITY (390202)`,
+        expect: 'AUTHENTICATION_POLICY_REJECTED',
+      };
+    case 'user-disabled':
+      return {
+        gates: { users: { [user]: { disabled: true } } },
+        says: `gate       user ${user} is disabled (DISABLED = TRUE; the simulator's message: Snowflake's for a WIF login is not known)`,
+        expect: 'USER_DISABLED',
+      };
+  }
 }
 
 /** The sandbox's OIDC trap: the same repository registered for its branch, while the job uses the `prod` environment. */
@@ -58,6 +104,8 @@ export interface Sandbox {
   unset: string[];
   /** Commands to try with those variables. */
   commands: string[];
+  /** --gate: the gate that refuses the working login, what it is, and the code connect gives. */
+  gate?: { name: SandboxGate; says: string; expect: string };
   bed: TestBed;
   close(): Promise<void>;
 }
@@ -78,7 +126,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const provider = options.provider === undefined ? 'aws' : parseProvider(options.provider, '--provider');
   if (provider !== 'aws' && provider !== 'oidc') throw usageError(`the sandbox simulates aws and oidc, not ${provider}`, 'PROVIDER_NOT_SUPPORTED');
   const oidc = provider === 'oidc';
+  const gateName = parseSandboxGate(options.gate);
+  const gated = gateName ? sandboxGate(gateName, oidc ? 'GHA_DEPLOY' : (options.users?.[0]?.name ?? DEFAULT_TEST_BED_USERS[0]?.name ?? 'LAMBDA_LOADER')) : undefined;
+  const gate = gateName && gated ? { name: gateName, says: gated.says, expect: gated.expect } : undefined;
   const bed = await startTestBed({
+    ...(gated ? { gates: gated.gates } : {}),
     region: options.region ?? DEFAULT_TEST_BED_REGION,
     ...(options.users ? { users: options.users } : oidc ? { users: [...DEFAULT_TEST_BED_USERS, ...DEFAULT_OIDC_TEST_BED_USERS, SANDBOX_OIDC_TRAP_USER] } : {}),
     ...(options.admin ? { admin: options.admin } : {}),
@@ -108,12 +160,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         ...(job.ACTIONS_ID_TOKEN_REQUEST_TOKEN ? { ACTIONS_ID_TOKEN_REQUEST_TOKEN: job.ACTIONS_ID_TOKEN_REQUEST_TOKEN } : {}),
       },
       unset: ['AWS_PROFILE', 'SNOWFLAKE_TOKEN_FILE_PATH'],
-      commands: [
-        'wif-check whoami',
-        'wif-check doctor --expect-user GHA_DEPLOY',
-        'wif-check connect --expect-user GHA_BRANCH   # the trap: registered for the branch, but the job uses an environment',
-        'wif-check gen-sql --user GHA_BRANCH --alter   # the fix',
-      ],
+      commands: gate
+        ? ['wif-check whoami', `wif-check connect --expect-user GHA_DEPLOY   # refused at the gate: ${gate.expect}, with the fix`, 'wif-check doctor --expect-user GHA_DEPLOY']
+        : [
+            'wif-check whoami',
+            'wif-check doctor --expect-user GHA_DEPLOY',
+            'wif-check connect --expect-user GHA_BRANCH   # the trap: registered for the branch, but the job uses an environment',
+            'wif-check gen-sql --user GHA_BRANCH --alter   # the fix',
+          ],
+      ...(gate ? { gate } : {}),
       bed,
       close: () => bed.close(),
     };
@@ -129,7 +184,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // A session token left in the shell would be sent with the test keys; a profile would be named
     // as the credential source although the keys come from the environment.
     unset: [...(identity.sessionToken ? [] : ['AWS_SESSION_TOKEN']), 'AWS_PROFILE'],
-    commands: ['wif-check whoami', `wif-check gen-sql --user ${firstUser}`, `wif-check doctor --expect-user ${firstUser}`],
+    commands: gate
+      ? ['wif-check whoami', `wif-check connect --expect-user ${firstUser}   # refused at the gate: ${gate.expect}, with the fix`, `wif-check doctor --expect-user ${firstUser}`]
+      : ['wif-check whoami', `wif-check gen-sql --user ${firstUser}`, `wif-check doctor --expect-user ${firstUser}`],
+    ...(gate ? { gate } : {}),
     bed,
     close: () => bed.close(),
   };
@@ -170,7 +228,7 @@ export function shellQuote(value: string): string {
  * The text output is itself a shell script: `export` lines, and everything else as `#` comments,
  * so that it can be pasted or saved and sourced whole.
  */
-export function renderSandbox(sandbox: Pick<Sandbox, 'provider' | 'identity' | 'stsUrl' | 'snowflakeUrl' | 'account' | 'users' | 'env' | 'unset' | 'commands'>, color: { dim(text: string): string; bold(text: string): string }): string {
+export function renderSandbox(sandbox: Pick<Sandbox, 'provider' | 'identity' | 'stsUrl' | 'snowflakeUrl' | 'account' | 'users' | 'env' | 'unset' | 'commands' | 'gate'>, color: { dim(text: string): string; bold(text: string): string }): string {
   const comment = (text = '') => color.dim(`#${text ? ` ${text}` : ''}`);
   return [
     comment(color.bold('wif-check sandbox: a local STS and Snowflake on 127.0.0.1 (nothing leaves this machine; the keys are fake test keys)')),
@@ -178,6 +236,7 @@ export function renderSandbox(sandbox: Pick<Sandbox, 'provider' | 'identity' | '
     ...(sandbox.provider === 'oidc' ? [comment('GitHub     a job of octo-org/app in environment prod, with permissions: id-token: write (its token service is exported below)')] : []),
     comment(`Snowflake  ${sandbox.snowflakeUrl}    account ${sandbox.account}`),
     ...sandbox.users.map((user) => comment(`           user ${user.name} ← ${user.oidc ? `OIDC ${user.oidc.subject} (${user.oidc.issuer})` : (user.arn ?? '(no workload identity)')}`)),
+    ...(sandbox.gate ? [comment(sandbox.gate.says)] : []),
     comment(),
     comment('Paste these into another shell:'),
     ...Object.entries(sandbox.env).map(([name, value]) => `export ${name}=${shellQuote(value)}`),

@@ -9,6 +9,7 @@ import { formatSeconds, oneLine } from './aws-failures.js';
 import { usageError, type ErrorKind } from './errors.js';
 import { identifierForStoredName, identifierForTypedName, quotedIdentifierContent } from './sql.js';
 import { escapeControl } from './terminal-text.js';
+import { awsAccountOf, diagnoseGate } from './gates.js';
 
 export interface DriverErrorFields {
   /** The driver's error type: OperationFailedError, NetworkError, RequestFailedError, … */
@@ -48,6 +49,8 @@ export interface LoginContext {
    * cannot verify the attestation (expired session, unknown key, bad secret, clock skew).
    */
   awsFailure?: { code: string; message: string; hint?: string | undefined } | null | undefined;
+  /** HTTPS_PROXY as the host set it, when set: the address a network policy saw may be the proxy's (./gates.ts). */
+  proxy?: string | undefined;
 }
 
 export interface Diagnosis {
@@ -291,9 +294,15 @@ const RULES: readonly Rule[] = [
 ];
 
 export function diagnoseLoginError(error: DriverErrorFields, context: LoginContext): Diagnosis {
-  const rule = RULES.find((candidate) => candidate.when(error, context));
   // Snowflake's own words, when it answered with them (an OperationFailedError carries its code).
   const snowflake = error.name === 'OperationFailedError' && error.code !== undefined ? { snowflake: { code: String(error.code), message: error.message } } : {};
+  // The gates before the mapping (network policy, authentication policy, the user's state).
+  const gate =
+    error.name === 'OperationFailedError' && error.reachedSnowflake !== false
+      ? diagnoseGate(error, { provider: 'AWS', awsAccount: awsAccountOf(context.callerArn ?? context.expectedArn), user: context.expectUser, proxy: context.proxy })
+      : undefined;
+  if (gate) return { kind: gate.kind, code: gate.code, message: gate.message, hint: gate.hint, expectedArn: null, ...snowflake };
+  const rule = RULES.find((candidate) => candidate.when(error, context));
   if (rule) {
     return {
       kind: rule.kind,

@@ -23,6 +23,7 @@ export * from './snowflake.js';
 export * from './web-identity.js';
 export * from './snowflake-jwt.js';
 export * from './snowflake-oidc.js';
+export * from './snowflake-gates.js';
 export * from './oidc-issuer.js';
 export * from './oidc-claims.js';
 export * from './github-oidc.js';
@@ -147,6 +148,8 @@ export interface TestBedOptions {
    * given — DEFAULT_OIDC_TEST_BED_USERS after DEFAULT_TEST_BED_USERS.
    */
   oidc?: boolean | TestBedOidcOptions;
+  /** Network and authentication policies, disabled and locked users (SnowflakeSimulatorOptions.gates; later: bed.snowflake.gates). */
+  gates?: SnowflakeSimulatorOptions['gates'];
 }
 
 interface OidcServers {
@@ -202,6 +205,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
       resolveIssuerUrl: sts.webIdentity.resolveIssuerUrl,
       ...(opts.explainIssuerMismatch ? { explainIssuerMismatch: true } : {}),
       ...(opts.admin ? { admin: opts.admin } : {}),
+      ...(opts.gates ? { gates: opts.gates } : {}),
       ...(oidcOptions
         ? {
             resolveOidcIssuerUrl: resolveIssuerUrl,

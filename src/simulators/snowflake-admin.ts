@@ -33,6 +33,7 @@
  *   HUGE_FIELD_CHARS characters long (a server sending absurd values);
  * - 'identities-flood': every workload identity listing has IDENTITY_FLOOD_SIZE identities.
  */
+import type { GateRefusal, SimGate } from './snowflake-gates.js';
 import { createHash, createPublicKey, randomBytes, randomInt, randomUUID, verify } from 'node:crypto';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -110,11 +111,17 @@ export interface AdminStatement {
   ok: boolean;
 }
 
+/** An authenticator's name in AUTHENTICATION_METHODS. */
+const GATE_METHODS: Record<string, string> = { SNOWFLAKE_JWT: 'KEYPAIR', PROGRAMMATIC_ACCESS_TOKEN: 'PROGRAMMATIC_ACCESS_TOKEN', SNOWFLAKE: 'PASSWORD' };
+
 export interface AdminLoginRecord {
   ok: boolean;
   authenticator: string;
   user?: string;
   message?: string;
+  /** The gate that refused the login (./snowflake-gates.ts), and its policy. */
+  gate?: SimGate;
+  policy?: string;
 }
 
 /** The part of the simulator tests use. */
@@ -151,7 +158,8 @@ export interface AdminSideDeps {
 export interface AdminSide {
   simulator: AdminSimulator;
   /** A non-WIF login body's `data`: Snowflake's answer. */
-  login(url: URL, data: Record<string, unknown>): Json;
+  /** `gate`: the network and authentication policy gates and the user's state (./snowflake-gates.ts), asked once the administrator is known. */
+  login(url: URL, data: Record<string, unknown>, gate?: (user: string, method: string) => GateRefusal | undefined): Json;
   /** Whether `authorization` names a session opened here. */
   owns(headers: Record<string, string>): boolean;
   /** An authenticated request of such a session. */
@@ -287,7 +295,7 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
     return { data: { nextAction: 'RETRY_LOGIN', authnMethod: authenticator }, code, message, success: false };
   };
 
-  const login = (url: URL, data: Record<string, unknown>): Json => {
+  const login = (url: URL, data: Record<string, unknown>, gate?: (user: string, method: string) => GateRefusal | undefined): Json => {
     const authenticator = typeof data['AUTHENTICATOR'] === 'string' ? data['AUTHENTICATOR'].toUpperCase() : 'SNOWFLAKE';
     const loginName = typeof data['LOGIN_NAME'] === 'string' ? data['LOGIN_NAME'] : '';
     const token = typeof data['TOKEN'] === 'string' ? data['TOKEN'] : '';
@@ -307,6 +315,11 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
       if (!admin) return wrong();
     } else {
       return wrong();
+    }
+    const refusal = gate?.(admin.name, GATE_METHODS[authenticator] ?? authenticator);
+    if (refusal) {
+      logins.push({ ok: false, authenticator, message: refusal.message, user: admin.name.toUpperCase(), gate: refusal.gate, ...(refusal.policy ? { policy: refusal.policy } : {}) });
+      return { data: { nextAction: 'RETRY_LOGIN', authnMethod: authenticator, ...(refusal.sqlState ? { sqlState: refusal.sqlState } : {}) }, code: refusal.code, message: refusal.message, success: false };
     }
     const requested = url.searchParams.get('roleName');
     const role = requested ? identifier(requested) : (admin.defaultRole ?? 'PUBLIC').toUpperCase();

@@ -36,6 +36,12 @@
  *   ACCOUNT_NAME with `success: false` and "Account '<name>' does not exist or is not authorized.";
  * - role grants: any role named in `?roleName=` or `USE ROLE` is accepted.
  *
+ * The gates before the mapping (./snowflake-gates.ts, option `gates`, `simulator.gates`): network
+ * policies by the client's address, authentication policies (account, FOR ALL SERVICE USERS, user)
+ * and disabled or locked users, for every login (AWS attestation, AWS JWT, OIDC, administrators),
+ * answered with Snowflake's own codes and messages where they are known (390422, 390202); the
+ * disabled/locked wording is the simulator's own (Snowflake's is not known).
+ *
  * Modes: 'hang' accepts requests and never answers; 'http403' | 'http404' | 'http500' answer every
  * request with that status and an HTML body, as a proxy or front end would.
  * Hostile modes, for the security tests (issue 9; docs/security.md), each acting on the login or
@@ -64,6 +70,7 @@ import { startStsSimulator, type StsSimulator } from './sts.js';
 import { replayAttestation } from './sts-replay.js';
 import { looksLikeJwt, verifyJwtLogin } from './snowflake-jwt.js';
 import { OIDC_ISSUER_MAX_LENGTH, OIDC_SUBJECT_MAX_LENGTH, OIDC_UNMAPPED_REASONS, createOidcKeyCache, verifyOidcLogin, type OidcRefusalReason, type OidcRegistration } from './snowflake-oidc.js';
+import { createGates, normalizeAddress, type Gates, type SimAuthenticationRule, type SimGate, type SimGates } from './snowflake-gates.js';
 import { createAdminSide, type AdminSimulator, type AdminSimulatorOptions } from './snowflake-admin.js';
 
 export interface SimUser {
@@ -127,6 +134,14 @@ export interface SnowflakeLoginRecord {
   audience?: string[];
   /** Why an OIDC login was refused (./snowflake-oidc.ts OidcRefusalReason). */
   reason?: OidcRefusalReason | 'role-not-granted';
+  /** The gate that refused the login (./snowflake-gates.ts): set only for those refusals. */
+  gate?: SimGate;
+  /** The policy that refused it (network and authentication policy gates). */
+  policy?: string;
+  /** The authentication policy's rule that refused (the simulator's knowledge: Snowflake's answer does not say). */
+  rule?: SimAuthenticationRule;
+  /** The client address the network gate saw (gate refusals only). */
+  clientAddress?: string;
 }
 
 export interface SnowflakeSimulatorOptions {
@@ -171,6 +186,11 @@ export interface SnowflakeSimulatorOptions {
   oidcSubjectWildcard?: boolean;
   /** Refuse an unmapped OIDC token with a message saying which part did not match (default: one generic message). */
   explainOidcMismatch?: boolean;
+  /**
+   * Network policies, authentication policies and user states (disabled, locked), enforced in
+   * Snowflake's order for every login, WIF and administrator (./snowflake-gates.ts). Default: none.
+   */
+  gates?: SimGates;
 }
 
 export interface SnowflakeSimulator {
@@ -208,6 +228,8 @@ export interface SnowflakeSimulator {
   close(): Promise<void>;
   /** The administrator side: its statement log, logins and grants (./snowflake-admin.ts). */
   admin: AdminSimulator;
+  /** The gates (./snowflake-gates.ts): `gates.set({...})`, `gates.setUser(name, {...})`, `gates.snapshot()`. */
+  gates: Pick<Gates, 'set' | 'setUser' | 'snapshot'>;
 }
 
 /**
@@ -486,6 +508,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
   for (const user of opts.users ?? []) addUser(user);
   const oidcKeys = createOidcKeyCache({ resolveIssuerUrl: opts.resolveOidcIssuerUrl, jwksCacheSeconds: opts.oidcJwksCacheSeconds });
   let oidcSubjectWildcard = opts.oidcSubjectWildcard ?? false;
+  const gates = createGates(opts.gates ?? {});
   const adminSide = createAdminSide(opts.admin ?? {}, { users: () => users, identityKey: registeredIdentityKey, accountName: opts.accountName });
 
   const findUserForCaller = (callerArn: string): SimUser | undefined => {
@@ -498,7 +521,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     });
   };
 
-  const login = async (url: URL, raw: Buffer): Promise<Json> => {
+  const login = async (url: URL, raw: Buffer, clientAddress: string): Promise<Json> => {
     const body = parseJson(decodeBody(raw));
     const data = isRecord(body) && isRecord(body['data']) ? body['data'] : {};
     const reject = (code: string, message: string, callerArn?: string): Json => {
@@ -511,36 +534,76 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       return reject(SIM_CODES.ACCOUNT_NOT_FOUND, `Account '${accountName}' does not exist or is not authorized.`);
     }
     if (data['AUTHENTICATOR'] !== 'WORKLOAD_IDENTITY') {
-      // Key pair, PAT and password logins are the administrator side's (./snowflake-admin.ts).
-      return adminSide.login(url, data);
+      // Key pair, PAT and password logins are the administrator side's (./snowflake-admin.ts);
+      // the gates apply to them too, once the administrator is known.
+      return adminSide.login(url, data, (name, method) => gates.policies({ clientAddress, method, user: { name } }) ?? gates.userState(name));
     }
+    const provider = typeof data['PROVIDER'] === 'string' ? data['PROVIDER'] : String(data['PROVIDER']);
+    const outcome = await identify(data);
+    // The gates, in Snowflake's order: network policy, authentication policy (both for the user the
+    // credential maps to, else the account's), then the identity, then the user's state.
+    const facts = outcome.facts;
+    const awsAccount = outcome.verifiedArn ? ARN_RE.exec(outcome.verifiedArn)?.[3] : undefined;
+    const refusal = gates.policies({
+      clientAddress,
+      method: 'WORKLOAD_IDENTITY',
+      provider,
+      ...(outcome.ok ? { user: outcome.user } : {}),
+      ...(awsAccount ? { awsAccount } : {}),
+      ...(outcome.verifiedIssuer ? { issuer: outcome.verifiedIssuer } : {}),
+    }) ?? (outcome.ok ? gates.userState(outcome.user.name) : undefined);
+    if (refusal) {
+      logins.push({
+        ok: false,
+        message: refusal.message,
+        ...facts,
+        ...(outcome.ok ? { user: outcome.user.name.toUpperCase() } : {}),
+        gate: refusal.gate,
+        clientAddress: normalizeAddress(clientAddress),
+        ...(refusal.policy ? { policy: refusal.policy } : {}),
+        ...(refusal.rule ? { rule: refusal.rule } : {}),
+      });
+      return failure(refusal.code, refusal.message, { nextAction: 'RETRY_LOGIN', authnMethod: 'WORKLOAD_IDENTITY', ...(refusal.sqlState ? { sqlState: refusal.sqlState } : {}) });
+    }
+    if (!outcome.ok) {
+      logins.push({ ok: false, message: outcome.message, ...facts });
+      return failure(outcome.code, outcome.message, { nextAction: 'RETRY_LOGIN', authnMethod: String(data['AUTHENTICATOR'] ?? 'UNKNOWN') });
+    }
+    return openSession(url, outcome.user, facts, accountName);
+  };
+
+  /** What a WIF login's credential says: the user it maps to, or why not (no gate applied yet). */
+  type Identified = { facts: Omit<SnowflakeLoginRecord, 'ok' | 'user' | 'message'>; verifiedArn?: string | undefined; verifiedIssuer?: string | undefined } & (
+    | { ok: true; user: SimUser }
+    | { ok: false; code: string; message: string }
+  );
+  const identify = async (data: Record<string, unknown>): Promise<Identified> => {
     if (data['PROVIDER'] === 'OIDC') {
       // TOKEN is the ID token itself (./snowflake-oidc.ts).
       const verdict = await verifyOidcLogin(data['TOKEN'], { users, keys: oidcKeys, subjectWildcard: oidcSubjectWildcard, explainMismatch: opts.explainOidcMismatch });
-      const facts = { provider: 'OIDC' as const, ...(verdict.issuer !== undefined ? { issuer: verdict.issuer } : {}), ...(verdict.subject !== undefined ? { subject: verdict.subject } : {}), ...(verdict.audience ? { audience: verdict.audience } : {}) };
+      const base = { provider: 'OIDC' as const, ...(verdict.issuer !== undefined ? { issuer: verdict.issuer } : {}), ...(verdict.subject !== undefined ? { subject: verdict.subject } : {}), ...(verdict.audience ? { audience: verdict.audience } : {}) };
       if (!verdict.ok) {
-        logins.push({ ok: false, message: verdict.message, ...facts, reason: verdict.reason });
-        return failure(OIDC_UNMAPPED_REASONS.has(verdict.reason) ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, verdict.message, {
-          nextAction: 'RETRY_LOGIN',
-          authnMethod: String(data['AUTHENTICATOR'] ?? 'UNKNOWN'),
-        });
+        const unmapped = OIDC_UNMAPPED_REASONS.has(verdict.reason);
+        return { ok: false, code: unmapped ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, message: verdict.message, facts: { ...base, reason: verdict.reason }, ...(unmapped ? { verifiedIssuer: verdict.issuer } : {}) };
       }
-      return openSession(url, verdict.user, facts, accountName);
+      return { ok: true, user: verdict.user, facts: base, verifiedIssuer: verdict.issuer };
     }
     if (data['PROVIDER'] !== 'AWS') {
-      return reject(SIM_CODES.WIF_PROVIDER_UNSUPPORTED, `Workload identity provider '${String(data['PROVIDER'])}' is not supported by the Snowflake simulator.`);
+      return { ok: false, code: SIM_CODES.WIF_PROVIDER_UNSUPPORTED, message: `Workload identity provider '${String(data['PROVIDER'])}' is not supported by the Snowflake simulator.`, facts: {} };
     }
 
     // The JWT method: TOKEN is an STS web identity token (./snowflake-jwt.ts).
     if (looksLikeJwt(data['TOKEN'])) {
       const jwt = await verifyJwtLogin(data['TOKEN'], { users, resolveIssuerUrl: opts.resolveIssuerUrl, registeredKey: registeredIdentityKey, explainIssuerMismatch: opts.explainIssuerMismatch });
-      if (!jwt.ok) return reject(jwt.reason === 'unmapped' ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, jwt.message, jwt.subject);
-      return openSession(url, jwt.user, { callerArn: jwt.subject }, accountName);
+      if (!jwt.ok) {
+        const unmapped = jwt.reason === 'unmapped';
+        return { ok: false, code: unmapped ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, message: jwt.message, facts: jwt.subject ? { callerArn: jwt.subject } : {}, ...(unmapped ? { verifiedArn: jwt.subject } : {}) };
+      }
+      return { ok: true, user: jwt.user, facts: { callerArn: jwt.subject }, verifiedArn: jwt.subject };
     }
 
     // TOKEN = base64(JSON {url, method, headers}) of a signed GetCallerIdentity request.
-    const attestationFailed = (why: string): Json =>
-      reject(SIM_CODES.WIF_ATTESTATION_INVALID, `The AWS workload identity attestation could not be verified: ${why}`);
+    const attestationFailed = (why: string): Identified => ({ ok: false, code: SIM_CODES.WIF_ATTESTATION_INVALID, message: `The AWS workload identity attestation could not be verified: ${why}`, facts: {} });
     const token = typeof data['TOKEN'] === 'string' ? data['TOKEN'] : '';
     const decoded = parseJson(Buffer.from(token, 'base64').toString('utf8'));
     if (!isRecord(decoded) || typeof decoded['url'] !== 'string' || typeof decoded['method'] !== 'string' || !isRecord(decoded['headers'])) {
@@ -569,12 +632,8 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
 
     const callerArn = verdict.arn;
     const user = findUserForCaller(callerArn);
-    if (!user) {
-      const refused = reject(SIM_CODES.WIF_USER_NOT_FOUND, WIF_USER_NOT_FOUND_MESSAGE, callerArn);
-      Object.assign(logins.at(-1) ?? {}, { region });
-      return refused;
-    }
-    return openSession(url, user, { callerArn, ...(region ? { region } : {}) }, accountName);
+    if (!user) return { ok: false, code: SIM_CODES.WIF_USER_NOT_FOUND, message: WIF_USER_NOT_FOUND_MESSAGE, facts: { callerArn, ...(region ? { region } : {}) }, verifiedArn: callerArn };
+    return { ok: true, user, facts: { callerArn, ...(region ? { region } : {}) }, verifiedArn: callerArn };
   };
 
   /** A session for a verified, mapped login (any method); `facts` go into the login record. */
@@ -740,7 +799,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     const headers = flatHeaders(req.headers);
     if (method === 'POST' && url.pathname === '/session/v1/login-request') {
       if (await hostileLogin(res, raw)) return;
-      sendJson(res, 200, await login(url, raw));
+      sendJson(res, 200, await login(url, raw, req.socket.remoteAddress ?? ''));
       return;
     }
     const authenticated = ['/queries/v1/query-request', '/session', '/telemetry/send'];
@@ -821,6 +880,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
   return {
     echoed,
     admin: adminSide.simulator,
+    gates: { set: gates.set, setUser: gates.setUser, snapshot: gates.snapshot },
     setRedirect(url: string, status: 301 | 302 | 303 | 307 | 308 = 307) {
       redirect = { url, status };
     },

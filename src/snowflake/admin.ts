@@ -16,6 +16,7 @@ import { createHash, createPrivateKey } from 'node:crypto';
 import type { Connection, ConnectionOptions } from 'snowflake-sdk';
 import type { AuditIdentity, AuditUser } from '../core/audit-findings.js';
 import { diagnoseLoginError } from '../core/diagnose.js';
+import { diagnoseGate, type GateCode } from '../core/gates.js';
 import { WifError, usageError } from '../core/errors.js';
 import { privateKeyCost } from '../core/key-cost.js';
 import { serverText } from '../core/redact.js';
@@ -342,6 +343,13 @@ function guardedFailure(events: GuardEvents, clean: (text: string) => string, se
   return undefined;
 }
 
+/** An administrator login refused at a gate before the credential (src/core/gates.ts): what to change. */
+const ADMIN_GATE_HINTS: Record<GateCode, string> = {
+  NETWORK_POLICY_BLOCKED: "A network policy (the administrator's own, else the account's) does not allow the address in Snowflake's message: run from an allowed address, or add it to the administrator's own network policy.",
+  AUTHENTICATION_POLICY_REJECTED: "The authentication policy in force for the administrator (its own, else the account's) does not allow this method: use an allowed one, or add it to that policy's AUTHENTICATION_METHODS (KEYPAIR, PROGRAMMATIC_ACCESS_TOKEN or PASSWORD).",
+  USER_DISABLED: 'The administrator user is disabled or locked: ALTER USER <name> SET DISABLED = FALSE; (or SET MINS_TO_UNLOCK = 0), by another administrator.',
+};
+
 /** Every admin login failure is exit 4 (the contract): a refusal says what Snowflake said. */
 function loginFailure(error: unknown, events: GuardEvents, clean: (text: string) => string, settings: SnowflakeSettings, credentials: AdminCredentials): WifError {
   if (error instanceof WifError) return error;
@@ -353,11 +361,14 @@ function loginFailure(error: unknown, events: GuardEvents, clean: (text: string)
   if (fields.name === 'OperationFailedError') {
     const code = fields.code === undefined ? null : String(fields.code);
     const roleRefused = /\bRole\b.*\bspecified in the connect string\b/i.test(message);
+    const gate = diagnoseGate({ ...fields, message }, { provider: 'AWS' })?.code;
     return new WifError('snowflake', `Snowflake refused the administrator login (${how}): ${message}`, {
       code: roleRefused ? 'ROLE_NOT_GRANTED' : 'ADMIN_LOGIN_FAILED',
       hint: roleRefused
         ? 'Grant the role to the administrator, or drop --role to use its default role.'
-        : credentials.authenticator === 'SNOWFLAKE_JWT'
+        : gate
+          ? ADMIN_GATE_HINTS[gate]
+          : credentials.authenticator === 'SNOWFLAKE_JWT'
           ? 'Check the user, and that its RSA_PUBLIC_KEY matches --private-key-file (DESC USER shows RSA_PUBLIC_KEY_FP).'
           : credentials.authenticator === 'PROGRAMMATIC_ACCESS_TOKEN'
             ? 'Check that the token is valid, not expired, and belongs to the user (SHOW USER PROGRAMMATIC ACCESS TOKENS).'

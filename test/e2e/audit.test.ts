@@ -308,6 +308,23 @@ describe('audit: bad input and failures are one clear line, the documented exit 
     expect(JSON.parse(result.stdout)).toMatchObject({ error: { code: 'UNREACHABLE' } });
   });
 
+  it.each([
+    ['a network policy on the account', { networkPolicies: [{ name: 'OFFICE_ONLY', allowedIpList: ['10.0.0.0/8'] }], accountNetworkPolicy: 'OFFICE_ONLY' }, /network policy/],
+    ['an account authentication policy without PASSWORD', { authenticationPolicies: [{ name: 'KEYPAIR_ONLY', authenticationMethods: ['KEYPAIR'] }], accountAuthenticationPolicy: 'KEYPAIR_ONLY' }, /AUTHENTICATION_METHODS/],
+  ])('the administrator refused at a gate (%s): exit 4, ADMIN_LOGIN_FAILED with Snowflake’s words and the gate in the hint', async (_name, gates, hint) => {
+    sim.gates.set(gates);
+    try {
+      const result = await audit(['--json'], env({ SNOWFLAKE_PASSWORD: PASSWORD }));
+      expect(result.code, describeRun(result)).toBe(4);
+      const document = JSON.parse(result.stdout) as { error: { code: string; snowflakeCode: string }; hint: string };
+      expect(document.error.code).toBe('ADMIN_LOGIN_FAILED');
+      expect(['390422', '390202']).toContain(document.error.snowflakeCode);
+      expect(document.hint).toMatch(hint);
+    } finally {
+      sim.gates.set({ accountNetworkPolicy: undefined, accountAuthenticationPolicy: undefined });
+    }
+  });
+
   it('a redirect is never followed with the credentials (UNEXPECTED_REDIRECT, exit 4)', async () => {
     sim.setMode('redirect');
     try {

@@ -184,6 +184,42 @@ describe('wif-check sandbox (text)', () => {
   });
 });
 
+describe('wif-check sandbox --gate (issue 20, part 4)', () => {
+  it.each([
+    ['aws', 'network-policy', 'NETWORK_POLICY_BLOCKED', 'LAMBDA_LOADER'],
+    ['aws', 'authentication-policy', 'AUTHENTICATION_POLICY_REJECTED', 'LAMBDA_LOADER'],
+    ['aws', 'user-disabled', 'USER_DISABLED', 'LAMBDA_LOADER'],
+    ['oidc', 'network-policy', 'NETWORK_POLICY_BLOCKED', 'GHA_DEPLOY'],
+    ['oidc', 'authentication-policy', 'AUTHENTICATION_POLICY_REJECTED', 'GHA_DEPLOY'],
+    ['oidc', 'user-disabled', 'USER_DISABLED', 'GHA_DEPLOY'],
+  ])('--provider %s --gate %s: the connect it suggests is refused with %s', async (provider, gate, code, user) => {
+    const served = serve(['--json', '--provider', provider, '--gate', gate]);
+    await ready(served);
+    const document = JSON.parse(served.stdout()) as SandboxJson & { gate: { name: string; expect: string; says: string } };
+    expect(document.gate).toMatchObject({ name: gate, expect: code });
+    expect(document.commands).toContain(`wif-check connect --expect-user ${user}   # refused at the gate: ${code}, with the fix`);
+    const refused = await runCli(['connect', '--expect-user', user, '--json'], { env: cleanEnv(document.env) });
+    expect(refused.code, describeRun(refused)).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code } });
+    expect(await stop(served, 'SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
+  it('says the gate in its text output, as a # comment', async () => {
+    const served = serve(['--gate', 'network-policy']);
+    await ready(served);
+    expect(served.stdout()).toMatch(/^# gate {7}the account network policy SANDBOX_OFFICE_ONLY allows only 10\.0\.0\.0\/8/m);
+    expect(await stop(served, 'SIGINT')).toEqual({ code: 0, signal: null });
+  });
+
+  it('refuses an unknown gate: exit 2, naming the choices', async () => {
+    const result = await runCli(['sandbox', '--gate', 'moat'], { env: cleanEnv() });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain("--gate 'moat' is not a gate the sandbox shows");
+    expect(result.stderr).toContain('network-policy, authentication-policy, user-disabled');
+  });
+});
+
 describe('sandbox helpers', () => {
   it.each([
     [undefined, 'assumedRole'],

@@ -12,6 +12,7 @@ import { resolveSnowflakeSettings, type SettingsSources, type SnowflakeSettings 
 import type { FoundConnection } from '../../snowflake/config-files.js';
 import type { OidcPlatform, Registration, Trap } from '../types.js';
 import { diagnoseOidcLogin } from './diagnose.js';
+import { httpsProxy } from '../../process-env.js';
 import { oidcIdentity, type OidcIdentity } from './identity.js';
 import { oidcIdentityClause } from './sql.js';
 
@@ -98,6 +99,7 @@ export async function attemptOidcLogin(prepared: OidcLoginPrepared, deadline: nu
       registration: identity.registration,
       traps: identity.traps,
       expectUser: prepared.expectUser === undefined ? undefined : identifierForTypedName(prepared.expectUser),
+      proxy: httpsProxy(),
     });
     return { ok: false, error: new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, snowflake: diagnosis.snowflake }) };
   }

@@ -10,12 +10,13 @@
  */
 import { diagnoseLoginError, type Diagnosis, type DriverErrorFields } from '../../core/diagnose.js';
 import { oneLine } from '../../core/aws-failures.js';
+import { diagnoseGate } from '../../core/gates.js';
 import type { OidcTokenFacts, Registration, Trap } from '../types.js';
 import { registrationSql } from './sql.js';
 
 const UNMAPPED = /Unable to find an associated Snowflake user|no (associated|matching) (Snowflake )?user|not (associated|mapped) (with|to) (a|any) (Snowflake )?user/i;
 /** Refusals that are not about the identity: the generic rules name them better. */
-const NOT_THE_IDENTITY = /\bRole\b.*\bspecified in the connect string\b|\baccount\b[^\n]*?\b(does not exist|not found)|authentication policy|not allowed to access Snowflake/i;
+const NOT_THE_IDENTITY = /\bRole\b.*\bspecified in the connect string\b|\baccount\b[^\n]*?\b(does not exist|not found)|authentication policy|not allowed to access Snowflake|\buser\b[^\n]*?\b(disabled|locked)\b/i;
 
 export interface OidcLoginContext {
   account: string;
@@ -27,9 +28,20 @@ export interface OidcLoginContext {
   traps: readonly Trap[];
   /** --expect-user as a SQL identifier, to name the user in the fix. */
   expectUser?: string | undefined;
+  /** HTTPS_PROXY as the host set it, when set (src/core/gates.ts). */
+  proxy?: string | undefined;
 }
 
 export function diagnoseOidcLogin(error: DriverErrorFields, context: OidcLoginContext): Diagnosis {
+  // The gates before the mapping (src/core/gates.ts): network policy, authentication policy, the user's state.
+  const gate =
+    error.name === 'OperationFailedError' && error.reachedSnowflake !== false
+      ? diagnoseGate(error, { provider: 'OIDC', issuer: context.facts.issuer, user: context.expectUser, proxy: context.proxy })
+      : undefined;
+  if (gate) {
+    const snowflake = error.code === undefined ? undefined : { code: String(error.code), message: error.message };
+    return { kind: gate.kind, code: gate.code, message: gate.message, hint: gate.hint, expectedArn: null, ...(snowflake ? { snowflake } : {}) };
+  }
   const refused = error.name === 'OperationFailedError' && error.reachedSnowflake !== false && !NOT_THE_IDENTITY.test(error.message);
   if (!refused) {
     const generic = diagnoseLoginError(error, { account: context.account, url: context.url, timeoutMs: context.timeoutMs });
