@@ -323,10 +323,13 @@ ${EXIT_CODE_HELP}`,
         const { startSandbox, sandboxDocument, renderSandbox, untilSignal } = await import('./commands/sandbox.js');
         const sandbox = await startSandbox({ identity: options.identity, provider: options.provider, gate: options.gate });
         try {
+          // The handlers first: whoever reads "Serving until" may signal at once (a loaded machine can
+          // run the reader between the write and the next line).
+          const signalled = untilSignal();
           if (printer.json) printer.document(sandboxDocument(sandbox));
           else printer.render(sandboxDocument(sandbox), renderSandbox);
           printer.info(`Serving until Ctrl-C or SIGTERM (STS ${sandbox.stsUrl}, Snowflake ${sandbox.snowflakeUrl}).`);
-          await untilSignal();
+          await signalled;
         } finally {
           await sandbox.close();
         }

@@ -293,6 +293,35 @@ describe('doctor --provider oidc: the checklist, each trap, and the registration
     expect(bed.snowflake.requests.length).toBe(logins);
   });
 
+  it('the immutable subject form: the job presents repo:OWNER@ID/REPO@ID, the user holds the mutable one — the registration check says so and registers the immutable form', async () => {
+    const result = await run(['doctor', '--provider', 'oidc', '--expect-user', 'GHA_DEPLOY', '--admin-connection', 'admin', '--json'], jobEnv({ ...DEFAULT_GITHUB_JOB, subjectForm: 'immutable' }, { SNOWFLAKE_HOME: adminHome() }));
+    expect(result.code, describeRun(result)).toBe(1);
+    const checks = json(result).checks as Array<{ id: string; status: string; code: string; detail: string; fix?: string }>;
+    const presented = json(result).subject as string;
+    expect(presented).toMatch(/^repo:octo-org@\d+\/app@\d+:environment:prod$/);
+    const registration = checks.find((check) => check.id === 'snowflake-registration');
+    expect(registration?.detail).toContain('GHA_DEPLOY has SUBJECT repo:octo-org/app:environment:prod');
+    expect(registration?.detail).toMatch(/immutable/);
+    expect(registration?.fix).toContain(`SUBJECT = '${presented}'`);
+  });
+
+  it('an expired token is a failed check (TOKEN_EXPIRED) before any login', async () => {
+    const projected = await bed.oidc.kubernetesToken({ expiresInSeconds: -120 });
+    issued.push(projected.token);
+    const result = await run(['doctor', '--provider', 'oidc', '--token-file', projected.path, '--json'], cleanEnv({ ...bed.env }));
+    expect(result.code, describeRun(result)).toBe(1);
+    expect(json(result).checks).toContainEqual(expect.objectContaining({ id: 'oidc-trap', status: 'fail', code: 'TOKEN_EXPIRED' }));
+  });
+
+  it.each([
+    ['a SUBJECT over 255 characters is refused', `repo:octo-org/app:environment:${'e'.repeat(260)}`, 2, /255/],
+    ['a trailing * is named (a literal until behaviour change 2026_08)', 'system:serviceaccount:etl:*', 0, /2026_08/],
+  ])('gen-sql: %s', async (_name, subject, code, says) => {
+    const result = await run(['gen-sql', '--provider', 'oidc', '--issuer', KUBERNETES_TEST_BED_ISSUER, '--subject', subject, '--audience', 'snowflakecomputing.com', '--user', 'U'], cleanEnv());
+    expect(result.code, describeRun(result)).toBe(code);
+    expect(result.stderr).toMatch(says);
+  });
+
   it('AWS is unchanged, and its documents say provider aws', async () => {
     const env = cleanEnv({ ...bed.env, ...credentialsEnv(TEST_IDENTITIES.assumedRole) });
     const [whoami, doctor] = await Promise.all([run(['whoami', '--json'], env), run(['doctor', '--expect-user', 'LAMBDA_LOADER', '--json'], env)]);
