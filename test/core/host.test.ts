@@ -87,6 +87,7 @@ describe('checkHost: host names are DNS labels joined by single dots', () => {
     ['a label starting with -', '-bad.snowflakecomputing.com', 'has a label that is not a DNS label (starts or ends with -)'],
     ['a label ending with -', 'bad-.snowflakecomputing.com', 'has a label that is not a DNS label (starts or ends with -)'],
     ['a last label of -', 'a.-', 'has a label that is not a DNS label (starts or ends with -)'],
+    ['a label of 63 characters starting with -', `-${'a'.repeat(62)}.example`, 'has a label that is not a DNS label (starts or ends with -)'],
     ['a label of 64 characters', `${'a'.repeat(64)}.example`, 'has a label that is not a DNS label (over 63 characters)'],
     ['a single label of 64 characters', 'a'.repeat(64), 'has a label that is not a DNS label (over 63 characters)'],
     ['254 characters', `${'a.'.repeat(126)}ab`, 'is longer than 253 characters'],

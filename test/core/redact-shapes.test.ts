@@ -97,6 +97,8 @@ describe('a secret passed by name (name, separator, then at least 8 characters):
     ['the value ends at }', `{token=${VALUE}}`, `{token=${R}}`],
     ['the value ends at a double quote', `token=${VALUE}"x`, `token=${R}"x`],
     ["the value ends at a single quote", `token=${VALUE}'x`, `token=${R}'x`],
+    ['a value that starts like a JWT header (a cut token)', '{"token":"eyJhbGciOiJFUzM4NCJ9"}', `{"token":"${R}"}`],
+    ['a value with Signature in it', 'token=abcSignature0123', `token=${R}`],
     ['two in one text', `aws_session_token=${VALUE}&token=${VALUE}`, `aws_session_token=${R}&token=${R}`],
     ['7 characters are not a secret by shape', 'token=abcdefg', 'token=abcdefg'],
     ['a name without a separator is ordinary text', 'token abcdefghij', 'token abcdefghij'],
