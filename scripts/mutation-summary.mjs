@@ -8,7 +8,7 @@
 // listed equivalent mutants left out of the count, as Stryker leaves out the ones a
 // `// Stryker disable` comment names. The targets apply to the second; src/ carries no such
 // comments, so every exclusion is in one reviewed list. A row matches one mutant exactly: file,
-// line, mutator, original text and replacement. When the code moves, the row stops matching, the
+// line:column, mutator, original text and replacement. When the code moves, the row stops matching, the
 // mutant shows up as unexplained, and the argument is checked again.
 //
 //   node scripts/mutation-summary.mjs [reports/mutation/mutation.json] [--equivalents docs/testing.md] [--survivors]
@@ -54,7 +54,7 @@ function cellCode(cell) {
   return match ? match[2] : text;
 }
 
-/** docs/testing.md, section "Equivalent mutants": | file | line | mutator | original | replacement | why | */
+/** docs/testing.md, section "Equivalent mutants": | file | line:column | mutator | original | replacement | why | */
 function readEquivalents(path) {
   if (!existsSync(path)) return [];
   const text = readFileSync(path, 'utf8');
@@ -70,7 +70,7 @@ function readEquivalents(path) {
 }
 
 function matches(row, file, mutant, original) {
-  if (row.file !== file || row.line !== String(mutant.location.start.line) || row.mutator !== mutant.mutatorName) return false;
+  if (row.file !== file || row.line !== `${mutant.location.start.line}:${mutant.location.start.column}` || row.mutator !== mutant.mutatorName) return false;
   if (row.replacement !== squash(mutant.replacement ?? '')) return false;
   const wanted = row.original;
   return wanted.endsWith('…') ? squash(original).startsWith(wanted.slice(0, -1)) : squash(original) === wanted;
