@@ -96,3 +96,52 @@ describe('inputLabel', () => {
     ['expectUser', 'input expect-user'],
   ])('%s → %s', (key, label) => expect(inputLabel(key)).toBe(label));
 });
+
+describe('the inputs at their edges', () => {
+  it.each([
+    ['\u0000', true], ['\u0008', true], ['\t', false], ['\u000b', true], ['\u000d', true], ['\u001f', true], [' ', false], ['~', false],
+    ['\u007f', true], ['\u0080', true], ['\u009f', true], ['\u00a0', false], ['\u2027', false], ['\u2028', true], ['\u2029', true],
+    ['\u202a', true], ['\u202e', true], ['\u202f', false], ['\u2065', false], ['\u2066', true], ['\u2069', true], ['\u206a', false],
+  ])('%j in an input: refused %s', (char, refused) => {
+    const inputs = { role: `R${char}x` };
+    if (refused) expect(refusal(inputs)).toMatchObject({ code: 'BAD_INPUT', message: 'input role contains a control character or a line break', hint: 'Give the value on one line, without control characters.' });
+    else expect(parse(inputs).role).toBe(`R${char}x`);
+  });
+
+  it('a line break is allowed only in impersonation-path', () => {
+    expect(refusal({ 'admin-connection': 'a\nb' }).message).toBe('input admin-connection contains a control character or a line break');
+    expect(parse({ 'impersonation-path': 'a\nb' }).impersonationPath).toEqual(['a', 'b']);
+  });
+
+  it('the length limit applies to every input, impersonation-path too', () => {
+    expect(MAX_INPUT_LENGTH).toBe(4096);
+    expect(refusal({ 'impersonation-path': 'a'.repeat(4097) })).toMatchObject({ code: 'BAD_INPUT', message: 'input impersonation-path is 4097 characters long (at most 4096)' });
+  });
+
+  it('a boolean that is neither says how to write it', () => {
+    expect(refusal({ 'mask-aws-account-id': 'yes' })).toMatchObject({ code: 'BAD_INPUT', message: 'input mask-aws-account-id must be true or false', hint: 'Write true or false (or leave the input out).', exitCode: 2 });
+  });
+
+  it('every input is read into its setting', () => {
+    const all: Record<ActionInputName, string> = {
+      account: 'a', host: 'h', 'expect-user': 'u', 'expect-account': '123456789012', role: 'r', warehouse: 'w',
+      'impersonation-path': 'p1,p2', 'outbound-token': 'true', timeout: '5', 'admin-connection': 'c', 'mask-aws-account-id': 'TRUE',
+      provider: 'oidc', audience: 'aud-1',
+    };
+    expect(parseActionInputs((name) => all[name])).toEqual({
+      account: 'a', host: 'h', expectUser: 'u', expectAccount: '123456789012', role: 'r', warehouse: 'w',
+      impersonationPath: ['p1', 'p2'], outboundToken: true, timeoutMs: 5_000, adminConnection: 'c', maskAwsAccountId: true,
+      provider: 'oidc', audience: 'aud-1',
+    });
+    expect(ACTION_INPUTS).toEqual(['account', 'host', 'expect-user', 'expect-account', 'role', 'warehouse', 'impersonation-path', 'outbound-token', 'timeout', 'admin-connection', 'mask-aws-account-id', 'provider', 'audience']);
+  });
+
+  it.each([
+    ['expectAccount', 'input expect-account'],
+    ['impersonationPath', 'input impersonation-path'],
+    ['adminConnection', 'input admin-connection'],
+    ['aB', 'input a-b'],
+  ])('inputLabel(%s) → %s', (key, label) => {
+    expect(inputLabel(key)).toBe(label);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chainingProblem, driverOfLambdaRuntime, outboundTokenByEnvironment, parseDriverName, regionSeenBy } from '../../src/core/driver-rules.js';
+import { DRIVER_NAMES, DRIVER_RULES, chainingProblem, driverOfLambdaRuntime, outboundTokenByEnvironment, parseDriverName, regionSeenBy } from '../../src/core/driver-rules.js';
 
 describe('regionSeenBy: where each driver reads the region', () => {
   it.each([
@@ -56,5 +56,63 @@ describe('the rest of the table', () => {
     ['go', { ok: false, error: "--driver 'go' is not one of node, python" }],
   ] as const)('--driver %j', (value, expected) => {
     expect(parseDriverName(value)).toEqual(expected);
+  });
+});
+
+describe('each driver, as doctor --driver states it', () => {
+  it('the table', () => {
+    expect(DRIVER_NAMES).toEqual(['node', 'python']);
+    expect(DRIVER_RULES.node).toMatchObject({ name: 'node', label: 'the Snowflake Node.js driver (snowflake-sdk)', regionVariables: ['AWS_REGION'], chainingRegion: 'login-region', hostAllowList: true, outboundToken: { option: 'workloadIdentityAwsUseOutboundToken: true' } });
+    expect(DRIVER_RULES.python).toMatchObject({
+      name: 'python',
+      label: 'the Snowflake Python connector',
+      regionVariables: ['AWS_REGION', 'AWS_DEFAULT_REGION'],
+      chainingRegion: 'boto3-default',
+      hostAllowList: false,
+      outboundToken: { option: 'workload_identity_aws_use_outbound_token=True', env: 'SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN=true' },
+    });
+    expect(DRIVER_RULES.node.outboundToken.env).toBeUndefined();
+  });
+
+  it.each([
+    ['python', {}, undefined, 'the Snowflake Python connector calls AssumeRole for the impersonation path through boto3 with no region: it needs AWS_DEFAULT_REGION or a profile region'],
+    ['python', { AWS_REGION: 'eu-west-1' }, undefined, 'the Snowflake Python connector calls AssumeRole for the impersonation path through boto3 with no region: it needs AWS_DEFAULT_REGION or a profile region (AWS_REGION alone fails with NoRegionError)'],
+    ['python', { AWS_DEFAULT_REGION: ' ' }, ' ', 'the Snowflake Python connector calls AssumeRole for the impersonation path through boto3 with no region: it needs AWS_DEFAULT_REGION or a profile region'],
+    ['python', { AWS_DEFAULT_REGION: 'eu-west-1' }, undefined, undefined],
+    ['python', {}, 'eu-west-1', undefined],
+    ['node', {}, undefined, undefined],
+  ] as const)('chainingProblem(%s, %j, %j)', (driver, env, profileRegion, problem) => {
+    expect(chainingProblem(driver, env, profileRegion)).toBe(problem);
+  });
+
+  it.each([
+    ['python', { AWS_REGION: ' eu-west-1 ' }, { region: 'eu-west-1', variable: 'AWS_REGION' }],
+    ['python', { AWS_REGION: '', AWS_DEFAULT_REGION: ' us-east-1' }, { region: 'us-east-1', variable: 'AWS_DEFAULT_REGION' }],
+  ] as const)('regionSeenBy(%s, %j)', (driver, env, seen) => {
+    expect(regionSeenBy(driver, env)).toEqual(seen);
+  });
+
+  it.each([
+    [{ AWS_EXECUTION_ENV: ' aws_lambda_python3.13 ' }, 'python'],
+    [{ AWS_EXECUTION_ENV: 'AWS_LAMBDA_NODEJS20.x' }, 'node'],
+    [{ AWS_EXECUTION_ENV: 'my AWS_Lambda_python' }, undefined],
+    [{ AWS_EXECUTION_ENV: 'my AWS_Lambda_nodejs' }, undefined],
+  ] as const)('the Lambda runtime %j → %j', (env, driver) => {
+    expect(driverOfLambdaRuntime(env)).toBe(driver);
+  });
+
+  it.each([
+    ['nodejs', { ok: true, driver: 'node' }],
+    [' JavaScript ', { ok: true, driver: 'node' }],
+    ['NODE', { ok: true, driver: 'node' }],
+    [' python ', { ok: true, driver: 'python' }],
+    ['', { ok: false, error: "--driver '' is not one of node, python" }],
+    ['x'.repeat(60), { ok: false, error: `--driver '${'x'.repeat(40)}' is not one of node, python` }],
+  ] as const)('--driver %j', (value, result) => {
+    expect(parseDriverName(value)).toEqual(result);
+  });
+
+  it('outboundTokenByEnvironment: python without the variable', () => {
+    expect(outboundTokenByEnvironment('python', {})).toBe(false);
   });
 });

@@ -42,6 +42,10 @@ describe('isAllowedSnowflakeHost', () => {
     ['h.a.example, ', ' a.example , b.example', false],
     ['h.b.example', ' a.example , b.example', true],
     ['h.b.example', ',,', false],
+    // An empty entry (a trailing comma) allows nothing, not even an empty host.
+    ['', 'example.internal,', false],
+    ['.', ',', false],
+    [' ', ' , ', false],
   ])('%s with SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES=%j → %s', (host, suffixes, allowed) => {
     expect(isAllowedSnowflakeHost(host, suffixes)).toBe(allowed);
     expect(driverAllows(host, suffixes)).toBe(allowed);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WifError } from '../../src/core/errors.js';
 import { lambdaBudgetMs } from '../../src/core/lambda-event.js';
-import { MAX_TIMER_MS, halfBudgetMs, libraryTimeoutMs, parseTimeoutSeconds, timerDelayMs } from '../../src/core/timeout.js';
+import { MAX_TIMEOUT_SECONDS, MAX_TIMER_MS, MIN_TIMEOUT_SECONDS, halfBudgetMs, libraryTimeoutMs, parseTimeoutSeconds, timerDelayMs } from '../../src/core/timeout.js';
 
 /** Node's own check: the delay is armed without a throw, and disarmed at once. */
 function armable(ms: number): void {
@@ -102,5 +102,82 @@ describe('what is not a timeout is a usage error (exit 2, BAD_TIMEOUT)', () => {
   it('undefined is the default', () => {
     expect(libraryTimeoutMs(undefined)).toBeUndefined();
     expect(parseTimeoutSeconds(undefined)).toBeUndefined();
+  });
+});
+
+describe('the timeout rules, one line per input', () => {
+  it.each([
+    ['1', 1_000],
+    ['3600', 3_600_000],
+    ['1.25', 1_250],
+    ['1.0004', 1_000],
+    ['1.0005', 1_001],
+    ['13.965', 13_965],
+    [' 15 ', 15_000],
+    ['007', 7_000],
+    [15, 15_000],
+    [15.001, 15_001],
+  ])('--timeout %j → %i ms', (value, ms) => {
+    expect(parseTimeoutSeconds(value)).toBe(ms);
+  });
+
+  it.each([
+    ['0.999', "--timeout '0.999' must be a number of seconds from 1 to 3600"],
+    ['3600.001', "--timeout '3600.001' must be a number of seconds from 1 to 3600"],
+    ['+5', "--timeout '+5' must be a number of seconds from 1 to 3600"],
+    ['5s', "--timeout '5s' must be a number of seconds from 1 to 3600"],
+    ['0x10', "--timeout '0x10' must be a number of seconds from 1 to 3600"],
+    ['10.', "--timeout '10.' must be a number of seconds from 1 to 3600"],
+    ['.5e1', "--timeout '.5e1' must be a number of seconds from 1 to 3600"],
+    ['1,5', "--timeout '1,5' must be a number of seconds from 1 to 3600"],
+    ['1e3', "--timeout '1e3' must be a number of seconds from 1 to 3600"],
+    [' ', "--timeout ' ' must be a number of seconds from 1 to 3600"],
+    [0, "--timeout '0' must be a number of seconds from 1 to 3600"],
+  ])('--timeout %j is refused: %s', (value, message) => {
+    expect(() => parseTimeoutSeconds(value)).toThrow(message);
+  });
+
+  it('the flag is named as the caller names it', () => {
+    expect(() => parseTimeoutSeconds('0', 'event.timeout')).toThrow("event.timeout '0' must be a number of seconds from 1 to 3600");
+    expect(() => parseTimeoutSeconds('0')).toThrow(expect.objectContaining({ code: 'BAD_TIMEOUT', exitCode: 2 }));
+  });
+
+  it.each([
+    [1_000, 1_000],
+    [3_600_000, 3_600_000],
+    [1_000.4, 1_000],
+    [1_000.5, 1_001],
+    [15_001, 15_001],
+  ])('library timeoutMs %d → %i', (value, ms) => {
+    expect(libraryTimeoutMs(value)).toBe(ms);
+  });
+
+  it.each([
+    [999.9, 'timeoutMs 999.9 must be a number of milliseconds from 1000 to 3600000'],
+    [3_600_000.1, 'timeoutMs 3600000.1 must be a number of milliseconds from 1000 to 3600000'],
+    ['5000', 'timeoutMs string must be a number of milliseconds from 1000 to 3600000'],
+    [null, 'timeoutMs object must be a number of milliseconds from 1000 to 3600000'],
+    [Number.NaN, 'timeoutMs NaN must be a number of milliseconds from 1000 to 3600000'],
+  ])('library timeoutMs %j is refused: %s', (value, message) => {
+    expect(() => libraryTimeoutMs(value)).toThrow(message);
+    expect(() => libraryTimeoutMs(value, 'event.timeoutMs')).toThrow(message.replace('timeoutMs', 'event.timeoutMs'));
+  });
+
+  it.each([
+    [15_001, 10_000, 7_500],
+    [19_999, 10_000, 9_999],
+    [20_000, 10_000, 10_000],
+    [21_000, 10_000, 10_000],
+    [3_600_000, 10_000, 10_000],
+    [3, 10_000, 1],
+    [1, 10_000, 1],
+    [0, 10_000, 1],
+    [10_000, 2_500.5, 2_501],
+  ])('halfBudgetMs(%i, cap %d) → %i', (budget, cap, delay) => {
+    expect(halfBudgetMs(budget, cap)).toBe(delay);
+  });
+
+  it('the limits', () => {
+    expect([MIN_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS, MAX_TIMER_MS]).toEqual([1, 3600, 2_147_483_647]);
   });
 });
