@@ -119,11 +119,12 @@ export function resolveSnowflakeSettings(
 
 /**
  * An account identifier (orgname-accountname, or a locator such as xy12345.eu-west-1), not a URL
- * or host name: the driver appends .snowflakecomputing.com itself.
+ * or host name (a fully qualified one, with its trailing dot, too): the driver appends
+ * .snowflakecomputing.com itself.
  */
 function parseAccount(value: string): string {
   const hint = 'Give the account identifier, e.g. --account myorg-myacct (or xy12345.eu-west-1); put a full host name in --host.';
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /\.snowflakecomputing\.(com|cn)$|\.snowflakecomputing\.mil$/i.test(value)) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || /\.snowflakecomputing\.(com|cn|mil)\.?$/i.test(value)) {
     throw usageError(`account '${value}' is a URL or host name, not an account identifier`, 'BAD_ACCOUNT', hint);
   }
   if (!/^[A-Za-z0-9_.-]+$/.test(value)) throw usageError(`account '${value}' is not an account identifier`, 'BAD_ACCOUNT', hint);

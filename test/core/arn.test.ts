@@ -439,3 +439,17 @@ describe('properties', () => {
     expect(okCount).toBeLessThan(samples.length);
   });
 });
+
+describe('parsePrincipalArn: what a library caller or a hand-typed ARN can give, at the edges', () => {
+  it.each([
+    ['null from a JavaScript caller', null, 'ARN must be a string (got null)'],
+    ['a number from a JavaScript caller', 42, 'ARN must be a string (got number)'],
+    ['an 80-character text is quoted whole', `arn:${'x'.repeat(76)}`, `not an ARN: expected 6 colon-separated fields (arn:partition:service:region:account:resource), found 2 in "arn:${'x'.repeat(76)}"`],
+    ['an 81-character text is cut at 80', `arn:${'x'.repeat(77)}`, `not an ARN: expected 6 colon-separated fields (arn:partition:service:region:account:resource), found 2 in "arn:${'x'.repeat(76)}…"`],
+    ['a vertical tab', `arn:aws:iam::${ACCT}:role/a\u000bb`, 'ARN contains whitespace at character 33 (U+000B)'],
+    ['a no-break space', `arn:aws:iam::${ACCT}:role/a\u00a0b`, 'ARN contains whitespace at character 33 (U+00A0)'],
+    ['a byte-order mark', `arn:aws:iam::${ACCT}:role/a\ufeffb`, 'ARN contains whitespace at character 33 (U+FEFF)'],
+  ])('%s', (_name, input, error) => {
+    expect(parsePrincipalArn(input as string)).toEqual({ ok: false, error });
+  });
+});

@@ -55,7 +55,7 @@ const target = (arn: string): LookupTarget => {
 const run = (users: AuditUser[], extra: Partial<Parameters<typeof auditFindings>[0]> = {}) => auditFindings({ users, role: 'AUDITOR_ROLE', now: NOW, ...extra }).findings;
 
 describe('lookUp: an identity matches only when partition, account, type and name all agree', () => {
-  const ROLE = target('arn:aws:iam::123456789012:role/my-fn-role');
+  const role = () => target('arn:aws:iam::123456789012:role/my-fn-role');
   it.each([
     ['the same role', identity(), ['SVC'], []],
     ['the type in lower case', identity({ type: 'aws' }), ['SVC'], []],
@@ -73,7 +73,7 @@ describe('lookUp: an identity matches only when partition, account, type and nam
     ['a path segment in another partition: not probable', identity({ iamRole: 'service-role', awsPartition: 'aws-us-gov' }), [], []],
     ['no role name: not probable', identity({ iamRole: null }), [], []],
   ])('%s', (_name, id, matches, probable) => {
-    expect(lookUp([user({}, [id])], ROLE)).toEqual({ arn: ROLE.arn, snowflakeArn: ROLE.snowflakeArn, matches, probable });
+    expect(lookUp([user({}, [id])], role())).toEqual({ arn: 'arn:aws:iam::123456789012:role/my-fn-role', snowflakeArn: 'arn:aws:iam::123456789012:role/my-fn-role', matches, probable });
   });
 
   it.each([
@@ -92,11 +92,11 @@ describe('lookUp: an identity matches only when partition, account, type and nam
 
   it('probable users are dropped once one user matches', () => {
     const users = [user({ name: 'EXACT' }), user({ name: 'PATHED' }, [identity({ iamRole: 'service-role' })])];
-    expect(lookUp(users, ROLE)).toMatchObject({ matches: ['EXACT'], probable: [] });
+    expect(lookUp(users, role())).toMatchObject({ matches: ['EXACT'], probable: [] });
   });
 
   it('one user with both a matching and a path-registered identity matches', () => {
-    expect(lookUp([user({}, [identity({ iamRole: 'service-role' }), identity({ name: 'K2' })])], ROLE)).toMatchObject({ matches: ['SVC'], probable: [] });
+    expect(lookUp([user({}, [identity({ iamRole: 'service-role' }), identity({ name: 'K2' })])], role())).toMatchObject({ matches: ['SVC'], probable: [] });
   });
 });
 
@@ -223,6 +223,8 @@ describe('severities, sorting and counting', () => {
     [[finding('info', 'A'), finding('warn', 'B'), finding('error', 'C')], ['C', 'B', 'A']],
     [[finding('warn', 'A'), finding('error', 'B'), finding('warn', 'C'), finding('error', 'D')], ['B', 'D', 'A', 'C']],
     [[finding('info', 'A'), finding('info', 'B')], ['A', 'B']],
+    [['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L'].map((name) => finding('warn', name)), ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L']],
+    [[finding('info', 'A'), finding('warn', 'B'), finding('info', 'C'), finding('warn', 'D'), finding('info', 'E'), finding('error', 'F'), finding('warn', 'G')], ['F', 'B', 'D', 'G', 'A', 'C', 'E']],
   ])('sortFindings %#', (list, order) => {
     expect(sortFindings(list).map((f) => f.user)).toEqual(order);
   });

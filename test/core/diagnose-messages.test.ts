@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WifError } from '../../src/core/errors.js';
-import { NOT_USABLE_FIX, diagnoseLoginError, diagnoseUnexpectedUser, parseExpectUser, type DriverErrorFields, type LoginContext } from '../../src/core/diagnose.js';
+import { NOT_USABLE_FIX, diagnoseLoginError, diagnoseUnexpectedUser, parseExpectUser, userMatches, type DriverErrorFields, type LoginContext } from '../../src/core/diagnose.js';
 
 const URL = 'https://myorg-myacct.snowflakecomputing.com';
 const CALLER = 'arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn';
@@ -236,5 +236,29 @@ describe('diagnoseUnexpectedUser: logged in as another user than --expect-user',
     ['an expected name that cannot be written in SQL', 'OTHER', 'a\u0000b', {}, 'Logged in as OTHER, not the expected user a\u0000b', moveHint('OTHER', 'OTHER', '<expected user>', 'arn:aws:iam::<account>:role/<role name>', 'this AWS identity'), null],
   ] as Array<[string, string, string, { callerArn?: string; expectedArn?: string }, string, string, string | null]>)('%s', (_name, user, expectUser, ctx, message, hint, expectedArn) => {
     expect(diagnoseUnexpectedUser({ user }, expectUser, ctx)).toEqual({ kind: 'verification', code: 'UNEXPECTED_USER', message, hint, expectedArn });
+  });
+});
+
+describe('the remaining edges of the failure table', () => {
+  it('the fix for a principal that can never be mapped, as printed', () => {
+    expect(NOT_USABLE_FIX).toBe(
+      "Use an IAM role's credentials (e.g. the Lambda/ECS/EC2 execution role, or an SSO permission set) or an IAM user's, not the account root user or a GetFederationToken session.",
+    );
+  });
+
+  it.each([
+    ['a NetworkError with no cause code', { name: 'NetworkError', message: 'Network error. Could not reach Snowflake.' }, 'UNREACHABLE'],
+    ['a NetworkError with an unknown cause code', { name: 'NetworkError', message: 'x', causeCode: 'ESOMETHING' }, 'UNREACHABLE'],
+    ['another error with an unknown cause code', { name: 'Error', message: 'x', causeCode: 'ESOMETHING' }, 'LOGIN_FAILED'],
+  ])('%s → %s', (_name, error, code) => {
+    expect(diagnoseLoginError(error, context).code).toBe(code);
+  });
+
+  it.each([
+    [' "Svc" ', 'Svc', true],
+    [' "Svc" ', 'SVC', false],
+    ['\t"a b"\n', 'a b', true],
+  ])('userMatches(%j, %j) → %s: a quoted --expect-user with spaces around it still compares exactly', (expected, actual, result) => {
+    expect(userMatches(expected, actual)).toBe(result);
   });
 });

@@ -5,9 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  AWS_CLAIMS_NAMESPACE,
   BAD_ISSUER_HINT,
+  DEFAULT_TOKEN_SECONDS,
   ENABLE_FEDERATION_FIX,
   OUTBOUND_TOKEN_ENV,
+  SNOWFLAKE_AUDIENCE,
+  SNOWFLAKE_SIGNING_ALGORITHM,
   WEB_IDENTITY_POLICY,
   diagnoseOutboundLogin,
   describeWebIdentityFailure,
@@ -67,6 +71,10 @@ describe('validateIssuer: refused issuers', () => {
     ['an empty fragment', 'https://x.example#', '--issuer "https://x.example#" has a fragment'],
     ['a path', 'https://x.example/a', '--issuer "https://x.example/a" has a path (/a): an issuer is scheme and host only'],
     ['a doubled slash', 'https://x.example//', '--issuer "https://x.example//" has a path (//): an issuer is scheme and host only'],
+    ['a path after a backslash (a URL parser reads \\ as /)', 'https://x.example\\path', '--issuer "https://x.example\\\\path" has a path (/path): an issuer is scheme and host only'],
+    ['a dot segment (normalised away by a URL parser)', 'https://x.example/.', '--issuer "https://x.example/." has a path (/): an issuer is scheme and host only'],
+    ['two dot segments', 'https://x.example/..', '--issuer "https://x.example/.." has a path (/): an issuer is scheme and host only'],
+    ['an encoded dot', 'https://x.example/%2e', '--issuer "https://x.example/%2e" has a path (/): an issuer is scheme and host only'],
     ['the global STS endpoint', 'https://sts.amazonaws.com', `--issuer "https://sts.amazonaws.com" ${GENERIC}`],
     ['a regional STS endpoint', 'https://sts.eu-west-1.amazonaws.com', `--issuer "https://sts.eu-west-1.amazonaws.com" ${GENERIC}`],
     ['a GovCloud endpoint, upper case', 'https://STS.us-gov-west-1.amazonaws.com', `--issuer "https://STS.us-gov-west-1.amazonaws.com" ${GENERIC}`],
@@ -231,6 +239,26 @@ describe('GetWebIdentityToken failures, as printed', () => {
     expect(describeWebIdentityFailure(name, detail, regional)).toBeUndefined();
   });
 
+  it('the policy statement as printed', () => {
+    expect(WEB_IDENTITY_POLICY.split('\n')).toEqual([
+      '{',
+      '  "Effect": "Allow",',
+      '  "Action": "sts:GetWebIdentityToken",',
+      '  "Resource": "*",',
+      '  "Condition": { "ForAnyValue:StringEquals": { "sts:IdentityTokenAudience": "snowflakecomputing.com" } }',
+      '}',
+    ]);
+  });
+
+  it('what wif-check asks STS for: the audience, algorithm and lifetime snowflake-sdk asks for', () => {
+    expect({ SNOWFLAKE_AUDIENCE, SNOWFLAKE_SIGNING_ALGORITHM, DEFAULT_TOKEN_SECONDS, AWS_CLAIMS_NAMESPACE }).toEqual({
+      SNOWFLAKE_AUDIENCE: 'snowflakecomputing.com',
+      SNOWFLAKE_SIGNING_ALGORITHM: 'ES384',
+      DEFAULT_TOKEN_SECONDS: 300,
+      AWS_CLAIMS_NAMESPACE: 'https://sts.amazonaws.com/',
+    });
+  });
+
   it('the policy statement is valid JSON naming Snowflake\'s audience', () => {
     expect(JSON.parse(WEB_IDENTITY_POLICY)).toEqual({
       Effect: 'Allow',
@@ -251,8 +279,8 @@ describe('GetWebIdentityToken failures, as printed', () => {
 describe('diagnoseOutboundLogin: a failed JWT login, as printed', () => {
   const ISSUER = 'https://a.tokens.sts.global.api.aws';
   const ARN = 'arn:aws:iam::123456789012:role/r';
-  const token = summarizeToken({}, { iss: ISSUER, sub: ARN });
-  const known = { token, expectedArn: ARN, expectUser: 'LOADER', endpoint: 'https://sts.eu-west-1.amazonaws.com', callerArn: ARN };
+  // Built inside each test (not while the file is collected): a failure of summarizeToken must fail a test.
+  const known = () => ({ token: summarizeToken({}, { iss: ISSUER, sub: ARN }), expectedArn: ARN, expectUser: 'LOADER', endpoint: 'https://sts.eu-west-1.amazonaws.com', callerArn: ARN });
   const unknown = { token: null, expectedArn: null, endpoint: 'https://sts.eu-west-1.amazonaws.com' };
   const fix = (user: string, arn: string, issuer: string) => [
     `  ALTER USER ${user} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = '${arn}' ISSUER = '${issuer}');`,
@@ -264,21 +292,21 @@ describe('diagnoseOutboundLogin: a failed JWT login, as printed', () => {
   const PLACEHOLDERS = ['<your user>', 'arn:aws:iam::<account>:role/<role name>', '<your account issuer>'] as const;
 
   it.each([
-    ['unmapped, everything known', 'Unable to find an associated Snowflake user', known, { kind: 'verification', code: 'USER_NOT_MAPPED', message: `Snowflake verified your AWS web identity token (token subject ${ARN}, issuer ${ISSUER}) but no Snowflake user is mapped to it.`, hint: unmappedHint('LOADER', ARN, ISSUER), expectedArn: ARN }],
-    ['unmapped, nothing known', 'unable to find an associated snowflake user', unknown, { kind: 'verification', code: 'USER_NOT_MAPPED', message: 'Snowflake verified your AWS web identity token but no Snowflake user is mapped to it.', hint: unmappedHint(...PLACEHOLDERS), expectedArn: null }],
-    ['unmapped, naming the issuer: the issuer is the cause', 'Unable to find an associated Snowflake user for the issuer', known, { kind: 'verification', code: 'ISSUER_MISMATCH', message: `Snowflake refused the token's issuer ${ISSUER}: Unable to find an associated Snowflake user for the issuer`, hint: issuerHint('LOADER', ARN, ISSUER), expectedArn: ARN }],
-    ['an issuer refusal, nothing known', 'bad ISSUER', unknown, { kind: 'verification', code: 'ISSUER_MISMATCH', message: "Snowflake refused the token's issuer: bad ISSUER", hint: issuerHint(...PLACEHOLDERS), expectedArn: null }],
+    ['unmapped, everything known', 'Unable to find an associated Snowflake user', 'known', { kind: 'verification', code: 'USER_NOT_MAPPED', message: `Snowflake verified your AWS web identity token (token subject ${ARN}, issuer ${ISSUER}) but no Snowflake user is mapped to it.`, hint: unmappedHint('LOADER', ARN, ISSUER), expectedArn: ARN }],
+    ['unmapped, nothing known', 'unable to find an associated snowflake user', 'unknown', { kind: 'verification', code: 'USER_NOT_MAPPED', message: 'Snowflake verified your AWS web identity token but no Snowflake user is mapped to it.', hint: unmappedHint(...PLACEHOLDERS), expectedArn: null }],
+    ['unmapped, naming the issuer: the issuer is the cause', 'Unable to find an associated Snowflake user for the issuer', 'known', { kind: 'verification', code: 'ISSUER_MISMATCH', message: `Snowflake refused the token's issuer ${ISSUER}: Unable to find an associated Snowflake user for the issuer`, hint: issuerHint('LOADER', ARN, ISSUER), expectedArn: ARN }],
+    ['an issuer refusal, nothing known', 'bad ISSUER', 'unknown', { kind: 'verification', code: 'ISSUER_MISMATCH', message: "Snowflake refused the token's issuer: bad ISSUER", hint: issuerHint(...PLACEHOLDERS), expectedArn: null }],
   ] as const)('%s', (_name, message, context, diagnosis) => {
-    expect(diagnoseOutboundLogin('OperationFailedError', message, context)).toEqual(diagnosis);
+    expect(diagnoseOutboundLogin('OperationFailedError', message, context === 'known' ? known() : unknown)).toEqual(diagnosis);
   });
 
   it('a token without a subject is not described by one', () => {
-    const noSubject = { ...known, token: summarizeToken({}, { iss: ISSUER }) };
+    const noSubject = { ...known(), token: summarizeToken({}, { iss: ISSUER }) };
     expect(diagnoseOutboundLogin('OperationFailedError', 'Unable to find an associated Snowflake user', noSubject)?.message).toBe('Snowflake verified your AWS web identity token but no Snowflake user is mapped to it.');
   });
 
   it('an STS failure before the login: kind aws, with the ARN to register', () => {
-    expect(diagnoseOutboundLogin('OutboundWebIdentityFederationDisabledException', 'off', known)).toEqual({
+    expect(diagnoseOutboundLogin('OutboundWebIdentityFederationDisabledException', 'off', known())).toEqual({
       kind: 'aws',
       code: 'OUTBOUND_FEDERATION_DISABLED',
       message: 'Outbound identity federation is not enabled for this AWS account, so STS issues no web identity token: off',
@@ -292,6 +320,6 @@ describe('diagnoseOutboundLogin: a failed JWT login, as printed', () => {
     ['a network error naming the issuer', 'NetworkError', 'issuer unreachable'],
     ['a client error', undefined, 'Unable to find an associated Snowflake user'],
   ])('%s falls through to the classic table', (_name, name, message) => {
-    expect(diagnoseOutboundLogin(name, message, known)).toBeUndefined();
+    expect(diagnoseOutboundLogin(name, message, known())).toBeUndefined();
   });
 });

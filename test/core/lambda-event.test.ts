@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WifError } from '../../src/core/errors.js';
-import { parseLambdaEvent, type LambdaSettings } from '../../src/core/lambda-event.js';
+import { ALLOW_INSECURE_HTTP_ENV, parseLambdaEvent, type LambdaSettings } from '../../src/core/lambda-event.js';
 
 const UNSET: LambdaSettings = {
   account: undefined,
@@ -172,5 +172,42 @@ describe('adminConnection (issue 11: the Lambda equivalent of doctor --admin-con
     expect(parseLambdaEvent({ adminConnection: 'admin' }).adminConnection).toBe('admin');
     expect(parseLambdaEvent({ adminConnection: null }).adminConnection).toBeUndefined();
     expect(refusal({ adminConnection: 7 }).message).toMatch(/^event\.adminConnection must be a string/);
+  });
+});
+
+describe('the event rules at their edges, one line per value', () => {
+  it.each<[string, unknown, string]>([
+    ['a string of 32 printable characters is quoted', 'x'.repeat(32), `the event must be an object of settings (or null), not the string "${'x'.repeat(32)}"`],
+    ['a string of 33 is described by its length', 'x'.repeat(33), 'the event must be an object of settings (or null), not a string of 33 characters'],
+    ['a function (a library caller)', () => 1, 'the event must be an object of settings (or null), not a function'],
+    ['a function as a field', { account: () => 'x' }, 'event.account must be a string (a Snowflake account identifier such as myorg-myacct), not a function'],
+    ['a bigint as a field', { account: 1n }, 'event.account must be a string (a Snowflake account identifier such as myorg-myacct), not a bigint'],
+    ['a symbol as a field', { role: Symbol('r') }, 'event.role must be a string (a Snowflake role name), not a symbol'],
+    ['an account id above 12 digits', { expectAccount: 1_000_000_000_000 }, 'event.expectAccount must be a 12-digit AWS account id (a string, or a whole number), not the number 1000000000000'],
+  ])('%s', (_name, event, message) => {
+    expect(refusal(event).message).toBe(message);
+  });
+
+  it.each([
+    [0, '000000000000', ['event.expectAccount was the number 0: read as the AWS account id 000000000000 (give it as a string to keep its leading zeros)']],
+    [999_999_999_999, '999999999999', []],
+  ])('expectAccount %i → %s', (expectAccount, id, notes) => {
+    expect(parseLambdaEvent({ expectAccount })).toEqual({ ...UNSET, expectAccount: id, notes });
+  });
+
+  it('allowInsecureHttp true is refused, and the hint names the function\'s own switch', () => {
+    const error = refusal({ allowInsecureHttp: true });
+    expect({ message: error.message, code: error.code, hint: error.hint }).toEqual({
+      message: 'event.allowInsecureHttp is not accepted: whoever may invoke the function must not be able to send its login unencrypted',
+      code: 'BAD_EVENT',
+      hint: "Use https. To allow cleartext to a host that is not a loopback address, set WIF_CHECK_ALLOW_INSECURE_HTTP=true in the function's environment (its configuration, not the event).",
+    });
+    expect(ALLOW_INSECURE_HTTP_ENV).toBe('WIF_CHECK_ALLOW_INSECURE_HTTP');
+  });
+
+  it('an unknown field name of 40 printable characters is shown, one of 41 is not', () => {
+    expect(parseLambdaEvent({ ['a'.repeat(40)]: 1, ['b'.repeat(41)]: 2 }).notes).toEqual([
+      `ignored event fields that are not wif-check settings: ${'a'.repeat(40)}, (a name of 41 characters)`,
+    ]);
   });
 });

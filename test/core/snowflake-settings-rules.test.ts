@@ -40,6 +40,9 @@ describe('the account identifier', () => {
     ['a .com host name', 'myorg-myacct.snowflakecomputing.com', "account 'myorg-myacct.snowflakecomputing.com' is a URL or host name, not an account identifier"],
     ['a .cn host name', 'acct.SNOWFLAKECOMPUTING.CN', "account 'acct.SNOWFLAKECOMPUTING.CN' is a URL or host name, not an account identifier"],
     ['a .mil host name', 'acct.snowflakecomputing.mil', "account 'acct.snowflakecomputing.mil' is a URL or host name, not an account identifier"],
+    ['a fully qualified .com host name (trailing dot)', 'myorg-myacct.snowflakecomputing.com.', "account 'myorg-myacct.snowflakecomputing.com.' is a URL or host name, not an account identifier"],
+    ['a fully qualified .cn host name', 'acct.snowflakecomputing.cn.', "account 'acct.snowflakecomputing.cn.' is a URL or host name, not an account identifier"],
+    ['a fully qualified .mil host name', 'acct.snowflakecomputing.mil.', "account 'acct.snowflakecomputing.mil.' is a URL or host name, not an account identifier"],
   ])('%s: %j', (_name, account, message) => {
     const error = refusal({ account });
     expect({ message: error.message, code: error.code, hint: error.hint, exitCode: error.exitCode }).toEqual({ message, code: 'BAD_ACCOUNT', hint: ACCOUNT_HINT, exitCode: 2 });
@@ -48,6 +51,7 @@ describe('the account identifier', () => {
   it.each([
     ['a name ending like a Snowflake domain, but not one', 'acct.snowflakecomputing.community'],
     ['snowflakecomputing.com as a prefix', 'snowflakecomputing.com.acct'],
+    ['a Snowflake domain followed by more than a dot', 'acct.snowflakecomputing.mil.x'],
   ])('%s is an identifier (the driver appends the domain): %j', (_name, account) => {
     expect(resolveSnowflakeSettings({ account }, {})?.account).toBe(account);
   });
