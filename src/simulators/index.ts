@@ -14,6 +14,7 @@ import { startOidcIssuer, type OidcIssuer, type OidcSignOptions } from './oidc-i
 import { startSnowflakeSimulator, type SimUser, type SnowflakeSimulator, type SnowflakeSimulatorOptions } from './snowflake.js';
 import { OIDC_DEFAULT_AUDIENCE } from './snowflake-oidc.js';
 import { startStsSimulator, type StsSimulator, type StsSimulatorOptions } from './sts.js';
+import { DEFAULT_GCP_ACCOUNTS, GCP_LOADER_SA, GCP_RUNTIME_SA, startGcpSimulator, type GcpMetadataOptions, type GcpSimulator } from './gcp-metadata.js';
 
 export * from './credentials.js';
 export * from './sigv4.js';
@@ -28,6 +29,8 @@ export * from './oidc-issuer.js';
 export * from './oidc-claims.js';
 export * from './github-oidc.js';
 export * from './kubernetes-token.js';
+export * from './gcp-metadata.js';
+export * from './snowflake-gcp.js';
 
 /** The user table a fresh test bed starts with. */
 export const DEFAULT_TEST_BED_USERS: readonly SimUser[] = Object.freeze([
@@ -62,6 +65,14 @@ export const DEFAULT_OIDC_TEST_BED_USERS: readonly SimUser[] = Object.freeze([
     defaultRole: 'LOADER',
     type: 'SERVICE',
   },
+] satisfies SimUser[]);
+
+const uniqueIdOf = (email: string): string => DEFAULT_GCP_ACCOUNTS.find((account) => account.email === email)?.uniqueId ?? '';
+
+/** The GCP users a test bed with `gcp` adds: the instance's service account, and the impersonation chain's last account. */
+export const DEFAULT_GCP_TEST_BED_USERS: readonly SimUser[] = Object.freeze([
+  { name: 'GCP_RUNTIME', gcpIdentity: { type: 'GCP', subject: uniqueIdOf(GCP_RUNTIME_SA) }, defaultRole: 'LOADER', type: 'SERVICE' },
+  { name: 'GCP_LOADER', gcpIdentity: { type: 'GCP', subject: uniqueIdOf(GCP_LOADER_SA) }, defaultRole: 'LOADER', type: 'SERVICE' },
 ] satisfies SimUser[]);
 
 export const DEFAULT_TEST_BED_ACCOUNT = 'simorg-wifcheck';
@@ -114,8 +125,12 @@ export interface TestBed {
   env: TestBedEnv;
   /** The OIDC side, when started with `oidc`. */
   oidc?: TestBedOidc;
+  /** Google Cloud (metadata server, Google's issuer, the IAM API), when started with `gcp`; `env` then carries GCE_METADATA_HOST. */
+  gcp?: GcpSimulator;
   close(): Promise<void>;
 }
+
+export type TestBedWithGcp = TestBed & { gcp: GcpSimulator; env: TestBedEnv & { GCE_METADATA_HOST: string } };
 
 export type TestBedWithOidc = TestBed & { oidc: TestBedOidc };
 
@@ -150,6 +165,8 @@ export interface TestBedOptions {
   oidc?: boolean | TestBedOidcOptions;
   /** Network and authentication policies, disabled and locked users (SnowflakeSimulatorOptions.gates; later: bed.snowflake.gates). */
   gates?: SnowflakeSimulatorOptions['gates'];
+  /** Start Google Cloud too (bed.gcp) and — unless `users` is given — add DEFAULT_GCP_TEST_BED_USERS. */
+  gcp?: boolean | GcpMetadataOptions;
 }
 
 interface OidcServers {
@@ -180,18 +197,20 @@ async function startOidcServers(options: TestBedOidcOptions): Promise<OidcServer
 
 /** Starts both simulators with a shared identity table and the default user table (and, with `oidc`, the OIDC side). */
 export async function startTestBed(opts: TestBedOptions & { oidc: true | TestBedOidcOptions }): Promise<TestBedWithOidc>;
+export async function startTestBed(opts: TestBedOptions & { gcp: true | GcpMetadataOptions }): Promise<TestBedWithGcp>;
 export async function startTestBed(opts?: TestBedOptions): Promise<TestBed>;
 export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> {
   const identities = defaultIdentityTable();
   const accountName = opts.accountName ?? DEFAULT_TEST_BED_ACCOUNT;
   const oidcOptions: TestBedOidcOptions | undefined = opts.oidc === true ? {} : opts.oidc || undefined;
   const oidcServers = oidcOptions ? await startOidcServers(oidcOptions) : undefined;
+  const gcp = opts.gcp ? await startGcpSimulator(opts.gcp === true ? {} : opts.gcp) : undefined;
   const resolveIssuerUrl = (url: string): string | undefined => oidcServers?.github.resolve(url) ?? oidcServers?.kubernetes.resolve(url);
   let sts: StsSimulator;
   try {
     sts = await startStsSimulator({ identities, ...(opts.webIdentity ? { webIdentity: opts.webIdentity } : {}) });
   } catch (err) {
-    await oidcServers?.close();
+    await Promise.all([oidcServers?.close(), gcp?.close()]);
     throw err;
   }
   let snowflake: SnowflakeSimulator;
@@ -200,7 +219,8 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
       identities,
       // Classic attestations are replayed to the test bed's STS over HTTP, as Snowflake does.
       stsUrl: sts.url,
-      users: (opts.users ?? [...DEFAULT_TEST_BED_USERS, ...(oidcOptions ? DEFAULT_OIDC_TEST_BED_USERS : [])]).map((u) => ({ ...u })),
+      users: (opts.users ?? [...DEFAULT_TEST_BED_USERS, ...(oidcOptions ? DEFAULT_OIDC_TEST_BED_USERS : []), ...(gcp ? DEFAULT_GCP_TEST_BED_USERS : [])]).map((u) => ({ ...u })),
+      ...(gcp ? { resolveGoogleUrl: gcp.resolve } : {}),
       accountName,
       resolveIssuerUrl: sts.webIdentity.resolveIssuerUrl,
       ...(opts.explainIssuerMismatch ? { explainIssuerMismatch: true } : {}),
@@ -216,7 +236,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
         : {}),
     });
   } catch (err) {
-    await Promise.all([sts.close(), oidcServers?.close()]);
+    await Promise.all([sts.close(), oidcServers?.close(), gcp?.close()]);
     throw err;
   }
   const projected: ProjectedToken[] = [];
@@ -242,7 +262,9 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
     snowflake,
     identities,
     ...(oidc ? { oidc } : {}),
+    ...(gcp ? { gcp } : {}),
     env: {
+      ...(gcp ? { GCE_METADATA_HOST: gcp.metadataHost } : {}),
       AWS_ENDPOINT_URL_STS: sts.url,
       AWS_REGION: opts.region ?? DEFAULT_TEST_BED_REGION,
       SNOWFLAKE_HOST: snowflake.host,
@@ -255,7 +277,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     async close() {
-      await Promise.all([sts.close(), snowflake.close(), oidcServers?.close(), ...projected.map((token) => token.remove())]);
+      await Promise.all([sts.close(), snowflake.close(), oidcServers?.close(), gcp?.close(), ...projected.map((token) => token.remove())]);
     },
   };
 }

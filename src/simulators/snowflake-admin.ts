@@ -63,6 +63,8 @@ export interface SimIdentity {
   issuer?: string;
   /** An OIDC identity instead (type OIDC; additional_info issuer, subject, audienceList). */
   oidc?: { issuer: string; subject: string; audienceList?: string[] | undefined };
+  /** A GCP identity instead (type GCP; additional_info subject). */
+  gcp?: { subject: string };
   disabled?: boolean;
   /** ISO 8601; null or absent: never used. */
   lastUsed?: string | null;
@@ -147,6 +149,7 @@ export interface AdminSideDeps {
     workloadIdentityArn?: string;
     workloadIdentityIssuer?: string;
     workloadIdentity?: { type: 'OIDC'; issuer: string; subject: string; audienceList?: string[] | undefined };
+    gcpIdentity?: { type: 'GCP'; subject: string };
     defaultRole?: string;
     type?: string;
   }>;
@@ -255,6 +258,9 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
           createdOn: profile.createdOn ?? SEEDED_CREATED_ON,
           ...(profile.defaultDisabled ? { disabled: true } : {}),
         });
+      }
+      if (user.gcpIdentity) {
+        identities.push({ name: 'DEFAULT', gcp: { subject: user.gcpIdentity.subject }, lastUsed: iso(profile.lastUsed), createdOn: profile.createdOn ?? SEEDED_CREATED_ON, ...(profile.defaultDisabled ? { disabled: true } : {}) });
       }
       identities.push(...(profile.identities ?? []));
       byName.set(name, listed(name, profile, user.type ?? 'SERVICE', user.defaultRole, identities));
@@ -436,6 +442,10 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
     table(
       ['name', 'type', 'comment', 'last_used', 'created_on', 'additional_info'],
       (mode === 'identities-flood' ? Array.from({ length: IDENTITY_FLOOD_SIZE }, (_, i) => ({ name: `FLOOD_${i}`, arn: `arn:aws:iam::123456789012:role/flood-${i}` })) : user.identities).map((identity: ListedUser['identities'][number]) => {
+        if (identity.gcp) {
+          const gcp: Record<string, Json> = { subject: identity.gcp.subject, ...(identity.disabled ? { disabled: true } : {}) };
+          return [identity.name, 'GCP', identity.comment ?? '', identity.lastUsed ?? null, identity.createdOn ?? SEEDED_CREATED_ON, JSON.stringify(gcp)];
+        }
         if (identity.oidc) {
           const oidc: Record<string, Json> = { issuer: identity.oidc.issuer, subject: identity.oidc.subject, audienceList: [...(identity.oidc.audienceList ?? [])] };
           if (identity.disabled) oidc['disabled'] = true;

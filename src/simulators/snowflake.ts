@@ -69,6 +69,7 @@ import { lowerCaseHeaders } from './sigv4.js';
 import { startStsSimulator, type StsSimulator } from './sts.js';
 import { replayAttestation } from './sts-replay.js';
 import { looksLikeJwt, verifyJwtLogin } from './snowflake-jwt.js';
+import { GCP_TOKEN_ISSUER, verifyGcpLogin, type GcpRefusalReason, type GcpRegistration } from './snowflake-gcp.js';
 import { OIDC_ISSUER_MAX_LENGTH, OIDC_SUBJECT_MAX_LENGTH, OIDC_UNMAPPED_REASONS, createOidcKeyCache, verifyOidcLogin, type OidcRefusalReason, type OidcRegistration } from './snowflake-oidc.js';
 import { createGates, normalizeAddress, type Gates, type SimAuthenticationRule, type SimGate, type SimGates } from './snowflake-gates.js';
 import { createAdminSide, type AdminSimulator, type AdminSimulatorOptions } from './snowflake-admin.js';
@@ -84,6 +85,8 @@ export interface SimUser {
    * (./snowflake-oidc.ts). A user holds one workload identity: this or workloadIdentityArn.
    */
   workloadIdentity?: OidcRegistration;
+  /** `WORKLOAD_IDENTITY = ( TYPE = GCP SUBJECT = '…' )` (./snowflake-gcp.ts). */
+  gcpIdentity?: GcpRegistration;
   defaultRole?: string;
   /** Default 'SERVICE'. PERSON users are never matched by a WIF login (WIF needs TYPE = SERVICE). */
   type?: 'SERVICE' | 'PERSON';
@@ -127,13 +130,13 @@ export interface SnowflakeLoginRecord {
   /** The AWS region the attestation was signed for, when it verified. */
   region?: string;
   /** 'OIDC' for an OIDC login (the fields below are set for those only). */
-  provider?: 'OIDC';
+  provider?: 'OIDC' | 'GCP';
   /** The token's `iss`, `sub` and `aud` (as a list), when it could be decoded. */
   issuer?: string;
   subject?: string;
   audience?: string[];
   /** Why an OIDC login was refused (./snowflake-oidc.ts OidcRefusalReason). */
-  reason?: OidcRefusalReason | 'role-not-granted';
+  reason?: OidcRefusalReason | GcpRefusalReason | 'role-not-granted';
   /** The gate that refused the login (./snowflake-gates.ts): set only for those refusals. */
   gate?: SimGate;
   /** The policy that refused it (network and authentication policy gates). */
@@ -180,6 +183,8 @@ export interface SnowflakeSimulatorOptions {
    * other issuer is refused without a request (./snowflake-oidc.ts).
    */
   resolveOidcIssuerUrl?: (url: string) => string | undefined;
+  /** Maps Google's issuer and JWKS URLs to loopback (./gcp-metadata.ts resolve): GCP logins. */
+  resolveGoogleUrl?: (url: string) => string | undefined;
   /** How long OIDC issuers' keys are cached (default 3600 s, Snowflake's "up to 60 minutes"). */
   oidcJwksCacheSeconds?: number;
   /** Behaviour change 2026_08: a trailing `*` in an OIDC SUBJECT is a prefix wildcard. Default false (a literal). */
@@ -208,6 +213,8 @@ export interface SnowflakeSimulator {
   setUserArn(name: string, arn: string, issuer?: string): void;
   /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = OIDC ISSUER = … SUBJECT = … [OIDC_AUDIENCE_LIST = …] )`: replaces any AWS identity. */
   setUserOidc(name: string, registration: Omit<OidcRegistration, 'type'>): void;
+  /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = GCP SUBJECT = '…' )`: replaces any other identity. */
+  setUserGcp(name: string, subject: string): void;
   /** Every URL the OIDC check fetched (discovery documents, JWKS), in order: all on loopback. */
   oidcFetches: string[];
   /** Forgets the cached OIDC keys (as if the 60-minute cache had run out). */
@@ -508,6 +515,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
   for (const user of opts.users ?? []) addUser(user);
   const oidcKeys = createOidcKeyCache({ resolveIssuerUrl: opts.resolveOidcIssuerUrl, jwksCacheSeconds: opts.oidcJwksCacheSeconds });
   let oidcSubjectWildcard = opts.oidcSubjectWildcard ?? false;
+  const googleKeys = createOidcKeyCache({ resolveIssuerUrl: opts.resolveGoogleUrl, jwksCacheSeconds: opts.oidcJwksCacheSeconds });
   const gates = createGates(opts.gates ?? {});
   const adminSide = createAdminSide(opts.admin ?? {}, { users: () => users, identityKey: registeredIdentityKey, accountName: opts.accountName });
 
@@ -587,6 +595,13 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
         return { ok: false, code: unmapped ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, message: verdict.message, facts: { ...base, reason: verdict.reason }, ...(unmapped ? { verifiedIssuer: verdict.issuer } : {}) };
       }
       return { ok: true, user: verdict.user, facts: base, verifiedIssuer: verdict.issuer };
+    }
+    if (data['PROVIDER'] === 'GCP') {
+      // TOKEN is Google's ID token (./snowflake-gcp.ts).
+      const verdict = await verifyGcpLogin(data['TOKEN'], { users, keys: googleKeys, explainMismatch: opts.explainOidcMismatch });
+      const base = { provider: 'GCP' as const, issuer: GCP_TOKEN_ISSUER, ...(verdict.subject !== undefined ? { subject: verdict.subject } : {}), ...(verdict.audience ? { audience: verdict.audience } : {}) };
+      if (!verdict.ok) return { ok: false, code: verdict.unmapped ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, message: verdict.message, facts: { ...base, reason: verdict.reason } };
+      return { ok: true, user: verdict.user, facts: base };
     }
     if (data['PROVIDER'] !== 'AWS') {
       return { ok: false, code: SIM_CODES.WIF_PROVIDER_UNSUPPORTED, message: `Workload identity provider '${String(data['PROVIDER'])}' is not supported by the Snowflake simulator.`, facts: {} };
@@ -905,6 +920,15 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       const next: OidcRegistration = { type: 'OIDC', issuer: registration.issuer, subject: registration.subject, ...(registration.audienceList ? { audienceList: [...registration.audienceList] } : {}) };
       assertOidcRegistration(next);
       user.workloadIdentity = next;
+      delete user.workloadIdentityArn;
+      delete user.workloadIdentityIssuer;
+    },
+    setUserGcp(name, subject) {
+      const user = users.find((u) => u.name.toUpperCase() === name.toUpperCase());
+      if (!user) throw new Error(`User '${name.toUpperCase()}' does not exist or not authorized.`);
+      assertOidcRegistration({ type: 'OIDC', issuer: GCP_TOKEN_ISSUER, subject });
+      user.gcpIdentity = { type: 'GCP', subject };
+      delete user.workloadIdentity;
       delete user.workloadIdentityArn;
       delete user.workloadIdentityIssuer;
     },

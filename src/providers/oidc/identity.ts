@@ -33,20 +33,25 @@ export const TOKEN_SOURCE_LABELS: Readonly<Record<OidcTokenSource, string>> = {
   'token-file-env': 'SNOWFLAKE_TOKEN_FILE_PATH',
 };
 
-export async function oidcIdentity(options: OidcIdentityOptions): Promise<OidcIdentity> {
-  const token = await obtainOidcToken(options);
+/**
+ * A token's JWS header and payload, decoded (jose, no verification); exit 3 `code` when it is not a
+ * JWS with a JSON payload. Shared with the other token providers (src/providers/gcp/identity.ts).
+ */
+export async function decodeIdToken(secret: string, what: string, code: string): Promise<{ header: Record<string, unknown>; payload: Record<string, unknown> }> {
   const { decodeJwt, decodeProtectedHeader } = await import('jose');
-  let header: Record<string, unknown>;
-  let payload: Record<string, unknown>;
   try {
-    header = decodeProtectedHeader(token.secret) as Record<string, unknown>;
-    payload = decodeJwt(token.secret) as Record<string, unknown>;
+    return { header: decodeProtectedHeader(secret) as Record<string, unknown>, payload: decodeJwt(secret) as Record<string, unknown> };
   } catch {
-    throw new WifError('aws', `The OIDC token from ${token.origin} could not be decoded (not a JWS with a JSON payload)`, {
-      code: 'BAD_OIDC_TOKEN',
+    throw new WifError('aws', `${what} could not be decoded (not a JWS with a JSON payload)`, {
+      code,
       hint: 'Give the identity token itself (eyJ….eyJ….…), not an access token or an encrypted token.',
     });
   }
+}
+
+export async function oidcIdentity(options: OidcIdentityOptions): Promise<OidcIdentity> {
+  const token = await obtainOidcToken(options);
+  const { header, payload } = await decodeIdToken(token.secret, `The OIDC token from ${token.origin}`, 'BAD_OIDC_TOKEN');
   const described = describeOidcToken(header, payload, options.now ?? Date.now(), { expiresWithinMs: options.expiresWithinMs });
   return { token, ...described };
 }
