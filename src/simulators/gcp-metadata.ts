@@ -33,6 +33,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { baseUrl, readBody, startHttpServer } from './http-util.js';
 import { startOidcIssuer, type OidcIssuer } from './oidc-issuer.js';
+import { startGcpTlsProxy, tlsProxyAvailable, type GcpTlsProxy } from './gcp-tls-proxy.js';
 
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
 /** Where Google's discovery document points for the keys. */
@@ -70,6 +71,11 @@ export interface GcpMetadataOptions {
   mode?: GcpMetadataMode | undefined;
   /** With mode 'wrong-audience'. Default 'https://example.com'. */
   wrongAudience?: string | undefined;
+  /**
+   * Also serve the IAM API at https://iamcredentials.googleapis.com through a local CONNECT proxy
+   * (./gcp-tls-proxy.ts; `proxyEnv`). Default: when openssl is on PATH.
+   */
+  publicIam?: boolean | undefined;
 }
 
 export interface GcpMetadataRequest {
@@ -85,6 +91,10 @@ export interface GcpSimulator {
   metadataUrl: string;
   /** The IAM Credentials API on loopback (plain HTTP; ./gcp-tls-proxy.ts puts it at its public https name). */
   iamUrl: string;
+  /** For a child process whose google-auth-library should reach the IAM API at its public name (HTTPS_PROXY, NO_PROXY, NODE_EXTRA_CA_CERTS); undefined without publicIam. */
+  proxyEnv: GcpTlsProxy['env'] | undefined;
+  /** The CONNECT targets the proxy was asked for. */
+  proxyConnects: string[];
   /** Google's issuer, served on loopback under its public name. */
   issuer: OidcIssuer;
   /** Maps Google's public issuer and JWKS URLs to loopback (for the Snowflake simulator's key fetch). */
@@ -225,11 +235,18 @@ export async function startGcpSimulator(opts: GcpMetadataOptions = {}): Promise<
 
   const metadataServer = await startHttpServer(metadata);
   const iamServer = await startHttpServer(iam);
+  const tlsProxy = (opts.publicIam ?? tlsProxyAvailable())
+    ? await startGcpTlsProxy((req, res) => {
+        iam(req, res).catch(() => res.destroy());
+      })
+    : undefined;
   const jwksLocal = issuer.jwksUrl;
   return {
     metadataHost: `${metadataServer.host}:${metadataServer.port}`,
     metadataUrl: baseUrl(metadataServer.host, metadataServer.port),
     iamUrl: baseUrl(iamServer.host, iamServer.port),
+    proxyEnv: tlsProxy?.env,
+    proxyConnects: tlsProxy?.connects ?? [],
     issuer,
     resolve: (url) => (url === GOOGLE_JWKS_URI ? jwksLocal : issuer.resolve(url)),
     accounts,
@@ -247,7 +264,7 @@ export async function startGcpSimulator(opts: GcpMetadataOptions = {}): Promise<
     iamRequests,
     issuedSecrets,
     async close() {
-      await Promise.all([metadataServer.close(), iamServer.close(), issuer.close()]);
+      await Promise.all([metadataServer.close(), iamServer.close(), issuer.close(), tlsProxy?.close()]);
     },
   };
 }

@@ -31,6 +31,7 @@ export * from './github-oidc.js';
 export * from './kubernetes-token.js';
 export * from './gcp-metadata.js';
 export * from './snowflake-gcp.js';
+export * from './gcp-tls-proxy.js';
 
 /** The user table a fresh test bed starts with. */
 export const DEFAULT_TEST_BED_USERS: readonly SimUser[] = Object.freeze([
@@ -264,7 +265,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
     ...(oidc ? { oidc } : {}),
     ...(gcp ? { gcp } : {}),
     env: {
-      ...(gcp ? { GCE_METADATA_HOST: gcp.metadataHost } : {}),
+      ...(gcp ? { GCE_METADATA_HOST: gcp.metadataHost, ...gcp.proxyEnv } : {}),
       AWS_ENDPOINT_URL_STS: sts.url,
       AWS_REGION: opts.region ?? DEFAULT_TEST_BED_REGION,
       SNOWFLAKE_HOST: snowflake.host,
