@@ -27,6 +27,7 @@ import { hostEnv, withProcessEnv } from '../process-env.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, providerAndConnection, remainingMs, settingsSources, verifiedCallerArn } from './connect.js';
 import type { ProviderName, Registration } from '../providers/types.js';
 import { OIDC_CHECK_TITLES, type OidcCheckId } from '../providers/oidc/checks.js';
+import { GCP_CHECK_TITLES, type GcpCheckId } from '../providers/gcp/checks.js';
 import { scrubDeep } from '../known-secrets.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
@@ -44,7 +45,8 @@ export type CheckId =
   | OutboundCheckId
   | 'other-method'
   | 'snowflake-registration'
-  | OidcCheckId;
+  | OidcCheckId
+  | GcpCheckId;
 
 export interface Check {
   id: CheckId;
@@ -129,6 +131,7 @@ const TITLES: Record<CheckId, string> = {
   'snowflake-registration': 'Registration',
   ...OUTBOUND_CHECK_TITLES,
   ...OIDC_CHECK_TITLES,
+  ...GCP_CHECK_TITLES,
   'other-method': 'Other method',
 };
 

@@ -26,11 +26,13 @@ export type GateCode = 'NETWORK_POLICY_BLOCKED' | 'AUTHENTICATION_POLICY_REJECTE
 
 export interface GateContext {
   /** The login's provider. */
-  provider: 'AWS' | 'OIDC';
+  provider: 'AWS' | 'OIDC' | 'GCP';
   /** The verified (or expected) AWS account of the caller, 12 digits. */
   awsAccount?: string | undefined;
   /** The OIDC token's issuer. */
   issuer?: string | undefined;
+  /** GCP: the token's subject (the service account's unique ID). */
+  subject?: string | undefined;
   /** The user to name in the fix, as a SQL identifier (--expect-user). */
   user?: string | undefined;
   /** HTTPS_PROXY (or https_proxy) as set for this run, when set: the address Snowflake saw may be the proxy's. */
@@ -107,8 +109,10 @@ function authenticationPolicy(context: GateContext): GateDiagnosis {
   const allowed =
     provider === 'AWS'
       ? `ALLOWED_PROVIDERS = (<its providers>, AWS) ALLOWED_AWS_ACCOUNTS = (<its accounts>, ${sqlString(context.awsAccount ?? '<your AWS account>')})`
-      : `ALLOWED_PROVIDERS = (<its providers>, OIDC) ALLOWED_OIDC_ISSUERS = (<its issuers>, ${sqlString(context.issuer ?? '<the token issuer>')})`;
-  const who = provider === 'AWS' ? `AWS account ${context.awsAccount ?? '(unknown)'}` : `OIDC issuer ${context.issuer ?? '(unknown)'}`;
+      : provider === 'GCP'
+        ? 'ALLOWED_PROVIDERS = (<its providers>, GCP)'
+        : `ALLOWED_PROVIDERS = (<its providers>, OIDC) ALLOWED_OIDC_ISSUERS = (<its issuers>, ${sqlString(context.issuer ?? '<the token issuer>')})`;
+  const who = provider === 'AWS' ? `AWS account ${context.awsAccount ?? '(unknown)'}` : provider === 'GCP' ? `GCP service account ${context.subject ?? '(unknown)'}` : `OIDC issuer ${context.issuer ?? '(unknown)'}`;
   return {
     kind: 'verification',
     code: 'AUTHENTICATION_POLICY_REJECTED',

@@ -28,7 +28,7 @@ export interface LoginSettings {
   /** Called with the JWT the driver sent as TOKEN (the JWT method), for its claims; never keep or print it. */
   onLoginToken?: ((token: string) => void) | undefined;
   /** The driver's workloadIdentityProvider (default AWS). */
-  provider?: 'AWS' | 'OIDC' | undefined;
+  provider?: 'AWS' | 'OIDC' | 'GCP' | undefined;
   /** OIDC: the token the driver sends as TOKEN (the driver's `token` option). */
   token?: string | undefined;
 }

@@ -1,0 +1,157 @@
+/**
+ * `wif-check connect --provider gcp`: log in with WORKLOAD_IDENTITY, provider GCP, exactly as an
+ * application would — the Node driver gets its own token from the metadata server (or through the
+ * impersonation path) with google-auth-library — against the validated host only, and prove which
+ * user the token maps to. Before the login wif-check gets the same token the same way (./token.ts),
+ * so that an identity-side failure is exit 3 with its cause, and a refusal names what the token
+ * said. Every failure is diagnosed (./diagnose.ts).
+ */
+import { parseExpectUser, userMatches } from '../../core/diagnose.js';
+import { WifError } from '../../core/errors.js';
+import { escapeControl } from '../../core/terminal-text.js';
+import { identifierForStoredName, identifierForTypedName } from '../../core/sql.js';
+import { resolveSnowflakeSettings, type SettingsSources, type SnowflakeSettings } from '../../core/snowflake-settings.js';
+import { httpsProxy } from '../../process-env.js';
+import type { FoundConnection } from '../../snowflake/config-files.js';
+import type { Trap } from '../types.js';
+import { diagnoseGcpLogin } from './diagnose.js';
+import { gcpIdentity, type GcpIdentity } from './identity.js';
+import type { GcpRegistration } from './rules.js';
+import { gcpRegistrationSql } from './sql.js';
+
+/** The token is asked for within this part of the budget; the rest is the login's. */
+const TOKEN_BUDGET_MS = 10_000;
+
+export interface GcpConnectInput {
+  named: FoundConnection | undefined;
+  settingsFlags: Parameters<typeof resolveSnowflakeSettings>[0];
+  settingsSources: SettingsSources;
+  env: Readonly<Record<string, string | undefined>>;
+  expectUser?: string | undefined;
+  impersonationPath?: string | readonly string[] | undefined;
+  timeoutMs: number;
+  deadline: number;
+}
+
+export interface GcpConnectResult {
+  ok: true;
+  provider: 'gcp';
+  user: string;
+  role: string | null;
+  account: string;
+  accountIdentifier: string;
+  elapsedMs: number;
+  issuer: string;
+  subject: string;
+  email: string | null;
+  audience: string[];
+  impersonationPath: string[];
+  registration: GcpRegistration;
+  traps: Trap[];
+  warnings: string[];
+}
+
+export interface GcpLoginPrepared<S extends SnowflakeSettings | undefined = SnowflakeSettings> {
+  settings: S;
+  identity: GcpIdentity;
+  expectUser: string | undefined;
+}
+
+/** Settings and the token; usage (2) and identity-side (3) errors before anything reaches Snowflake. */
+export async function prepareGcpLogin(input: GcpConnectInput): Promise<GcpLoginPrepared>;
+export async function prepareGcpLogin(input: GcpConnectInput, requireAccount: false): Promise<GcpLoginPrepared<SnowflakeSettings | undefined>>;
+export async function prepareGcpLogin(input: GcpConnectInput, requireAccount = true): Promise<GcpLoginPrepared<SnowflakeSettings | undefined>> {
+  const settings = requireAccount
+    ? resolveSnowflakeSettings(input.settingsFlags, input.env, input.named?.values, { sources: input.settingsSources })
+    : resolveSnowflakeSettings(input.settingsFlags, input.env, input.named?.values, { requireAccount: false, sources: input.settingsSources });
+  const expectUser = parseExpectUser(input.expectUser);
+  const identity = await gcpIdentity({
+    impersonationPath: input.impersonationPath,
+    env: input.env,
+    timeoutMs: Math.min(TOKEN_BUDGET_MS, Math.max(1_000, input.deadline - Date.now())),
+    expiresWithinMs: Math.max(1_000, input.deadline - Date.now()),
+  });
+  return { settings, identity, expectUser };
+}
+
+export type GcpLoginOutcome = { ok: true; session: { user: string; role: string | null; account: string }; loggedInAt: number } | { ok: false; error: WifError };
+
+/** The login itself, the driver getting its own token (provider GCP): a session, or the diagnosed failure. */
+export async function attemptGcpLogin(prepared: GcpLoginPrepared, deadline: number): Promise<GcpLoginOutcome> {
+  const { loginAndIdentify, DriverFailure } = await import('../../snowflake/driver.js');
+  const { settings, identity } = prepared;
+  const budgetMs = Math.max(1_000, deadline - Date.now());
+  const path = identity.token.impersonationPath;
+  try {
+    const session = await loginAndIdentify({ ...settings, provider: 'GCP', ...(path.length ? { impersonationPath: path } : {}), secrets: [identity.token.secret], timeoutMs: budgetMs });
+    return { ok: true, session, loggedInAt: performance.now() };
+  } catch (failure) {
+    if (!(failure instanceof DriverFailure)) throw failure;
+    const diagnosis = diagnoseGcpLogin(failure.fields, {
+      account: settings.account,
+      url: settings.url,
+      timeoutMs: budgetMs,
+      facts: identity.facts,
+      traps: identity.traps,
+      impersonationPath: path,
+      source: identity.token.source,
+      expectUser: prepared.expectUser === undefined ? undefined : identifierForTypedName(prepared.expectUser),
+      proxy: httpsProxy(),
+    });
+    return { ok: false, error: new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, snowflake: diagnosis.snowflake }) };
+  }
+}
+
+/** Logged in as another user than --expect-user: move the registration. */
+export function unexpectedGcpUser(actualUser: string, expectUser: string, subject: string): WifError {
+  const actual = escapeControl(identifierForStoredName(actualUser) ?? '<mapped user>');
+  return new WifError('verification', `Logged in as ${actualUser}, not the expected user ${expectUser.trim()}`, {
+    code: 'UNEXPECTED_USER',
+    hint: [
+      `Snowflake maps this service account (unique ID ${escapeControl(subject)}) to user ${escapeControl(actualUser)}. Move the mapping:`,
+      `  ALTER USER ${actual} UNSET WORKLOAD_IDENTITY;`,
+      `  ${gcpRegistrationSql(expectUser, subject)}`,
+      'or fix --expect-user (unquoted names compare case-insensitively, "quoted" ones exactly).',
+    ].join('\n'),
+  });
+}
+
+export async function gcpConnect(input: GcpConnectInput & { onLoginStart?: (() => void) | undefined; started: number }): Promise<GcpConnectResult> {
+  const prepared = await prepareGcpLogin(input);
+  input.onLoginStart?.();
+  const outcome = await attemptGcpLogin(prepared, input.deadline);
+  if (!outcome.ok) throw outcome.error;
+  const { session } = outcome;
+  const { identity } = prepared;
+  if (prepared.expectUser !== undefined && !userMatches(prepared.expectUser, session.user)) throw unexpectedGcpUser(session.user, prepared.expectUser, identity.facts.subject);
+  return {
+    ok: true,
+    provider: 'gcp',
+    user: session.user,
+    role: session.role,
+    account: session.account,
+    accountIdentifier: prepared.settings.account,
+    elapsedMs: Math.round(outcome.loggedInAt - input.started),
+    issuer: identity.facts.issuer,
+    subject: identity.facts.subject,
+    email: identity.facts.email,
+    audience: identity.facts.audience,
+    impersonationPath: identity.token.impersonationPath,
+    registration: identity.registration,
+    traps: identity.traps,
+    warnings: [...(input.named?.warnings ?? []), ...identity.traps.filter((trap) => trap.severity === 'warn').map((trap) => trap.message)],
+  };
+}
+
+export function gcpConnectDocument(result: GcpConnectResult): Record<string, unknown> {
+  const { warnings: _warnings, ...document } = result;
+  return document;
+}
+
+export function renderGcpConnect(result: GcpConnectResult, color: { green(text: string): string; bold(text: string): string; dim(text: string): string }): string {
+  return [
+    `${color.green('✔')} Logged in to ${result.accountIdentifier} with WORKLOAD_IDENTITY (GCP) in ${(result.elapsedMs / 1000).toFixed(1)} s`,
+    `  user ${color.bold(result.user)}   role ${color.bold(result.role ?? '(none)')}`,
+    `  ${color.dim(`as service account ${result.email ?? '(no email claim)'}, unique ID ${result.subject}${result.impersonationPath.length ? `, through ${result.impersonationPath.join(' → ')}` : ''}`)}`,
+  ].join('\n');
+}

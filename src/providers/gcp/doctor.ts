@@ -1,0 +1,98 @@
+/**
+ * `wif-check doctor --provider gcp`: the checklist for a workload on Google Cloud (GCE, Cloud Run,
+ * Cloud Functions, GKE): where the token came from, what it says, every trap found in it, the
+ * login (the driver getting its own token, as an application does), the mapped user, and with
+ * --admin-connection what Snowflake has registered and why it does (not) match. Each failed check
+ * carries its fix. The Checklist and report are doctor's own (src/commands/doctor.ts).
+ */
+import { parseExpectUser, userMatches } from '../../core/diagnose.js';
+import { EXIT_CODES, WifError } from '../../core/errors.js';
+import { identifierForTypedName } from '../../core/sql.js';
+import { Checklist, type DoctorOptions, type DoctorReport } from '../../commands/doctor.js';
+import { settingsSources } from '../../commands/connect.js';
+import type { FoundConnection } from '../../snowflake/config-files.js';
+import type { SnowflakeSettings } from '../../core/snowflake-settings.js';
+import { attemptGcpLogin, prepareGcpLogin, unexpectedGcpUser, type GcpLoginPrepared } from './connect.js';
+
+export async function gcpDoctor(input: { options: DoctorOptions; env: NodeJS.ProcessEnv; named: FoundConnection | undefined; timeoutMs: number; deadline: number }): Promise<DoctorReport> {
+  const { options, env, named, deadline } = input;
+  const list = new Checklist();
+  const warnings = [...(named?.warnings ?? [])];
+  const expectUser = parseExpectUser(options.expectUser);
+  let prepared: GcpLoginPrepared<SnowflakeSettings | undefined> | undefined;
+  try {
+    prepared = await prepareGcpLogin(
+      { named, settingsFlags: options, settingsSources: settingsSources(named, options.optionLabel), env, expectUser: options.expectUser, impersonationPath: options.impersonationPath, timeoutMs: input.timeoutMs, deadline },
+      false,
+    );
+  } catch (error) {
+    if (!(error instanceof WifError) || error.kind === 'usage') throw error;
+    list.fail('gcp-token', error);
+  }
+  const identity = prepared?.identity;
+  let user: string | null = null;
+  let role: string | null = null;
+  if (identity) {
+    const { facts, token } = identity;
+    const path = token.impersonationPath;
+    list.add('gcp-token', 'ok', `from the ${token.origin}${path.length ? `, impersonating ${path.join(' → ')}${token.source?.email ? ` as ${token.source.email}` : ''}` : ''}`);
+    list.add('gcp-claims', 'ok', `service account ${facts.email ?? '(no email claim)'}, unique ID ${facts.subject}, audience ${facts.audience.join(', ') || '(none)'}${facts.expiresAt ? `, expires ${facts.expiresAt}` : ''}`);
+    for (const trap of identity.traps) {
+      if (trap.severity === 'info') continue;
+      list.add('gcp-trap', trap.severity === 'error' ? 'fail' : 'warn', trap.message, { code: trap.code, fix: trap.fix, kind: 'verification' });
+    }
+  } else {
+    list.skip(['gcp-claims'], 'skipped: no token');
+  }
+
+  const settings = prepared?.settings;
+  if (prepared && !settings) {
+    list.skip(['login', 'user'], 'no Snowflake account given (--account or SNOWFLAKE_ACCOUNT): the token only');
+  } else if (!prepared || !settings || list.checks.some((check) => check.status === 'fail')) {
+    list.skip(['login', 'user'], 'skipped: fix the checks above first');
+  } else {
+    const outcome = await attemptGcpLogin({ ...prepared, settings }, deadline);
+    if (!outcome.ok) {
+      list.fail('login', outcome.error);
+      list.skip(['user'], 'skipped: no session');
+    } else {
+      user = outcome.session.user;
+      role = outcome.session.role;
+      list.add('login', 'ok', `logged in to ${settings.account} with WORKLOAD_IDENTITY (GCP)`);
+      const detail = `${user} (role ${role ?? 'none'})`;
+      if (expectUser === undefined || userMatches(expectUser, user)) list.add('user', 'ok', expectUser === undefined ? detail : `${detail}, as expected`);
+      else list.fail('user', unexpectedGcpUser(user, expectUser, prepared.identity.facts.subject));
+    }
+  }
+
+  if (options.adminConnection && identity) {
+    const { gcpRegistrationCheck } = await import('./registration.js');
+    const registration = await gcpRegistrationCheck({
+      connection: options.adminConnection,
+      facts: identity.facts,
+      chain: { source: identity.token.source, path: identity.token.impersonationPath },
+      expectUser: expectUser === undefined ? undefined : (identifierForTypedName(expectUser) ?? expectUser),
+      env,
+      timeoutMs: Math.max(1_000, deadline - Date.now()),
+    });
+    warnings.push(...registration.warnings);
+    list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix, code: registration.code });
+  }
+
+  const firstFailure = list.checks.find((check) => check.status === 'fail');
+  return {
+    ok: firstFailure === undefined,
+    provider: 'gcp',
+    exitCode: firstFailure?.exitCode ?? EXIT_CODES.ok,
+    checks: list.checks,
+    awsAccount: null,
+    callerArn: null,
+    snowflakeArn: null,
+    issuer: identity?.facts.issuer ?? null,
+    subject: identity?.facts.subject ?? null,
+    registration: identity?.registration ?? null,
+    user,
+    role,
+    warnings,
+  };
+}

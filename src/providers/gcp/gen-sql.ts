@@ -1,0 +1,93 @@
+/**
+ * `wif-check gen-sql --provider gcp`: the SQL that maps a GCP service account to a Snowflake
+ * service user — `WORKLOAD_IDENTITY = (TYPE = GCP SUBJECT = '<unique ID>')` — from the live token
+ * (the metadata server's, or the impersonation path's last account's) or offline from `--subject`.
+ * An e-mail given as the subject is refused with how to get the unique ID (the docs show both; the
+ * token's sub is the ID). Static in the CLI bundle (offline budget); the live token is read lazily.
+ */
+import { WifError, usageError } from '../../core/errors.js';
+import { generateSql as buildSql, type GenerateSqlOptions as SqlInputs } from '../../core/sql.js';
+import { terraformFor } from '../../core/terraform.js';
+import type { Trap } from '../types.js';
+import { subjectTraps, type GcpRegistration } from './rules.js';
+
+export interface GcpGenerateSqlOptions {
+  user?: string | undefined;
+  alter?: boolean | undefined;
+  ifNotExists?: boolean | undefined;
+  orReplace?: boolean | undefined;
+  verify?: boolean | undefined;
+  defaultRole?: string | undefined;
+  defaultWarehouse?: string | undefined;
+  defaultNamespace?: string | undefined;
+  comment?: string | undefined;
+  /** Offline: the service account's unique ID. */
+  subject?: string | undefined;
+  /** Live: the impersonation path (its last account's token). */
+  impersonationPath?: string | readonly string[] | undefined;
+  timeoutMs?: number | undefined;
+  /** `terraform`: also the snowflake_service_user resource (the caller checked the value). */
+  format?: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface GcpGeneratedSql {
+  provider: 'gcp';
+  user: string;
+  sql: string;
+  warnings: string[];
+  registration: GcpRegistration;
+  traps: Trap[];
+  subject: string;
+  /** Live: the service account's e-mail, when the token says it. */
+  email: string | null;
+  terraform?: string;
+}
+
+export async function gcpGenerateSql(options: GcpGenerateSqlOptions): Promise<GcpGeneratedSql> {
+  if (options.user === undefined) throw usageError('--provider gcp needs --user: name the Snowflake service user the service account maps to', 'MISSING_USER');
+  const { subject, email, notes } = options.subject !== undefined ? { subject: options.subject, email: null, notes: [] as string[] } : await fromToken(options);
+  const traps = subjectTraps(subject, '<user>');
+  const blocking = traps.find((trap) => trap.severity === 'error');
+  if (blocking) throw new WifError('usage', blocking.message, { code: blocking.code, ...(blocking.fix ? { hint: blocking.fix } : {}) });
+  const registration: GcpRegistration = { type: 'GCP', subject };
+  const inputs: SqlInputs = {
+    user: options.user,
+    registration,
+    mode: options.alter ? 'alter' : 'create',
+    ifNotExists: options.ifNotExists ?? false,
+    orReplace: options.orReplace ?? false,
+    verify: options.verify ?? true,
+    ...definedOnly({ defaultRole: options.defaultRole, defaultWarehouse: options.defaultWarehouse, defaultNamespace: options.defaultNamespace, comment: options.comment }),
+  };
+  const generated = buildSql(inputs);
+  if (!generated.ok) throw usageError(generated.error, 'BAD_SQL_INPUT');
+  const tf = terraformFor(options.format === 'terraform' ? 'terraform' : 'sql', inputs);
+  return {
+    provider: 'gcp',
+    user: generated.user,
+    sql: generated.sql,
+    warnings: [...notes, ...traps.map((trap) => `${trap.message}${trap.fix ? ` — ${trap.fix.split('\n')[0]}` : ''}`), ...generated.warnings, ...tf.warnings],
+    registration,
+    traps,
+    subject,
+    email,
+    ...(tf.terraform !== undefined ? { terraform: tf.terraform } : {}),
+  };
+}
+
+async function fromToken(options: GcpGenerateSqlOptions): Promise<{ subject: string; email: string | null; notes: string[] }> {
+  const { gcpIdentity } = await import('./identity.js');
+  const identity = await gcpIdentity({ impersonationPath: options.impersonationPath, env: options.env, timeoutMs: options.timeoutMs ?? 10_000 });
+  const tokenNotes = identity.traps.filter((trap) => trap.severity !== 'info').map((trap) => `the token: ${trap.message}`);
+  const path = identity.token.impersonationPath;
+  return {
+    subject: identity.facts.subject,
+    email: identity.facts.email,
+    notes: [`from the token of the ${identity.token.origin}${path.length ? ` through ${path.join(' → ')}` : ''}: service account ${identity.facts.email ?? '(no email claim)'}, unique ID ${identity.facts.subject}`, ...tokenNotes],
+  };
+}
+
+function definedOnly<T extends Record<string, string | undefined>>(values: T): Partial<Record<keyof T, string>> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<Record<keyof T, string>>;
+}
