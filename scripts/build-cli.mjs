@@ -9,6 +9,7 @@
 //   dist/chunks/aws.cjs          @aws-sdk/client-sts, the credential provider chain, the shared
 //                                config loader (whoami, gen-sql without --arn, connect, doctor, audit)
 //   dist/chunks/jose.cjs         jose (the sandbox's simulators; the JWT method's decoding is in aws.cjs)
+//   dist/chunks/gcp.cjs          google-auth-library (--provider gcp only)
 //   dist/chunks/snowflake.cjs    snowflake-sdk (connect, doctor, audit)
 //   FILE.v8cache                 the file's build id and the Node version (bin/code-cache.cjs
 //                                cacheHeader) + V8's code cache for it, made by
@@ -59,6 +60,8 @@ const CHUNKS = {
     'jose/decode/protected_header': ['decodeProtectedHeader'],
   },
   jose: { jose: '*' },
+  // google-auth-library: the GCP provider's token (src/providers/gcp/token.ts), whoami/gen-sql/connect/doctor --provider gcp only.
+  gcp: { 'google-auth-library': ['Compute', 'GoogleAuth', 'Impersonated'] },
   snowflake: {
     'snowflake-sdk': 'commonjs',
     // src/snowflake/http-guard.ts guards the driver's own axios instance: it must be the chunk's.
@@ -79,6 +82,8 @@ const WARM_RUNS = [
   // The sandbox serves until a signal, so it cannot run here: its jose chunk is cached as loaded.
   { save: ['jose.cjs'], runs: [], load: ['jose.cjs'] },
   { save: ['snowflake.cjs'], runs: [['connect'], ['doctor', '--expect-user', 'LAMBDA_LOADER']] },
+  // With the test bed's metadata server (GCE_METADATA_HOST).
+  { save: ['gcp.cjs'], runs: [['whoami', '--provider', 'gcp']], gcp: true },
 ];
 
 /** The CommonJS wrapper (the one Node's Module.wrap uses), written around every generated file. */
@@ -95,7 +100,7 @@ function chunkPlugin(chunkPath) {
   return {
     name: 'wif-check-chunks',
     setup(b) {
-      b.onResolve({ filter: /^(@aws-sdk|@smithy|jose($|\/)|snowflake-sdk)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
+      b.onResolve({ filter: /^(@aws-sdk|@smithy|jose($|\/)|snowflake-sdk|google-auth-library)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
       b.onLoad({ filter: /.*/, namespace: 'wif-check-chunk' }, (args) => ({
         contents:
           `const { loadCached } = require(${JSON.stringify(loaderFile)});\n` +
@@ -377,9 +382,9 @@ function runWarm(index) {
  * chunks load as they do for a user), run the commands, save the code caches of `save`.
  */
 async function warm(index) {
-  const { save, runs, load = [] } = WARM_RUNS[index];
+  const { save, runs, load = [], gcp = false } = WARM_RUNS[index];
   const { startTestBed, credentialsEnv, TEST_IDENTITIES } = await import(pathToFileURL(join(root, 'dist', 'simulators', 'index.js')).href);
-  const bed = await startTestBed();
+  const bed = await startTestBed(gcp ? { gcp: { publicIam: false } } : {});
   const scratch = mkdtempSync(join(os.tmpdir(), 'wif-check-warm-'));
   Object.assign(process.env, {
     HOME: scratch,

@@ -92,6 +92,7 @@ function defineWhoami(program: Command): void {
     .description('show the identity Snowflake will see (AWS caller, OIDC token) and exactly what to register')
     .option('--expect-account <id>', 'fail (exit 1) unless the credentials belong to this 12-digit AWS account')
     .option('--outbound-token', OUTBOUND_TOKEN_HELP)
+    .option('--impersonation-path <accounts>', 'gcp: service account e-mails to impersonate, comma-separated; the last one\'s token is sent (as the drivers do)')
     .addHelpText(
       'after',
       `
@@ -102,12 +103,14 @@ Examples:
   $ wif-check whoami --expect-account 123456789012 --json
   $ wif-check whoami --provider oidc                 # in GitHub Actions (permissions: id-token: write)
   $ wif-check whoami --provider oidc --token-file /var/run/secrets/snowflake/token
+  $ wif-check whoami --provider gcp                  # on a GCE VM, Cloud Run, Cloud Functions, GKE
+  $ wif-check whoami --provider gcp --impersonation-path loader@my-project.iam.gserviceaccount.com
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & { expectAccount?: string; outboundToken?: boolean }) => {
+    .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & { expectAccount?: string; outboundToken?: boolean; impersonationPath?: string }) => {
       await runCommand(options, async (printer) => {
         const { whoami, whoamiDocument, renderWhoami } = await import('./commands/whoami.js');
-        const report = await whoami({ ...awsOptionsFrom(options), ...providerOptionsFrom(options), expectAccount: options.expectAccount, outboundToken: options.outboundToken });
+        const report = await whoami({ ...awsOptionsFrom(options), ...providerOptionsFrom(options), expectAccount: options.expectAccount, outboundToken: options.outboundToken, ...(options.impersonationPath !== undefined ? { impersonationPath: options.impersonationPath } : {}) });
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(whoamiDocument(report));
         else printer.render(report, renderWhoami);
@@ -130,7 +133,8 @@ function defineGenSql(program: Command): void {
     .option('--no-verify', 'omit the SHOW … statement that checks the registration')
     .option('--outbound-token', `${OUTBOUND_TOKEN_HELP}: emit ARN and ISSUER (with --alter: migrate a user to it)`)
     .option('--issuer <url>', "aws: the account's JWT issuer (https://<id>.tokens.sts.global.api.aws), offline with --arn; implies --outbound-token. oidc: the token's issuer, offline with --subject")
-    .option('--subject <sub>', 'oidc: the token\'s subject, offline (with --issuer)')
+    .option('--subject <sub>', 'oidc: the token\'s subject, offline (with --issuer). gcp: the service account\'s numeric unique ID, offline')
+    .option('--impersonation-path <accounts>', 'gcp: service account e-mails to impersonate, comma-separated; the last one\'s token is sent (as the drivers do)')
     .option('--github-repo <owner/repo>', 'oidc: GitHub Actions, offline: the repository whose workflow logs in (with --environment, --ref or --pull-request)')
     .option('--environment <name>', 'oidc, with --github-repo: the job uses this environment')
     .option('--ref <ref>', 'oidc, with --github-repo: the job runs on this branch or tag (refs/heads/main, refs/tags/v1)')
@@ -156,6 +160,8 @@ Examples:
   $ wif-check gen-sql --provider oidc --user GHA_DEPLOY   # from the job's own token
   $ wif-check gen-sql --provider oidc --issuer https://token.actions.githubusercontent.com --subject repo:octo-org/app:environment:prod --user GHA_DEPLOY
   $ wif-check gen-sql --provider oidc --github-repo octo-org/app --environment prod --user GHA_DEPLOY
+  $ wif-check gen-sql --provider gcp --user GCP_LOADER       # from the service account's own token
+  $ wif-check gen-sql --provider gcp --subject 117654321098765432109 --user GCP_LOADER --format terraform
   $ wif-check gen-sql --arn arn:aws:iam::123456789012:role/my-fn-role --user LOADER --format terraform > snowflake_wif.tf
 ${EXIT_CODE_HELP}`,
     )
@@ -178,6 +184,7 @@ ${EXIT_CODE_HELP}`,
           issuer: options.issuer,
           ...providerOptionsFrom(options),
           subject: options.subject,
+          ...(options.impersonationPath !== undefined ? { impersonationPath: options.impersonationPath } : {}),
           githubRepo: options.githubRepo,
           environment: options.environment,
           ref: options.ref,
@@ -432,7 +439,7 @@ function withSnowflakeOptions(command: Command): Command {
     .option('-c, --connection <name>', 'read account, host, port, protocol, role, warehouse from connections.toml or config.toml ($SNOWFLAKE_HOME or ~/.snowflake), as the Snowflake CLI does')
     .option('--role <role>', 'role to use in the session (env SNOWFLAKE_ROLE)')
     .option('--warehouse <warehouse>', 'warehouse to use (env SNOWFLAKE_WAREHOUSE)')
-    .option('--impersonation-path <arns>', 'comma-separated role ARNs to assume first (role chaining)')
+    .option('--impersonation-path <arns>', 'comma-separated role ARNs to assume first (role chaining); gcp: service account e-mails to impersonate, the last one\'s token is sent')
     .option('--allow-insecure-http', 'allow --protocol http to a host that is not a loopback address (sends the login unencrypted)')
     .optionsGroup('');
 }
@@ -469,6 +476,7 @@ interface GenSqlFlagOptions {
   outboundToken?: boolean;
   issuer?: string;
   subject?: string;
+  impersonationPath?: string;
   githubRepo?: string;
   environment?: string;
   ref?: string;
@@ -488,7 +496,7 @@ interface ProviderFlagOptions {
 function withProviderOptions(command: Command): Command {
   return command
     .optionsGroup('Identity provider:')
-    .option('--provider <name>', 'aws (default) or oidc: the workload identity provider (env SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER)')
+    .option('--provider <name>', 'aws (default), oidc or gcp: the workload identity provider (env SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER)')
     .addOption(new Option('--workload-identity-provider <name>', 'the same as --provider (the drivers\' name)').hideHelp())
     .option('--token-file <path>', 'oidc: the token the workload presents, - for standard input (default: the GitHub Actions token service, then SNOWFLAKE_TOKEN_FILE_PATH)')
     .option('--audience <aud>', 'oidc: the audience to ask the GitHub token service for (default snowflakecomputing.com); gen-sql: the OIDC_AUDIENCE_LIST, comma-separated')

@@ -37,6 +37,8 @@ export interface GenerateSqlOptions extends AwsOptions, Omit<OidcGenerateSqlOpti
   provider?: string | undefined;
   /** `sql` (default) or `terraform`: also render the registration as a snowflake_service_user (the result's `terraform`). */
   format?: string | undefined;
+  /** gcp, live: the service accounts to impersonate (the last one's unique ID is registered). */
+  impersonationPath?: string | readonly string[] | undefined;
 }
 
 export type { OidcGeneratedSql } from '../providers/oidc/gen-sql.js';
@@ -71,6 +73,7 @@ export async function generateSql(options: GenerateSqlOptions = {}): Promise<Gen
     module.refuseOptions(options);
     return module.generateSql(options, process.env);
   }
+  if (options.impersonationPath !== undefined) throw usageError('gen-sql --impersonation-path is for --provider gcp (the SQL registers the path-free ARN of the role that logs in)', 'CONFLICTING_OPTIONS');
   const oidcOnly = (['subject', 'githubRepo', 'environment', 'ref', 'repoId', 'ownerId', 'tokenFile', 'audience'] as const).find((key) => options[key] !== undefined) ?? (options.pullRequest ? 'pullRequest' : undefined);
   if (oidcOnly) throw usageError(`--${oidcOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --provider oidc`, 'CONFLICTING_OPTIONS', 'Add --provider oidc (or set SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER=oidc).');
   return awsGenerateSql(options);

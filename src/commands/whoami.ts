@@ -3,7 +3,7 @@
  * path-free IAM ARN that Snowflake matches.
  */
 import { describeKind, parseAccountId, parsePrincipalArn, toSnowflakeArn, type PrincipalKind } from '../core/arn.js';
-import { WifError } from '../core/errors.js';
+import { WifError, usageError } from '../core/errors.js';
 import type { RegionSource } from '../core/region.js';
 import { getCallerIdentity, resolveAwsContext, type AwsOptions } from '../aws/identity.js';
 import { hostEnv, withProcessEnv } from '../process-env.js';
@@ -28,6 +28,8 @@ export interface WhoamiOptions extends AwsOptions {
   tokenFile?: string | undefined;
   /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
   audience?: string | undefined;
+  /** gcp: the service accounts to impersonate (e-mails; the last one's token is sent, as the drivers do). */
+  impersonationPath?: string | readonly string[] | undefined;
 }
 
 export type { OidcWhoamiReport } from '../providers/oidc/whoami.js';
@@ -69,6 +71,7 @@ export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport 
     module.refuseOptions('whoami', options);
     return module.whoami(options, hostEnv());
   }
+  if (options.impersonationPath !== undefined) throw usageError('whoami --impersonation-path is for --provider gcp (AWS role chains are checked by connect and doctor)', 'CONFLICTING_OPTIONS');
   return awsWhoami(options);
 }
 

@@ -100,6 +100,7 @@ export interface GcpSimulator {
   /** Maps Google's public issuer and JWKS URLs to loopback (for the Snowflake simulator's key fetch). */
   resolve(url: string): string | undefined;
   accounts: GcpServiceAccount[];
+  projectId: string;
   setMode(mode: GcpMetadataMode): void;
   /** Attaches another service account to the instance. */
   setDefaultAccount(email: string): void;
@@ -250,6 +251,7 @@ export async function startGcpSimulator(opts: GcpMetadataOptions = {}): Promise<
     issuer,
     resolve: (url) => (url === GOOGLE_JWKS_URI ? jwksLocal : issuer.resolve(url)),
     accounts,
+    projectId,
     setMode(next) {
       mode = next;
     },

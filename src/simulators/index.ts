@@ -131,7 +131,7 @@ export interface TestBed {
   close(): Promise<void>;
 }
 
-export type TestBedWithGcp = TestBed & { gcp: GcpSimulator; env: TestBedEnv & { GCE_METADATA_HOST: string } };
+export type TestBedWithGcp = TestBed & { gcp: GcpSimulator; env: TestBedEnv & { GCE_METADATA_HOST: string; GOOGLE_CLOUD_PROJECT: string } };
 
 export type TestBedWithOidc = TestBed & { oidc: TestBedOidc };
 
@@ -265,7 +265,8 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
     ...(oidc ? { oidc } : {}),
     ...(gcp ? { gcp } : {}),
     env: {
-      ...(gcp ? { GCE_METADATA_HOST: gcp.metadataHost, ...gcp.proxyEnv } : {}),
+      // GOOGLE_CLOUD_PROJECT: else google-auth-library runs `gcloud config config-helper` for the project (seconds, and the host's own gcloud).
+      ...(gcp ? { GCE_METADATA_HOST: gcp.metadataHost, GOOGLE_CLOUD_PROJECT: gcp.projectId, ...gcp.proxyEnv } : {}),
       AWS_ENDPOINT_URL_STS: sts.url,
       AWS_REGION: opts.region ?? DEFAULT_TEST_BED_REGION,
       SNOWFLAKE_HOST: snowflake.host,

@@ -8,6 +8,8 @@
 import { WifError, usageError } from '../../core/errors.js';
 import { generateSql as buildSql, type GenerateSqlOptions as SqlInputs } from '../../core/sql.js';
 import { terraformFor } from '../../core/terraform.js';
+import { libraryTimeoutMs } from '../../core/timeout.js';
+import type { ProviderGeneratedSql, SqlProvider } from '../registry.js';
 import type { Trap } from '../types.js';
 import { subjectTraps, type GcpRegistration } from './rules.js';
 
@@ -91,3 +93,51 @@ async function fromToken(options: GcpGenerateSqlOptions): Promise<{ subject: str
 function definedOnly<T extends Record<string, string | undefined>>(values: T): Partial<Record<keyof T, string>> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<Record<keyof T, string>>;
 }
+
+/** OIDC's and AWS's gen-sql options given with `--provider gcp`: a usage error naming the first (they would be ignored). */
+export function refuseOtherOptions(given: object, flags: ReadonlyArray<readonly [string, string]>): void {
+  const options = given as Readonly<Record<string, unknown>>;
+  const flag = flags.find(([key]) => options[key] !== undefined && options[key] !== false && !(Array.isArray(options[key]) && (options[key] as unknown[]).length === 0));
+  if (flag) throw usageError(`${flag[1]} is not for --provider gcp: a GCP login is the service account's Google ID token, matched by its unique ID`, 'CONFLICTING_OPTIONS', 'Leave it out, or use the provider it belongs to.');
+}
+
+const NOT_GCP_SQL = [
+  ['arn', '--arn'],
+  ['outboundToken', '--outbound-token'],
+  ['issuer', '--issuer'],
+  ['githubRepo', '--github-repo'],
+  ['environment', '--environment'],
+  ['ref', '--ref'],
+  ['pullRequest', '--pull-request'],
+  ['repoId', '--repo-id'],
+  ['ownerId', '--owner-id'],
+  ['tokenFile', '--token-file'],
+  ['audience', '--audience'],
+  ['profile', '--profile'],
+  ['region', '--region'],
+] as const;
+
+export const gcpSql: SqlProvider<GcpGeneratedSql & ProviderGeneratedSql> = {
+  name: 'gcp',
+  refuseOptions(options) {
+    refuseOtherOptions(options, NOT_GCP_SQL);
+    if (options.alter && (options.ifNotExists || options.orReplace)) throw usageError('--if-not-exists and --or-replace apply to CREATE USER, not to --alter', 'CONFLICTING_OPTIONS');
+  },
+  generateSql: (options, env) =>
+    gcpGenerateSql({
+      user: options.user,
+      alter: options.alter,
+      ifNotExists: options.ifNotExists,
+      orReplace: options.orReplace,
+      verify: options.verify,
+      defaultRole: options.defaultRole,
+      defaultWarehouse: options.defaultWarehouse,
+      defaultNamespace: options.defaultNamespace,
+      comment: options.comment,
+      subject: options.subject,
+      impersonationPath: options.impersonationPath,
+      timeoutMs: libraryTimeoutMs(options.timeoutMs),
+      format: options.format,
+      env,
+    }),
+};

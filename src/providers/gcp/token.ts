@@ -75,10 +75,14 @@ function said(error: unknown): string {
   return escapeControl(oneLine(message)).slice(0, 400);
 }
 
-function failure(error: unknown, context: { host: string; path: string[]; timeoutMs: number }): WifError {
-  const text = error instanceof Error ? error.message : String(error);
+function failure(error: unknown, context: { host: string; path: string[]; timeoutMs: number; lookupWarnings: readonly string[] }): WifError {
+  // A probe of the metadata server that failed oddly is only a process warning (gcp-metadata isAvailable); the error is then "no credentials".
+  const text = [error instanceof Error ? error.message : String(error), ...context.lookupWarnings].join('\n');
   const status = (error as { status?: unknown; response?: { status?: unknown } }).response?.status ?? (error as { status?: unknown }).status;
   const onGcp = `On GCP the metadata server gives it (GCE VM, Cloud Run, Cloud Functions, GKE with Workload Identity Federation for GKE); elsewhere set GOOGLE_APPLICATION_CREDENTIALS to a service account key or external account file, or GCE_METADATA_HOST to a metadata server.`;
+  if (/Metadata-Flavor/i.test(text)) {
+    return new WifError('aws', `What answered at ${context.host} is not a GCP metadata server (no Metadata-Flavor: Google header in its answer)`, { code: 'GCP_METADATA_INVALID', hint: 'Check GCE_METADATA_HOST; on GCP leave it unset.' });
+  }
   if (/Could not load the default credentials/i.test(text)) {
     return new WifError('aws', `No Google credentials: no metadata server answered at ${context.host} and no application default credentials file`, { code: 'NO_GCP_CREDENTIALS', hint: onGcp });
   }
@@ -87,9 +91,6 @@ function failure(error: unknown, context: { host: string; path: string[]; timeou
       code: 'GCP_NO_ID_TOKEN',
       hint: 'Run on a GCP workload with a service account, or impersonate one: --impersonation-path SA@PROJECT.iam.gserviceaccount.com (you need Service Account Token Creator on it).',
     });
-  }
-  if (/Metadata-Flavor/i.test(text)) {
-    return new WifError('aws', `What answered at ${context.host} is not a GCP metadata server (no Metadata-Flavor: Google header in its answer)`, { code: 'GCP_METADATA_INVALID', hint: 'Check GCE_METADATA_HOST; on GCP leave it unset.' });
   }
   if (context.path.length && (status === 403 || /PERMISSION_DENIED|getOpenIdToken/.test(text))) {
     const [first] = context.path;
@@ -120,7 +121,8 @@ function failure(error: unknown, context: { host: string; path: string[]; timeou
 export async function obtainGcpToken(options: GcpTokenOptions): Promise<GcpToken> {
   const path = parseImpersonationPath(options.impersonationPath);
   const host = metadataHost(options.env);
-  const context = { host, path, timeoutMs: options.timeoutMs };
+  const lookupWarnings: string[] = [];
+  const context = { host, path, timeoutMs: options.timeoutMs, lookupWarnings };
   const work = async (): Promise<GcpToken> => {
     const { Compute, GoogleAuth, Impersonated } = await import('google-auth-library');
     const auth = new GoogleAuth();
@@ -144,11 +146,25 @@ export async function obtainGcpToken(options: GcpTokenOptions): Promise<GcpToken
     const file = options.env['GOOGLE_APPLICATION_CREDENTIALS'];
     return { secret: token, origin: fromFile ? `application default credentials${file ? ` (${escapeControl(file)})` : ''}` : `metadata server ${escapeControl(host)}`, credentials: fromFile ? 'adc-file' : 'metadata', impersonationPath: path, ...(source ? { source } : {}) };
   };
+  // gcp-metadata reports a metadata server that answers oddly (no Metadata-Flavor header, an
+  // unexpected error) with process.emitWarning, which Node prints to stderr as `(node:PID)
+  // MetadataLookupWarning: …`: kept here instead, and named in the error.
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: unknown } | undefined)?.type;
+    if (type === 'MetadataLookupWarning' && lookupWarnings.length < 5) {
+      lookupWarnings.push(String(warning instanceof Error ? warning.message : warning).slice(0, 300));
+      return;
+    }
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
   try {
     return await withDeadline(work(), options.timeoutMs, () => new Error(`timed out after ${options.timeoutMs} ms`));
   } catch (error) {
     if (error instanceof WifError) throw error;
     throw failure(error, context);
+  } finally {
+    process.emitWarning = emitWarning;
   }
 }
 
