@@ -178,6 +178,7 @@ const MARKS = { error: '✖', warn: '!', info: '·' } as const;
 function describeIdentity(identity: AuditIdentity | undefined): string {
   if (!identity) return '';
   if (identity.type === 'OIDC') return `OIDC ${identity.subject ?? '?'}`;
+  if (identity.type === 'GCP') return `GCP ${identity.subject ?? '?'}`;
   if (identity.type !== 'AWS') return identity.type;
   const what = identity.identityType === 'IAM_USER' ? 'user' : 'role';
   return `AWS ${identity.awsAccount ?? '?'} ${what} ${identity.iamRole ?? '?'}`;

@@ -9,6 +9,7 @@
  * awsPartition, awsAccount, type (IAM_ROLE | IAM_USER) and iamRole (the NAME, never the path), and
  * a role registered with a path ARN (`role/service-role/NAME`) is stored as its first path segment.
  */
+import { subjectTraps as gcpSubjectTraps } from '../providers/gcp/rules.js';
 import { parsePrincipalArn, toSnowflakeArn } from './arn.js';
 import { identifierForStoredName, quoteStringLiteral, workloadIdentityClause } from './sql.js';
 import { registrationTraps } from '../providers/oidc/rules.js';
@@ -182,6 +183,27 @@ function oidcFindings(users: readonly AuditUser[]): Finding[] {
   return findings;
 }
 
+/**
+ * GCP identities (issue 19): a SUBJECT that is not a service account's numeric unique ID — an
+ * e-mail (the docs show both; the token's sub is the ID), spaces, a name — with the fix.
+ */
+function gcpFindings(users: readonly AuditUser[]): Finding[] {
+  return users.flatMap((user) =>
+    user.identities
+      .filter((identity) => identity.type.toUpperCase() === 'GCP' && typeof identity.subject === 'string')
+      .flatMap((identity) =>
+        gcpSubjectTraps(identity.subject ?? '', identifierForStoredName(user.name) ?? '<user>').map((trap) => ({
+          code: trap.code,
+          severity: trap.severity,
+          user: user.name,
+          identity: identity.name,
+          detail: trap.message,
+          ...(trap.fix ? { fix: trap.fix } : {}),
+        })),
+      ),
+  );
+}
+
 export function auditFindings(inputs: AuditInputs): { findings: Finding[]; lookup?: LookupResult } {
   const staleDays = inputs.staleDays ?? DEFAULT_STALE_DAYS;
   const accounts = new Set(inputs.awsAccounts ?? []);
@@ -190,6 +212,7 @@ export function auditFindings(inputs: AuditInputs): { findings: Finding[]; looku
     findings.push({ code, severity: SEVERITY_OF[code], user, identity, detail, ...(fix ? { fix } : {}) });
 
   findings.push(...oidcFindings(inputs.users));
+  findings.push(...gcpFindings(inputs.users));
   for (const user of inputs.users) {
     const who = identifierForStoredName(user.name);
     if (!user.identitiesListed) {
