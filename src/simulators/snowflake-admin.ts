@@ -167,6 +167,8 @@ export interface AdminSide {
   owns(headers: Record<string, string>): boolean;
   /** An authenticated request of such a session. */
   request(path: string, url: URL, headers: Record<string, string>, body: unknown): { status: number; body: Json };
+  /** The WIF user table changed in place (a user's identity replaced): list it afresh. */
+  usersChanged(): void;
 }
 
 interface AdminSession {
@@ -494,6 +496,9 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
     simulator,
     login,
     owns: (headers) => sessionOf(headers) !== undefined,
+    usersChanged: () => {
+      version++;
+    },
     request(path, url, headers, body) {
       const session = sessionOf(headers);
       if (!session) return { status: 401, body: { data: null, code: ADMIN_CODES.SESSION_TOKEN_INVALID, message: 'Session token is invalid or expired. Log in again.', success: false } };

@@ -911,6 +911,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       assertUnique(user.name, arn);
       user.workloadIdentityArn = arn;
       delete user.workloadIdentity;
+      delete user.gcpIdentity;
       if (issuer === undefined) delete user.workloadIdentityIssuer;
       else user.workloadIdentityIssuer = issuer;
     },
@@ -921,6 +922,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       assertOidcRegistration(next);
       user.workloadIdentity = next;
       delete user.workloadIdentityArn;
+      delete user.gcpIdentity;
       delete user.workloadIdentityIssuer;
     },
     setUserGcp(name, subject) {
@@ -931,6 +933,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       delete user.workloadIdentity;
       delete user.workloadIdentityArn;
       delete user.workloadIdentityIssuer;
+      adminSide.usersChanged();
     },
     oidcFetches: oidcKeys.fetches,
     clearOidcKeyCache: () => oidcKeys.clear(),

@@ -6,7 +6,7 @@
  * token's sub is the ID). Static in the CLI bundle (offline budget); the live token is read lazily.
  */
 import { WifError, usageError } from '../../core/errors.js';
-import { generateSql as buildSql, type GenerateSqlOptions as SqlInputs } from '../../core/sql.js';
+import { generateSql as buildSql, identifierForTypedName, type GenerateSqlOptions as SqlInputs } from '../../core/sql.js';
 import { terraformFor } from '../../core/terraform.js';
 import { libraryTimeoutMs } from '../../core/timeout.js';
 import type { ProviderGeneratedSql, SqlProvider } from '../registry.js';
@@ -49,7 +49,7 @@ export interface GcpGeneratedSql {
 export async function gcpGenerateSql(options: GcpGenerateSqlOptions): Promise<GcpGeneratedSql> {
   if (options.user === undefined) throw usageError('--provider gcp needs --user: name the Snowflake service user the service account maps to', 'MISSING_USER');
   const { subject, email, notes } = options.subject !== undefined ? { subject: options.subject, email: null, notes: [] as string[] } : await fromToken(options);
-  const traps = subjectTraps(subject, '<user>');
+  const traps = subjectTraps(subject, identifierForTypedName(options.user) ?? '<user>');
   const blocking = traps.find((trap) => trap.severity === 'error');
   if (blocking) throw new WifError('usage', blocking.message, { code: blocking.code, ...(blocking.fix ? { hint: blocking.fix } : {}) });
   const registration: GcpRegistration = { type: 'GCP', subject };
