@@ -309,7 +309,7 @@ function defineSandbox(program: Command): void {
   withCommonOptions(program.command('sandbox'))
     .description('run a local STS and Snowflake (on 127.0.0.1) to try wif-check and the drivers against, until Ctrl-C')
     .option('--identity <name>', 'the test identity whose keys the exports hold (default assumedRole; e.g. iamUser, root, expired)')
-    .option('--provider <name>', 'aws (default) or oidc: also a GitHub Actions job\'s token service, OIDC issuers and OIDC users')
+    .option('--provider <name>', 'aws (default), oidc (also a GitHub Actions job\'s token service, OIDC issuers and OIDC users) or gcp (a GCE metadata server, Google\'s issuer, the IAM API and GCP users)')
     .option('--gate <gate>', 'refuse the working login at a gate before the mapping: network-policy, authentication-policy or user-disabled')
     .addHelpText(
       'after',
@@ -321,6 +321,7 @@ Examples:
   $ wif-check sandbox
   $ wif-check sandbox --identity iamUser
   $ wif-check sandbox --provider oidc
+  $ wif-check sandbox --provider gcp
   $ wif-check sandbox --gate network-policy
   $ wif-check sandbox --json > sandbox.json
 ${EXIT_CODE_HELP}`,

@@ -7,6 +7,10 @@
  */
 import { usageError } from '../core/errors.js';
 import {
+  DEFAULT_GCP_ACCOUNTS,
+  GCP_DELEGATE_SA,
+  GCP_LOADER_SA,
+  GCP_RUNTIME_SA,
   DEFAULT_OIDC_TEST_BED_USERS,
   DEFAULT_TEST_BED_REGION,
   DEFAULT_TEST_BED_USERS,
@@ -96,8 +100,8 @@ export interface Sandbox {
   snowflakeUrl: string;
   account: string;
   /** The Snowflake users and what each is registered with (an ARN, or an OIDC issuer and subject). */
-  users: Array<{ name: string; arn: string | null; oidc?: { issuer: string; subject: string } }>;
-  provider: 'aws' | 'oidc';
+  users: Array<{ name: string; arn: string | null; oidc?: { issuer: string; subject: string }; gcp?: { subject: string } }>;
+  provider: 'aws' | 'oidc' | 'gcp';
   /** The variables to export, in the order they are printed. */
   env: Record<string, string>;
   /** Variables to unset: ones that would otherwise mix the shell's own AWS setup into the sandbox's. */
@@ -124,7 +128,8 @@ export function parseIdentityName(name: string | undefined): TestIdentityName {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const name = parseIdentityName(options.identity);
   const provider = options.provider === undefined ? 'aws' : parseProvider(options.provider, '--provider');
-  if (provider !== 'aws' && provider !== 'oidc') throw usageError(`the sandbox simulates aws and oidc, not ${provider}`, 'PROVIDER_NOT_SUPPORTED');
+  if (provider === 'gcp') return startGcpSandbox(name, options);
+  if (provider !== 'aws' && provider !== 'oidc') throw usageError(`the sandbox simulates aws, oidc and gcp, not ${provider}`, 'PROVIDER_NOT_SUPPORTED');
   const oidc = provider === 'oidc';
   const gateName = parseSandboxGate(options.gate);
   const gated = gateName ? sandboxGate(gateName, oidc ? 'GHA_DEPLOY' : (options.users?.[0]?.name ?? DEFAULT_TEST_BED_USERS[0]?.name ?? 'LAMBDA_LOADER')) : undefined;
@@ -141,6 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     name: user.name,
     arn: user.workloadIdentityArn ?? null,
     ...(user.workloadIdentity ? { oidc: { issuer: user.workloadIdentity.issuer, subject: user.workloadIdentity.subject } } : {}),
+    ...(user.gcpIdentity ? { gcp: { subject: user.gcpIdentity.subject } } : {}),
   }));
   const firstUser = users[0]?.name ?? 'LAMBDA_LOADER';
   if (oidc && bed.oidc) {
@@ -234,8 +240,9 @@ export function renderSandbox(sandbox: Pick<Sandbox, 'provider' | 'identity' | '
     comment(color.bold('wif-check sandbox: a local STS and Snowflake on 127.0.0.1 (nothing leaves this machine; the keys are fake test keys)')),
     comment(`STS        ${sandbox.stsUrl}    identity ${sandbox.identity.name}: ${sandbox.identity.arn}`),
     ...(sandbox.provider === 'oidc' ? [comment('GitHub     a job of octo-org/app in environment prod, with permissions: id-token: write (its token service is exported below)')] : []),
+    ...(sandbox.provider === 'gcp' ? [comment(`GCP        a GCE metadata server (GCE_METADATA_HOST) whose service account is ${GCP_RUNTIME_SA}; the IAM API for impersonation behind HTTPS_PROXY`)] : []),
     comment(`Snowflake  ${sandbox.snowflakeUrl}    account ${sandbox.account}`),
-    ...sandbox.users.map((user) => comment(`           user ${user.name} ← ${user.oidc ? `OIDC ${user.oidc.subject} (${user.oidc.issuer})` : (user.arn ?? '(no workload identity)')}`)),
+    ...sandbox.users.map((user) => comment(`           user ${user.name} ← ${user.oidc ? `OIDC ${user.oidc.subject} (${user.oidc.issuer})` : user.gcp ? `GCP ${user.gcp.subject}` : (user.arn ?? '(no workload identity)')}`)),
     ...(sandbox.gate ? [comment(sandbox.gate.says)] : []),
     comment(),
     comment('Paste these into another shell:'),
@@ -262,4 +269,50 @@ export function untilSignal(signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIG
     };
     for (const name of signals) process.on(name, onSignal);
   });
+}
+
+/** The sandbox's GCP users: the instance's account (works), a delegate registered by its e-mail (the trap), and the loader with no identity yet (the chain's last). */
+export const SANDBOX_GCP_USERS: readonly SimUser[] = Object.freeze([
+  { name: 'GCP_RUNTIME', gcpIdentity: { type: 'GCP', subject: DEFAULT_GCP_ACCOUNTS.find((a) => a.email === GCP_RUNTIME_SA)?.uniqueId ?? '' }, defaultRole: 'LOADER', type: 'SERVICE' },
+  { name: 'GCP_DELEGATE', gcpIdentity: { type: 'GCP', subject: GCP_DELEGATE_SA }, defaultRole: 'LOADER', type: 'SERVICE' },
+  { name: 'GCP_LOADER', defaultRole: 'LOADER', type: 'SERVICE' },
+] satisfies SimUser[]);
+
+/**
+ * `wif-check sandbox --provider gcp`: a GCE metadata server, Google's issuer, the IAM API (at its
+ * public name behind HTTPS_PROXY, with the sandbox's CA in NODE_EXTRA_CA_CERTS) and Snowflake with
+ * GCP users, including the traps: an e-mail registered as SUBJECT, and an impersonation chain whose
+ * last account is registered nowhere.
+ */
+async function startGcpSandbox(name: TestIdentityName, options: SandboxOptions): Promise<Sandbox> {
+  if (options.gate !== undefined) throw usageError('--gate is for the aws and oidc sandboxes', 'CONFLICTING_OPTIONS');
+  const bed = await startTestBed({ region: options.region ?? DEFAULT_TEST_BED_REGION, users: options.users ?? [...DEFAULT_TEST_BED_USERS, ...SANDBOX_GCP_USERS], ...(options.admin ? { admin: options.admin } : {}), gcp: true });
+  const identity = TEST_IDENTITIES[name];
+  const users = bed.snowflake.listUsers().map((user) => ({ name: user.name, arn: user.workloadIdentityArn ?? null, ...(user.gcpIdentity ? { gcp: { subject: user.gcpIdentity.subject } } : {}) }));
+  const chain = `${GCP_DELEGATE_SA},${GCP_LOADER_SA}`;
+  return {
+    provider: 'gcp',
+    identity: { name, arn: identity.arn },
+    stsUrl: bed.sts.url,
+    snowflakeUrl: bed.snowflake.url,
+    account: bed.env.SNOWFLAKE_ACCOUNT,
+    users,
+    env: {
+      ...sandboxEnv(bed, name),
+      SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER: 'gcp',
+      GCE_METADATA_HOST: bed.env.GCE_METADATA_HOST,
+      GOOGLE_CLOUD_PROJECT: bed.env.GOOGLE_CLOUD_PROJECT,
+      ...(bed.gcp.proxyEnv ?? {}),
+    },
+    unset: ['AWS_PROFILE', 'GOOGLE_APPLICATION_CREDENTIALS', 'GCE_METADATA_IP', 'METADATA_SERVER_DETECTION'],
+    commands: [
+      'wif-check whoami',
+      'wif-check connect --expect-user GCP_RUNTIME',
+      `wif-check connect --impersonation-path ${GCP_DELEGATE_SA} --expect-user GCP_DELEGATE   # the trap: GCP_DELEGATE has the e-mail as SUBJECT`,
+      `wif-check connect --impersonation-path ${chain} --expect-user GCP_LOADER   # the trap: the chain's last account is the one to register`,
+      `wif-check gen-sql --impersonation-path ${chain} --user GCP_LOADER --alter   # the fix`,
+    ],
+    bed,
+    close: () => bed.close(),
+  };
 }
