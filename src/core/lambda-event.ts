@@ -70,7 +70,7 @@ const TEXT_FIELDS = {
   role: 'a Snowflake role name',
   warehouse: 'a Snowflake warehouse name',
   adminConnection: 'a connection name from connections.toml or config.toml',
-  provider: 'a workload identity provider: aws or oidc',
+  provider: 'a workload identity provider: aws, oidc or gcp',
   audience: 'an OIDC audience',
 } as const satisfies Partial<Record<Field, string>>;
 
