@@ -54,7 +54,8 @@ for (const file of ['dist/cli.js', 'dist/simulators/index.js']) {
 // ---------------------------------------------------------------------------------------------
 // Environment: the test bed, a temporary HOME, nothing from the developer's machine.
 const { startTestBed, credentialsEnv, TEST_IDENTITIES } = await import(pathToFileURL(join(root, 'dist', 'simulators', 'index.js')).href);
-const bed = await startTestBed();
+// gcp: a metadata server for whoami --provider gcp (GCE_METADATA_HOST, GOOGLE_CLOUD_PROJECT in bed.env); no IAM proxy.
+const bed = await startTestBed({ gcp: { publicIam: false } });
 const scratch = mkdtempSync(join(os.tmpdir(), 'wif-check-bench-'));
 const home = join(scratch, 'home');
 mkdirSync(join(home, '.aws'), { recursive: true });
@@ -118,6 +119,9 @@ async function main() {
     { id: 'gen-sql-oidc', label: 'wif-check gen-sql --provider oidc --issuer … --subject …', cmd: node, args: [BIN, 'gen-sql', '--provider', 'oidc', '--issuer', 'https://token.actions.githubusercontent.com', '--subject', 'repo:octo-org/app:environment:prod', '--user', 'GHA_DEPLOY'], expect: /TYPE = OIDC/ },
     { id: 'whoami', label: 'wif-check whoami', cmd: node, args: [BIN, 'whoami'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
     { id: 'whoami-oidc', label: 'wif-check whoami --provider oidc --token-file F', cmd: node, args: [BIN, 'whoami', '--provider', 'oidc', '--token-file', oidcTokenFile()], expect: /repo:octo-org\/app:environment:prod/ },
+    { id: 'whoami-gcp', label: 'wif-check whoami --provider gcp', cmd: node, args: [BIN, 'whoami', '--provider', 'gcp'], expect: /TYPE = GCP SUBJECT = '\d+'/ },
+    { id: 'gcp-minimal', label: 'gcp-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'gcp-minimal.mjs')], expect: /^\d+/ },
+    { id: 'gen-sql-gcp', label: 'wif-check gen-sql --provider gcp --subject …', cmd: node, args: [BIN, 'gen-sql', '--provider', 'gcp', '--subject', '117654321098765432109', '--user', 'GCP_LOADER'], expect: /TYPE = GCP SUBJECT/ },
     { id: 'whoami-jwt', label: 'wif-check whoami --outbound-token', cmd: node, args: [BIN, 'whoami', '--outbound-token'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
     { id: 'sts-minimal', label: 'sts-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.mjs')], expect: /assumed-role\/my-fn-role/ },
     { id: 'sts-minimal-cjs', label: 'sts-minimal.cjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.cjs')], expect: /assumed-role\/my-fn-role/ },
@@ -245,6 +249,8 @@ async function main() {
   ratio('gen-sql-oidc', 'node-e-0', 1.3);
   ratio('gen-sql-terraform', 'node-e-0', 1.3);
   ratio('whoami-oidc', 'node-e-0', 1.3);
+  ratio('gen-sql-gcp', 'node-e-0', 1.3);
+  ratio('whoami-gcp', 'gcp-minimal', 0.9);
   ratio('whoami', 'sts-minimal', 0.7);
   ratio('whoami-jwt', 'sts-minimal', 0.7);
   ratio('whoami', 'sts-minimal-cjs', null, 'information: the same baseline as CommonJS (no ES-module loader in front of the SDK)');
