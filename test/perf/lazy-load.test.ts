@@ -81,7 +81,8 @@ let bed: TestBed;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  bed = await startTestBed();
+  // gcp: a metadata server for whoami --provider gcp (GCE_METADATA_HOST in bed.env; AWS commands ignore it).
+  bed = await startTestBed({ gcp: { publicIam: false } });
   env = cleanEnv({ ...bed.env, ...credentialsEnv(TEST_IDENTITIES.assumedRole) });
 });
 
@@ -136,6 +137,10 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name loads
     // OIDC offline (issue 18): the registration from --issuer/--subject is in the CLI bundle too.
     { args: ['gen-sql', '--provider', 'oidc', '--issuer', 'https://token.actions.githubusercontent.com', '--subject', 'repo:o/r:environment:prod', '--user', 'U'], chunks: [] },
     { args: ['gen-sql', '--help'], chunks: [] },
+    // GCP offline (issue 19): the registration from --subject is in the CLI bundle; google-auth-library only for a live token.
+    { args: ['gen-sql', '--provider', 'gcp', '--subject', '117654321098765432109', '--user', 'U'], chunks: [] },
+    // The token is decoded with jose, as OIDC's (src/providers/oidc/identity.ts decodeIdToken).
+    { args: ['whoami', '--provider', 'gcp'], chunks: ['commands', 'gcp', 'jose'], env: { WIF_PROBE_FORBID_SNOWFLAKE: '1' } },
     { args: ['whoami'], chunks: ['aws', 'commands'] },
     { args: ['gen-sql'], chunks: ['aws', 'commands'] },
     // The JWT method decodes with jose's decoding functions, which ride in the AWS chunk.
