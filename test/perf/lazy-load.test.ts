@@ -140,7 +140,7 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name loads
     // GCP offline (issue 19): the registration from --subject is in the CLI bundle; google-auth-library only for a live token.
     { args: ['gen-sql', '--provider', 'gcp', '--subject', '117654321098765432109', '--user', 'U'], chunks: [] },
     // The token is decoded with jose, as OIDC's (src/providers/oidc/identity.ts decodeIdToken).
-    { args: ['whoami', '--provider', 'gcp'], chunks: ['commands', 'gcp', 'jose'], env: { WIF_PROBE_FORBID_SNOWFLAKE: '1' } },
+    { args: ['whoami', '--provider', 'gcp'], chunks: ['commands', 'gcp', 'jose'], env: { WIF_PROBE_FORBID_SNOWFLAKE: '1' } as Record<string, string> },
     { args: ['whoami'], chunks: ['aws', 'commands'] },
     { args: ['gen-sql'], chunks: ['aws', 'commands'] },
     // The JWT method decodes with jose's decoding functions, which ride in the AWS chunk.

@@ -98,12 +98,12 @@ describe("Snowflake's check of a GCP token", () => {
     expect(verdict).toMatchObject({ ok: true, user: { name: 'GCP_RUNTIME' } });
   });
   it.each([
-    ['an e-mail registered', async () => gcp.idToken(GCP_DELEGATE_SA, 'snowflakecomputing.com', { full: true }), 'email-subject', true],
-    ['another audience', async () => gcp.idToken(GCP_RUNTIME_SA, 'https://example.com'), 'audience-not-default', true],
-    ['an account no user holds', async () => gcp.idToken(GCP_LOADER_SA, 'snowflakecomputing.com'), 'unknown-subject', true],
-    ['a token of another issuer', async () => other.sign({ sub: '1' }, { audience: 'snowflakecomputing.com' }), 'not-google', false],
-    ['a key Google never published', async () => gcp.issuer.sign({ sub: '1' }, { audience: 'snowflakecomputing.com', unpublishedKey: true }), 'unknown-kid', false],
-    ['not a JWT', async () => 'not-a-jwt', 'not-a-jwt', false],
+    ['an e-mail registered', async (): Promise<string> => gcp.idToken(GCP_DELEGATE_SA, 'snowflakecomputing.com', { full: true }), 'email-subject', true],
+    ['another audience', async (): Promise<string> => gcp.idToken(GCP_RUNTIME_SA, 'https://example.com'), 'audience-not-default', true],
+    ['an account no user holds', async (): Promise<string> => gcp.idToken(GCP_LOADER_SA, 'snowflakecomputing.com'), 'unknown-subject', true],
+    ['a token of another issuer', async (): Promise<string> => other.sign({ sub: '1' }, { audience: 'snowflakecomputing.com' }), 'not-google', false],
+    ['a key Google never published', async (): Promise<string> => gcp.issuer.sign({ sub: '1' }, { audience: 'snowflakecomputing.com', unpublishedKey: true }), 'unknown-kid', false],
+    ['not a JWT', async (): Promise<string> => 'not-a-jwt', 'not-a-jwt', false],
   ] as const)('refuses %s (%s)', async (_name, token, reason, unmapped) => {
     const verdict = await verifyGcpLogin(await token(), { users, keys: keys(), explainMismatch: true });
     expect(verdict).toMatchObject({ ok: false, reason, unmapped });

@@ -14,9 +14,8 @@ import { diagnoseGate } from '../../core/gates.js';
 import type { Trap } from '../types.js';
 import { GCP_AUDIENCE, uniqueIdCommand, type GcpTokenFacts } from './rules.js';
 import { gcpRegistrationSql } from './sql.js';
+import { NOT_THE_IDENTITY, UNMAPPED } from '../oidc/diagnose.js';
 
-const UNMAPPED = /Unable to find an associated Snowflake user|no (associated|matching) (Snowflake )?user|not (associated|mapped) (with|to) (a|any) (Snowflake )?user/i;
-const NOT_THE_IDENTITY = /\bRole\b.*\bspecified in the connect string\b|\baccount\b[^\n]*?\b(does not exist|not found)|authentication policy|not allowed to access Snowflake|\buser\b[^\n]*?\b(disabled|locked)\b/i;
 
 export interface GcpLoginContext {
   account: string;

@@ -5,7 +5,8 @@
  * --admin-connection what Snowflake has registered and why it does (not) match. Each failed check
  * carries its fix. The Checklist and report are doctor's own (src/commands/doctor.ts).
  */
-import { parseExpectUser, userMatches } from '../../core/diagnose.js';
+import { parseExpectUser } from '../../core/diagnose.js';
+import { tokenLoginChecks } from '../oidc/doctor.js';
 import { EXIT_CODES, WifError } from '../../core/errors.js';
 import { identifierForTypedName } from '../../core/sql.js';
 import { Checklist, type DoctorOptions, type DoctorReport } from '../../commands/doctor.js';
@@ -30,8 +31,6 @@ export async function gcpDoctor(input: { options: DoctorOptions; env: NodeJS.Pro
     list.fail('gcp-token', error);
   }
   const identity = prepared?.identity;
-  let user: string | null = null;
-  let role: string | null = null;
   if (identity) {
     const { facts, token } = identity;
     const path = token.impersonationPath;
@@ -45,25 +44,11 @@ export async function gcpDoctor(input: { options: DoctorOptions; env: NodeJS.Pro
     list.skip(['gcp-claims'], 'skipped: no token');
   }
 
-  const settings = prepared?.settings;
-  if (prepared && !settings) {
-    list.skip(['login', 'user'], 'no Snowflake account given (--account or SNOWFLAKE_ACCOUNT): the token only');
-  } else if (!prepared || !settings || list.checks.some((check) => check.status === 'fail')) {
-    list.skip(['login', 'user'], 'skipped: fix the checks above first');
-  } else {
-    const outcome = await attemptGcpLogin({ ...prepared, settings }, deadline);
-    if (!outcome.ok) {
-      list.fail('login', outcome.error);
-      list.skip(['user'], 'skipped: no session');
-    } else {
-      user = outcome.session.user;
-      role = outcome.session.role;
-      list.add('login', 'ok', `logged in to ${settings.account} with WORKLOAD_IDENTITY (GCP)`);
-      const detail = `${user} (role ${role ?? 'none'})`;
-      if (expectUser === undefined || userMatches(expectUser, user)) list.add('user', 'ok', expectUser === undefined ? detail : `${detail}, as expected`);
-      else list.fail('user', unexpectedGcpUser(user, expectUser, prepared.identity.facts.subject));
-    }
-  }
+  const { user, role } = await tokenLoginChecks(list, prepared, expectUser, {
+    type: 'GCP',
+    attempt: (ready) => attemptGcpLogin(ready, deadline),
+    unexpected: (actual, expected, ready) => unexpectedGcpUser(actual, expected, ready.identity.facts.subject),
+  });
 
   if (options.adminConnection && identity) {
     const { gcpRegistrationCheck } = await import('./registration.js');

@@ -6,7 +6,8 @@
  * token's sub is the ID). Static in the CLI bundle (offline budget); the live token is read lazily.
  */
 import { WifError, usageError } from '../../core/errors.js';
-import { generateSql as buildSql, identifierForTypedName, type GenerateSqlOptions as SqlInputs } from '../../core/sql.js';
+import { generateSql as buildSql, identifierForTypedName } from '../../core/sql.js';
+import { sqlInputsFor } from '../oidc/gen-sql.js';
 import { terraformFor } from '../../core/terraform.js';
 import { libraryTimeoutMs } from '../../core/timeout.js';
 import type { ProviderGeneratedSql, SqlProvider } from '../registry.js';
@@ -53,15 +54,7 @@ export async function gcpGenerateSql(options: GcpGenerateSqlOptions): Promise<Gc
   const blocking = traps.find((trap) => trap.severity === 'error');
   if (blocking) throw new WifError('usage', blocking.message, { code: blocking.code, ...(blocking.fix ? { hint: blocking.fix } : {}) });
   const registration: GcpRegistration = { type: 'GCP', subject };
-  const inputs: SqlInputs = {
-    user: options.user,
-    registration,
-    mode: options.alter ? 'alter' : 'create',
-    ifNotExists: options.ifNotExists ?? false,
-    orReplace: options.orReplace ?? false,
-    verify: options.verify ?? true,
-    ...definedOnly({ defaultRole: options.defaultRole, defaultWarehouse: options.defaultWarehouse, defaultNamespace: options.defaultNamespace, comment: options.comment }),
-  };
+  const inputs = sqlInputsFor(options, registration);
   const generated = buildSql(inputs);
   if (!generated.ok) throw usageError(generated.error, 'BAD_SQL_INPUT');
   const tf = terraformFor(options.format === 'terraform' ? 'terraform' : 'sql', inputs);
@@ -88,10 +81,6 @@ async function fromToken(options: GcpGenerateSqlOptions): Promise<{ subject: str
     email: identity.facts.email,
     notes: [`from the token of the ${identity.token.origin}${path.length ? ` through ${path.join(' → ')}` : ''}: service account ${identity.facts.email ?? '(no email claim)'}, unique ID ${identity.facts.subject}`, ...tokenNotes],
   };
-}
-
-function definedOnly<T extends Record<string, string | undefined>>(values: T): Partial<Record<keyof T, string>> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<Record<keyof T, string>>;
 }
 
 /** OIDC's and AWS's gen-sql options given with `--provider gcp`: a usage error naming the first (they would be ignored). */

@@ -5,8 +5,8 @@
  * or a delegate registered instead of the impersonation chain's last — with the SQL that fixes it.
  * A warning, never a failure of its own.
  */
-import { WifError } from '../../core/errors.js';
-import type { AuditIdentity, AuditUser } from '../../core/audit-findings.js';
+import type { AuditIdentity } from '../../core/audit-findings.js';
+import { registeredUsers } from '../oidc/registration.js';
 import type { RegistrationCheck } from '../../commands/audit.js';
 import { registrationMismatch, type GcpChain, type GcpTokenFacts } from './rules.js';
 import { gcpRegistrationSql } from './sql.js';
@@ -22,15 +22,9 @@ export async function gcpRegistrationCheck(input: {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
 }): Promise<RegistrationCheck> {
-  const { audit } = await import('../../commands/audit.js');
-  const warnings: string[] = [];
-  let users: AuditUser[];
-  try {
-    users = (await audit({ connection: input.connection, env: input.env, timeoutMs: input.timeoutMs, isolatedConnection: true, onWarning: (text) => warnings.push(text) })).users;
-  } catch (error) {
-    if (!(error instanceof WifError)) throw error;
-    return { status: 'warn', code: error.code, detail: `could not read the registration with connection '${input.connection}': ${error.message}`, ...(error.hint ? { fix: error.hint } : {}), warnings };
-  }
+  const read = await registeredUsers(input);
+  if (!read.ok) return read.check;
+  const { users, warnings } = read;
   const { facts } = input;
   const matches = users.filter((user) => user.identities.some((identity) => isGcp(identity) && identity.subject === facts.subject)).map((user) => user.name);
   if (matches.length) return { status: 'ok', detail: `unique ID ${facts.subject}${facts.email ? ` (${facts.email})` : ''} is registered for ${matches.join(', ')}`, warnings };

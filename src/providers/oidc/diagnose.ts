@@ -14,9 +14,10 @@ import { diagnoseGate } from '../../core/gates.js';
 import type { OidcTokenFacts, Registration, Trap } from '../types.js';
 import { registrationSql } from './sql.js';
 
-const UNMAPPED = /Unable to find an associated Snowflake user|no (associated|matching) (Snowflake )?user|not (associated|mapped) (with|to) (a|any) (Snowflake )?user/i;
+/** A refusal that says no user is associated (shared with the other token providers: src/providers/gcp/diagnose.ts). */
+export const UNMAPPED = /Unable to find an associated Snowflake user|no (associated|matching) (Snowflake )?user|not (associated|mapped) (with|to) (a|any) (Snowflake )?user/i;
 /** Refusals that are not about the identity: the generic rules name them better. */
-const NOT_THE_IDENTITY = /\bRole\b.*\bspecified in the connect string\b|\baccount\b[^\n]*?\b(does not exist|not found)|authentication policy|not allowed to access Snowflake|\buser\b[^\n]*?\b(disabled|locked)\b/i;
+export const NOT_THE_IDENTITY = /\bRole\b.*\bspecified in the connect string\b|\baccount\b[^\n]*?\b(does not exist|not found)|authentication policy|not allowed to access Snowflake|\buser\b[^\n]*?\b(disabled|locked)\b/i;
 
 export interface OidcLoginContext {
   account: string;

@@ -14,6 +14,45 @@ import type { SnowflakeSettings } from '../../core/snowflake-settings.js';
 import { TOKEN_SOURCE_LABELS } from './identity.js';
 import { attemptOidcLogin, prepareOidcLogin, unexpectedOidcUser, type OidcLoginPrepared } from './connect.js';
 
+/**
+ * doctor's `login` and `user` checks for a token provider, after its own token checks (shared with
+ * src/providers/gcp/doctor.ts): skipped without an account or after a failed check, else the login
+ * `attempt` makes, and whether it mapped to --expect-user (`unexpected` builds the failure).
+ */
+export async function tokenLoginChecks<P extends { settings: SnowflakeSettings | undefined }>(
+  list: Checklist,
+  prepared: P | undefined,
+  expectUser: string | undefined,
+  login: {
+    type: string;
+    attempt: (prepared: P & { settings: SnowflakeSettings }) => Promise<{ ok: true; session: { user: string; role: string | null } } | { ok: false; error: WifError }>;
+    unexpected: (user: string, expectUser: string, prepared: P) => WifError;
+  },
+): Promise<{ user: string | null; role: string | null }> {
+  const settings = prepared?.settings;
+  if (prepared && !settings) {
+    list.skip(['login', 'user'], 'no Snowflake account given (--account or SNOWFLAKE_ACCOUNT): the token only');
+    return { user: null, role: null };
+  }
+  if (!prepared || !settings || list.checks.some((check) => check.status === 'fail')) {
+    list.skip(['login', 'user'], 'skipped: fix the checks above first');
+    return { user: null, role: null };
+  }
+  const ready = { ...prepared, settings };
+  const outcome = await login.attempt(ready);
+  if (!outcome.ok) {
+    list.fail('login', outcome.error);
+    list.skip(['user'], 'skipped: no session');
+    return { user: null, role: null };
+  }
+  const { user, role } = outcome.session;
+  list.add('login', 'ok', `logged in to ${settings.account} with WORKLOAD_IDENTITY (${login.type})`);
+  const detail = `${user} (role ${role ?? 'none'})`;
+  if (expectUser === undefined || userMatches(expectUser, user)) list.add('user', 'ok', expectUser === undefined ? detail : `${detail}, as expected`);
+  else list.fail('user', login.unexpected(user, expectUser, ready));
+  return { user, role };
+}
+
 export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.ProcessEnv; named: FoundConnection | undefined; timeoutMs: number; deadline: number }): Promise<DoctorReport> {
   const { options, env, named, deadline } = input;
   const list = new Checklist();
@@ -38,8 +77,6 @@ export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.Pr
     list.fail('oidc-token', error);
   }
   const identity = prepared?.identity;
-  let user: string | null = null;
-  let role: string | null = null;
   if (identity) {
     const { facts } = identity;
     list.add('oidc-token', 'ok', `from ${TOKEN_SOURCE_LABELS[identity.token.source]} (${identity.token.origin})${facts.platform ? `, issued by ${facts.platform}` : ''}`);
@@ -52,25 +89,11 @@ export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.Pr
     list.skip(['oidc-claims'], 'skipped: no token');
   }
 
-  const settings = prepared?.settings;
-  if (prepared && !settings) {
-    list.skip(['login', 'user'], 'no Snowflake account given (--account or SNOWFLAKE_ACCOUNT): the token only');
-  } else if (!prepared || !settings || list.checks.some((check) => check.status === 'fail')) {
-    list.skip(['login', 'user'], 'skipped: fix the checks above first');
-  } else {
-    const outcome = await attemptOidcLogin({ ...prepared, settings }, deadline);
-    if (!outcome.ok) {
-      list.fail('login', outcome.error);
-      list.skip(['user'], 'skipped: no session');
-    } else {
-      user = outcome.session.user;
-      role = outcome.session.role;
-      list.add('login', 'ok', `logged in to ${settings.account} with WORKLOAD_IDENTITY (OIDC)`);
-      const detail = `${user} (role ${role ?? 'none'})`;
-      if (expectUser === undefined || userMatches(expectUser, user)) list.add('user', 'ok', expectUser === undefined ? detail : `${detail}, as expected`);
-      else list.fail('user', unexpectedOidcUser(user, expectUser, prepared.identity.registration));
-    }
-  }
+  const { user, role } = await tokenLoginChecks(list, prepared, expectUser, {
+    type: 'OIDC',
+    attempt: (ready) => attemptOidcLogin(ready, deadline),
+    unexpected: (actual, expected, ready) => unexpectedOidcUser(actual, expected, ready.identity.registration),
+  });
 
   if (options.adminConnection && identity) {
     const { oidcRegistrationCheck } = await import('./registration.js');

@@ -83,15 +83,7 @@ export async function oidcGenerateSql(options: OidcGenerateSqlOptions): Promise<
   if (blocking) {
     throw new WifError('usage', `${blocking.message}`, { code: blocking.code, hint: blocking.fix });
   }
-  const inputs: SqlInputs = {
-    user: options.user,
-    registration,
-    mode: options.alter ? 'alter' : 'create',
-    ifNotExists: options.ifNotExists ?? false,
-    orReplace: options.orReplace ?? false,
-    verify: options.verify ?? true,
-    ...definedOnly({ defaultRole: options.defaultRole, defaultWarehouse: options.defaultWarehouse, defaultNamespace: options.defaultNamespace, comment: options.comment }),
-  };
+  const inputs = sqlInputsFor(options, registration);
   const generated = buildSql(inputs);
   if (!generated.ok) throw usageError(generated.error, 'BAD_SQL_INPUT');
   const tf = terraformFor(options.format === 'terraform' ? 'terraform' : 'sql', inputs);
@@ -164,6 +156,19 @@ async function fromToken(options: OidcGenerateSqlOptions, audiences: string[] | 
   // The token's own problems (an expiring token, an algorithm) are notes here: whoami and doctor name them.
   const tokenNotes = identity.traps.filter((trap) => trap.severity !== 'info').map((trap) => `the token: ${trap.message}`);
   return { registration, alternatives: [], traps: registrationTraps(registration), notes: [`from the token of ${identity.token.origin}: issuer ${identity.facts.issuer}, subject ${identity.facts.subject}`, ...tokenNotes] };
+}
+
+/** What src/core/sql.ts builds from a provider's gen-sql options and its registration (shared with src/providers/gcp/gen-sql.ts). */
+export function sqlInputsFor(options: Pick<OidcGenerateSqlOptions, 'user' | 'alter' | 'ifNotExists' | 'orReplace' | 'verify' | 'defaultRole' | 'defaultWarehouse' | 'defaultNamespace' | 'comment'>, registration: Registration): SqlInputs {
+  return {
+    user: options.user ?? '',
+    registration,
+    mode: options.alter ? 'alter' : 'create',
+    ifNotExists: options.ifNotExists ?? false,
+    orReplace: options.orReplace ?? false,
+    verify: options.verify ?? true,
+    ...definedOnly({ defaultRole: options.defaultRole, defaultWarehouse: options.defaultWarehouse, defaultNamespace: options.defaultNamespace, comment: options.comment }),
+  };
 }
 
 function definedOnly<T extends Record<string, string | undefined>>(values: T): Partial<Record<keyof T, string>> {

@@ -20,6 +20,22 @@ export function matchesToken(identity: AuditIdentity, facts: OidcTokenFacts): bo
   return facts.audience.some((audience) => list.includes(audience));
 }
 
+/**
+ * The users and identities Snowflake lists, read with the administrator's connection as audit reads
+ * it; when that fails, the warning check that says so (shared with src/providers/gcp/registration.ts).
+ */
+export async function registeredUsers(input: { connection: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<{ ok: true; users: AuditUser[]; warnings: string[] } | { ok: false; check: RegistrationCheck }> {
+  const { audit } = await import('../../commands/audit.js');
+  const warnings: string[] = [];
+  try {
+    const { users } = await audit({ connection: input.connection, env: input.env, timeoutMs: input.timeoutMs, isolatedConnection: true, onWarning: (text) => warnings.push(text) });
+    return { ok: true, users, warnings };
+  } catch (error) {
+    if (!(error instanceof WifError)) throw error;
+    return { ok: false, check: { status: 'warn', code: error.code, detail: `could not read the registration with connection '${input.connection}': ${error.message}`, ...(error.hint ? { fix: error.hint } : {}), warnings } };
+  }
+}
+
 export async function oidcRegistrationCheck(input: {
   connection: string;
   facts: OidcTokenFacts;
@@ -29,15 +45,9 @@ export async function oidcRegistrationCheck(input: {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
 }): Promise<RegistrationCheck> {
-  const { audit } = await import('../../commands/audit.js');
-  const warnings: string[] = [];
-  let users: AuditUser[];
-  try {
-    users = (await audit({ connection: input.connection, env: input.env, timeoutMs: input.timeoutMs, isolatedConnection: true, onWarning: (text) => warnings.push(text) })).users;
-  } catch (error) {
-    if (!(error instanceof WifError)) throw error;
-    return { status: 'warn', code: error.code, detail: `could not read the registration with connection '${input.connection}': ${error.message}`, ...(error.hint ? { fix: error.hint } : {}), warnings };
-  }
+  const read = await registeredUsers(input);
+  if (!read.ok) return read.check;
+  const { users, warnings } = read;
   const { facts } = input;
   const matches = users.filter((user) => user.identities.some((identity) => matchesToken(identity, facts))).map((user) => user.name);
   const expected = input.expectUser === undefined ? undefined : users.find((user) => user.name.toUpperCase() === input.expectUser?.replace(/^"|"$/g, '').toUpperCase());
