@@ -28,6 +28,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, providerAn
 import type { ProviderName, Registration } from '../providers/types.js';
 import { OIDC_CHECK_TITLES, type OidcCheckId } from '../providers/oidc/checks.js';
 import { scrubDeep } from '../known-secrets.js';
+import type { PhaseTimings } from '../core/in-lambda.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
 export type CheckId =
@@ -113,6 +114,11 @@ export interface DoctorReport {
   method?: WifMethod;
   /** The driver the region, chaining and method checks speak for (--driver, or the Lambda runtime's); absent when doctor could not start. */
   driver?: DriverName;
+  /**
+   * How long each phase of the login took, in milliseconds (AWS provider): the credential chain,
+   * the caller's token or attestation (STS), the Snowflake login. A phase that did not run is absent.
+   */
+  timings?: PhaseTimings;
 }
 
 const TITLES: Record<CheckId, string> = {
@@ -202,10 +208,14 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
   const { method, source } = resolveMethod(options.outboundToken, env);
   const note = methodNote(source);
   if (note) warnings.push(note);
+  const timings: PhaseTimings = {};
+  let phaseStart = performance.now();
   const aws = await checkAws(list, options, env, awsTimeoutMs, warnings, driver);
+  timings.credentialsMs = Math.round(performance.now() - phaseStart);
   // undefined: no AWS context; null: STS could not be reached (Snowflake may still reach it).
   let caller: CallerIdentity | null | undefined;
   if (aws) {
+    phaseStart = performance.now();
     caller = await checkCaller(list, aws, expectAccount.account);
     if (caller) facts.snowflakeArn = checkPrincipal(list, caller, impersonationPath);
     facts.caller = caller ?? null;
@@ -216,6 +226,7 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
       for (const check of jwt.checks) list.add(check.id, check.status, check.detail, check);
       if (jwt.facts?.subjectSnowflakeArn && impersonationPath.length === 0) facts.snowflakeArn = jwt.facts.subjectSnowflakeArn;
     }
+    timings.attestationMs = Math.round(performance.now() - phaseStart);
   }
 
   if (!settings) {
@@ -225,7 +236,9 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
   } else {
     // The region check above already says where an application would differ: no warnings here.
     const { vars: driverEnv } = driverEnvironment(aws, options.profile, env);
+    phaseStart = performance.now();
     const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, deadline, warnings: [], expectUser, driverEnv, method }, caller);
+    timings.snowflakeMs = Math.round(performance.now() - phaseStart);
     if (!outcome.ok) {
       list.fail('login', outcome.error);
       list.skip(['user'], 'skipped: no session');
@@ -276,6 +289,7 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
     warnings,
     method,
     driver,
+    timings,
   });
 }
 
