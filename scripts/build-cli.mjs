@@ -58,6 +58,10 @@ const CHUNKS = {
     'jose/jwt/decode': ['decodeJwt'],
     'jose/decode/protected_header': ['decodeProtectedHeader'],
   },
+  // doctor --in-lambda only (src/commands/doctor-in-lambda.ts): no other command reads it.
+  lambda: {
+    '@aws-sdk/client-lambda': ['LambdaClient', 'CreateFunctionCommand', 'GetFunctionConfigurationCommand', 'InvokeCommand', 'DeleteFunctionCommand', 'waitUntilFunctionActive'],
+  },
   jose: { jose: '*' },
   snowflake: {
     'snowflake-sdk': 'commonjs',
@@ -298,11 +302,11 @@ async function buildAll() {
       outfile: file,
       // The AWS SDK's ES-module builds (dist-es, made for Node too): esbuild drops what is not
       // imported. Elsewhere the default (main first): a "module" entry may be a browser build.
-      ...(chunk === 'aws' ? { mainFields: ['module', 'main'] } : {}),
+      ...(chunk === 'aws' || chunk === 'lambda' ? { mainFields: ['module', 'main'] } : {}),
       // The AWS SDK only: shorter names, a smaller source and cache (keepNames: the SDK reads
       // errors' and classes' .name). Not the driver: keepNames' extra work per closure showed in
       // audit's peak RSS at 10,000 users.
-      ...(chunk === 'aws' ? { minifyIdentifiers: true, keepNames: true } : {}),
+      ...(chunk === 'aws' || chunk === 'lambda' ? { minifyIdentifiers: true, keepNames: true } : {}),
       ...(chunk === 'snowflake' ? { plugins: [lazyPackagesPlugin] } : {}),
     });
     outputs.push([file, result]);

@@ -45,6 +45,7 @@ export type CheckId =
   | OutboundCheckId
   | 'other-method'
   | 'snowflake-registration'
+  | 'function-timeout'
   | OidcCheckId;
 
 export interface Check {
@@ -136,7 +137,13 @@ const TITLES: Record<CheckId, string> = {
   ...OUTBOUND_CHECK_TITLES,
   ...OIDC_CHECK_TITLES,
   'other-method': 'Other method',
+  'function-timeout': 'Function timeout',
 };
+
+/** A check's display title; an id this version does not know (a report from elsewhere) is its own title. */
+export function checkTitle(id: string): string {
+  return (TITLES as Record<string, string>)[id] ?? id;
+}
 
 /** A check's `code` when nothing more specific applies (README "doctor": the codes are stable). */
 const DEFAULT_CODES: Record<CheckStatus, string> = { ok: 'OK', skip: 'SKIPPED', warn: 'WARNING', fail: 'FAILED' };

@@ -18,8 +18,8 @@ export const TEMPORARY_HANDLER = 'index.handler';
 export const DEFAULT_MEMORY_MB = 512;
 /** Lambda's largest function timeout, in seconds (AWS "Configure Lambda function timeout"). */
 export const MAX_FUNCTION_TIMEOUT_SECONDS = 900;
-/** The temporary function's timeout is the check's budget plus this (its own cold start, loading the driver). */
-export const FUNCTION_TIMEOUT_MARGIN_SECONDS = 15;
+/** The temporary function's timeout is the check's budget plus this: loading the driver (~1 s); the handler stops its check a second before the deadline anyway. */
+export const FUNCTION_TIMEOUT_MARGIN_SECONDS = 5;
 /**
  * Below this a function timeout is low for a WIF login whatever was measured here: the seed story
  * (issue 21) is a Python function in a VPC whose first login took ~9 s. wif-check's judgement.
@@ -314,4 +314,98 @@ export function diagnoseInvocationError(functionError: string, payload: unknown,
     message: `the temporary function failed (${functionError.slice(0, 40)}${errorType ? `, ${errorType}` : ''})${errorMessage ? `: ${errorMessage}` : ''}`,
     hint: 'The check itself never throws: an error here is the runtime\'s (out of memory, an init error). Its log is in CloudWatch Logs under /aws/lambda/<the temporary function>.',
   };
+}
+
+const STATUSES = new Set(['ok', 'fail', 'warn', 'skip']);
+const MAX_CHECKS = 100;
+const MAX_WARNINGS = 50;
+
+/** The checks of a report as the function returned them (untrusted: every field checked and capped). */
+export interface ReturnedCheck {
+  id: string;
+  status: 'ok' | 'fail' | 'warn' | 'skip';
+  code: string;
+  detail: string;
+  fix?: string;
+  snowflakeCode?: string | null;
+  snowflakeMessage?: string;
+}
+
+/** The doctor report the temporary function returned (the handler's WifCheckLambdaResult), checked. */
+export interface ReturnedReport {
+  ok: boolean;
+  exitCode: number;
+  provider?: string;
+  method?: string;
+  driver?: string;
+  checks: ReturnedCheck[];
+  awsAccount: string | null;
+  callerArn: string | null;
+  snowflakeArn: string | null;
+  user: string | null;
+  role: string | null;
+  warnings: string[];
+  timings?: PhaseTimings;
+}
+
+function capped(value: unknown, max: number): string | undefined {
+  return typeof value === 'string' ? serverText(value).slice(0, max) : undefined;
+}
+
+function nullableText(value: unknown, max: number): string | null {
+  return capped(value, max) ?? null;
+}
+
+function optionalMs(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value < 3_600_000 ? Math.round(value) : undefined;
+}
+
+/**
+ * The function's answer as a doctor report, or why it is not one. Text fields are capped (and go
+ * through serverText: redacted of secret shapes); unknown fields are dropped.
+ */
+export function parseFunctionReport(payload: unknown): { ok: true; report: ReturnedReport } | { ok: false; error: string } {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return { ok: false, error: 'the function did not return an object' };
+  const value = payload as Record<string, unknown>;
+  if (typeof value.ok !== 'boolean' || !Number.isInteger(value.exitCode) || (value.exitCode as number) < 0 || (value.exitCode as number) > 255 || !Array.isArray(value.checks)) {
+    return { ok: false, error: 'the function\'s answer is not a doctor report (ok, exitCode, checks)' };
+  }
+  const checks: ReturnedCheck[] = [];
+  for (const item of value.checks.slice(0, MAX_CHECKS) as unknown[]) {
+    const check = (item ?? {}) as Record<string, unknown>;
+    const id = capped(check.id, 40);
+    const status = typeof check.status === 'string' && STATUSES.has(check.status) ? (check.status as ReturnedCheck['status']) : undefined;
+    if (id === undefined || status === undefined) return { ok: false, error: 'a check in the function\'s report has no id or status' };
+    const fix = capped(check.fix, 4_000);
+    const snowflakeMessage = capped(check.snowflakeMessage, 1_000);
+    checks.push({
+      id,
+      status,
+      code: capped(check.code, 80) ?? 'UNKNOWN',
+      detail: capped(check.detail, 2_000) ?? '',
+      ...(fix !== undefined ? { fix } : {}),
+      ...('snowflakeCode' in check ? { snowflakeCode: nullableText(check.snowflakeCode, 40) } : {}),
+      ...(snowflakeMessage !== undefined ? { snowflakeMessage } : {}),
+    });
+  }
+  const timings = value.timings && typeof value.timings === 'object' ? (value.timings as Record<string, unknown>) : undefined;
+  const report: ReturnedReport = {
+    ok: value.ok,
+    exitCode: value.exitCode as number,
+    checks,
+    awsAccount: nullableText(value.awsAccount, 20),
+    callerArn: nullableText(value.callerArn, 2_048),
+    snowflakeArn: nullableText(value.snowflakeArn, 2_048),
+    user: nullableText(value.user, 256),
+    role: nullableText(value.role, 256),
+    warnings: Array.isArray(value.warnings) ? value.warnings.slice(0, MAX_WARNINGS).flatMap((warning) => capped(warning, 1_000) ?? []) : [],
+  };
+  for (const key of ['provider', 'method', 'driver'] as const) {
+    const text = capped(value[key], 40);
+    if (text !== undefined) report[key] = text;
+  }
+  if (timings) {
+    report.timings = { credentialsMs: optionalMs(timings.credentialsMs), attestationMs: optionalMs(timings.attestationMs), snowflakeMs: optionalMs(timings.snowflakeMs) };
+  }
+  return { ok: true, report };
 }
