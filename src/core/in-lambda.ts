@@ -197,7 +197,7 @@ export function timeoutRoom(functionName: string, functionTimeoutSeconds: number
   const timeoutMs = functionTimeoutSeconds * 1000;
   const recommended = recommendedTimeoutSeconds(loginMs);
   const measured = `the login took ${seconds(loginMs)} here`;
-  const fix = `Fix: give the function room for the login and its own work:\n  aws lambda update-function-configuration --function-name ${functionName} --timeout ${recommended}\nA first login in a VPC (cold start, DNS, STS, Snowflake) takes longer than a warm one: the seed story's took ~9 s.`;
+  const fix = `Fix: give the function room for the login and its own work:\n  aws lambda update-function-configuration --function-name ${functionName} --timeout ${recommended}\nA first login in a VPC (cold start, DNS, STS, Snowflake) takes longer than a warm one: ~9 s has been seen.`;
   if (loginMs >= timeoutMs) {
     return { status: 'warn', code: 'FUNCTION_TIMEOUT_EXCEEDED', detail: `${functionTimeoutSeconds} s, but ${measured}: the function would time out during the login`, fix };
   }
@@ -278,7 +278,7 @@ export function diagnoseLambdaFailure(failure: LambdaFailure, action: LambdaActi
     return {
       code: 'LAMBDA_ROLE_NOT_ASSUMABLE',
       message: `Lambda cannot assume the execution role ${context.roleArn ?? ''}`.trimEnd(),
-      hint: 'The role\'s trust policy must allow lambda.amazonaws.com to sts:AssumeRole. A role created a moment ago can take a few seconds to be usable: wif-check retried within --timeout.',
+      hint: 'The role\'s trust policy must allow lambda.amazonaws.com to sts:AssumeRole, with no condition that names only your function (aws:SourceArn): the temporary function has another name. A role created a moment ago takes a few seconds to be usable: wif-check retried for a minute.',
     };
   }
   if (name === 'TooManyRequestsException' || failure.status === 429) {
