@@ -15,7 +15,8 @@
  * - CreateFunction answers InvalidParameterValueException "The role defined for the function cannot
  *   be assumed by Lambda." for its first `rolePropagationFailures` calls (a role created moments ago);
  * - Invoke (RequestResponse) unpacks the uploaded zip into a private directory and runs
- *   `require(<dir>/index.js).handler(event, context)` in a child process whose environment is what
+ *   `require(<dir>/index.js).handler(event, context)` in a child process (the module's loading is the
+ *   init phase, outside the function's timeout, as in Lambda) whose environment is what
  *   Lambda gives a function: AWS_REGION and AWS_DEFAULT_REGION, AWS_EXECUTION_ENV=AWS_Lambda_<runtime>,
  *   AWS_LAMBDA_FUNCTION_NAME, the execution role's temporary credentials (AssumeRole at the STS
  *   simulator, as the Lambda service assumes the role), NODE_PATH with the AWS SDK (the Node.js
@@ -119,6 +120,8 @@ export interface LambdaSimulator {
 }
 
 const API_PREFIX = '/2015-03-31/functions';
+/** The init phase's limit for an on-demand function (Lambda developer guide "Lambda execution environment lifecycle"). */
+const INIT_LIMIT_MS = 10_000;
 /** Lambda's limit for a function's unzipped code (AWS "Lambda quotas": 250 MB). */
 const MAX_UNZIPPED_BYTES = 262_144_000;
 /** The simulated Lambda service principal: it may assume every execution role a function names. */
@@ -132,13 +135,22 @@ const SERVICE_IDENTITY: TestIdentity = {
   assumableRoles: [],
 };
 
-/** The runner in the function's child process: loads the handler as the Node.js runtime does and answers over IPC. */
+/**
+ * The runner in the function's child process: loads the handler module (Lambda's init phase, which
+ * the function's timeout does not count), says so, then runs one invocation and answers over IPC.
+ */
 const RUNNER = `
 const { join } = require('node:path');
+let handler;
+try {
+  handler = require(join(process.argv[1], 'index.js')).handler;
+  process.send({ ready: true });
+} catch (error) {
+  process.send({ ok: false, errorType: 'Runtime.ImportModuleError', errorMessage: String((error && error.message) || error) }, () => process.exit(0));
+}
 process.once('message', async ({ event, deadline, functionName, requestId }) => {
   const reply = (message) => process.send(message, () => process.exit(0));
   try {
-    const handler = require(join(process.argv[1], 'index.js')).handler;
     const result = await handler(event, { functionName, awsRequestId: requestId, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) });
     reply({ ok: true, result: result === undefined ? null : result });
   } catch (error) {
@@ -393,21 +405,33 @@ export async function startLambdaSimulator(options: LambdaSimulatorOptions): Pro
       },
     });
     state.children.add(child);
-    const deadline = Date.now() + state.timeoutSeconds * 1000;
-    const outcome = await new Promise<{ ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string }>((resolve) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        resolve({ ok: false, errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${state.timeoutSeconds.toFixed(2)} seconds` });
-      }, state.timeoutSeconds * 1000);
-      child.once('message', (message) => {
+    type Outcome = { ok: true; result: unknown } | { ok: false; errorType: string; errorMessage: string };
+    const outcome = await new Promise<Outcome>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (result: Outcome) => {
         clearTimeout(timer);
-        resolve(message as { ok: true; result: unknown });
+        resolve(result);
+      };
+      const timeout = (ms: number, errorMessage: string) =>
+        setTimeout(() => {
+          child.kill('SIGKILL');
+          finish({ ok: false, errorType: 'Sandbox.Timedout', errorMessage });
+        }, ms);
+      // The init phase has its own limit (10 s for on-demand functions); the timeout counts the invocation.
+      timer = timeout(INIT_LIMIT_MS, `RequestId: ${requestId} Error: the init phase did not finish in ${INIT_LIMIT_MS / 1000} s`);
+      child.on('message', (message: { ready?: boolean } & Partial<Outcome>) => {
+        if (message.ready) {
+          clearTimeout(timer);
+          const deadline = Date.now() + state.timeoutSeconds * 1000;
+          timer = timeout(state.timeoutSeconds * 1000, `RequestId: ${requestId} Error: Task timed out after ${state.timeoutSeconds.toFixed(2)} seconds`);
+          child.send({ event, deadline, functionName: state.name, requestId });
+          return;
+        }
+        finish(message as Outcome);
       });
       child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        resolve({ ok: false, errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}` });
+        finish({ ok: false, errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: ${signal ? `signal: ${signal}` : `exit status ${code}`}` });
       });
-      child.send({ event, deadline, functionName: state.name, requestId });
     });
     state.children.delete(child);
     if (outcome.ok) sendJson(res, 200, outcome.result, { 'X-Amz-Executed-Version': '$LATEST' });

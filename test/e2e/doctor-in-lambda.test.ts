@@ -83,8 +83,11 @@ describe('doctor --in-lambda --like-function: the seed story', () => {
     // Deleted.
     expect(lambda.deleted).toContain(created[0]);
     expect(temporaryFunctions()).toEqual([]);
-    // The temporary function is tagged and named as temporary.
+    // The temporary function is named as temporary.
     expect(created[0]).toMatch(/^wif-check-doctor-[a-z0-9]{12}$/);
+    // No credential the function held (the execution role's, which STS issued to the simulated Lambda) came back.
+    const issued = bed.identities.flatMap((identity) => [identity.secretAccessKey, identity.sessionToken]).filter((secret): secret is string => Boolean(secret));
+    for (const secret of issued) expect(result.stdout + result.stderr).not.toContain(secret);
   });
 
   it('text: the checklist as doctor prints it, then where it ran and the phases', async () => {
