@@ -310,9 +310,6 @@ export async function doctorInLambda(options: InLambdaOptions): Promise<InLambda
   if (!target.ok) throw usageError(target.error, 'BAD_IN_LAMBDA', target.hint);
   const provider = (options.provider ?? env.SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER ?? 'aws').trim().toLowerCase();
   if (provider !== 'aws') throw usageError(`doctor --in-lambda checks the AWS provider only, not ${provider.slice(0, 20)}`, 'BAD_IN_LAMBDA', 'A Lambda function\'s identity is its execution role: leave --provider out.');
-  if (options.adminConnection) {
-    throw usageError('--admin-connection is not sent into the function', 'BAD_IN_LAMBDA', 'An administrator\'s credentials stay here: run `wif-check audit -c NAME --arn <the function\'s role ARN>` locally for the Snowflake side.');
-  }
   const driverFlag = parseDriverName(options.driver);
   if (!driverFlag.ok) throw usageError(driverFlag.error, 'BAD_DRIVER', 'Name the driver your workload runs: --driver node or --driver python.');
   const checkTimeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CHECK_TIMEOUT_MS;
@@ -357,7 +354,10 @@ export async function doctorInLambda(options: InLambdaOptions): Promise<InLambda
       if (!leftBehind) throw error;
       throw new WifError(error.kind, error.message, { code: error.code, hint: [error.hint, leftBehind].filter(Boolean).join('\n'), cause: error });
     }
+    // The administrator's side runs here, after the function: its connection never leaves this machine.
+    const registration = options.adminConnection ? await adminView(options.adminConnection, report, options, env, checkTimeoutMs) : undefined;
     return scrubDeep(compose(report, {
+      registration,
       name,
       region,
       facts,
@@ -372,17 +372,38 @@ export async function doctorInLambda(options: InLambdaOptions): Promise<InLambda
   }
 }
 
+/** doctor --admin-connection, run here for the caller the function saw (commands/audit.ts registrationCheck). */
+async function adminView(connection: string, report: ReturnedReport, options: InLambdaOptions, env: NodeJS.ProcessEnv, timeoutMs: number) {
+  const [{ registrationCheck }, { verifiedCallerArn }] = await Promise.all([import('./audit.js'), import('./connect.js')]);
+  const caller = report.callerArn ? { arn: report.callerArn, account: report.awsAccount ?? '', userId: '' } : null;
+  return registrationCheck({ connection, callerArn: verifiedCallerArn(caller, parseImpersonationPath(options.impersonationPath)), expectUser: options.expectUser, env, timeoutMs });
+}
+
 function compose(
   returned: ReturnedReport,
-  run: { name: string; region: string; facts: FunctionFacts | undefined; fn: TemporaryFunction; notes: string[]; deleted: boolean; manualDelete: string; leftBehind: string | undefined },
+  run: {
+    registration: Awaited<ReturnType<typeof adminView>> | undefined;
+    name: string;
+    region: string;
+    facts: FunctionFacts | undefined;
+    fn: TemporaryFunction;
+    notes: string[];
+    deleted: boolean;
+    manualDelete: string;
+    leftBehind: string | undefined;
+  },
 ): InLambdaReport {
-  const checks = returned.checks.map((check) => ({ ...check, id: check.id as DoctorReport['checks'][number]['id'], title: checkTitle(check.id) }));
+  const checks: DoctorReport['checks'] = returned.checks.map((check) => ({ ...check, id: check.id as DoctorReport['checks'][number]['id'], title: checkTitle(check.id) }));
+  if (run.registration) {
+    const { status, code, detail, fix } = run.registration;
+    checks.push({ id: 'snowflake-registration', title: checkTitle('snowflake-registration'), status, code: code ?? (status === 'ok' ? 'OK' : 'WARNING'), detail, ...(fix ? { fix } : {}) });
+  }
   const { totalMs } = phaseTable(returned.timings);
   if (run.facts) {
     const room = timeoutRoom(run.facts.name, run.facts.timeoutSeconds, totalMs);
     checks.push({ id: 'function-timeout', title: checkTitle('function-timeout'), status: room.status, code: room.code, detail: room.detail, ...(room.fix ? { fix: room.fix } : {}) });
   }
-  const warnings = [...run.notes, ...returned.warnings, ...(run.leftBehind ? [run.leftBehind] : [])];
+  const warnings = [...run.notes, ...returned.warnings, ...(run.registration?.warnings ?? []), ...(run.leftBehind ? [run.leftBehind] : [])];
   return {
     ok: returned.ok,
     provider: 'aws',

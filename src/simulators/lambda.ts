@@ -113,6 +113,8 @@ export interface LambdaSimulator {
   requests: LambdaRequestRecord[];
   /** Invocations started (by function name). */
   invocations: string[];
+  /** The events invoked with (parsed JSON), in order. */
+  events: unknown[];
   setMissingPermission(permission: string | undefined): void;
   setInvokeMode(mode: LambdaInvokeMode): void;
   setRolePropagationFailures(count: number): void;
@@ -245,6 +247,7 @@ export async function startLambdaSimulator(options: LambdaSimulatorOptions): Pro
   const deleted: string[] = [];
   const requests: LambdaRequestRecord[] = [];
   const invocations: string[] = [];
+  const events: unknown[] = [];
   const root = await mkdtemp(join(tmpdir(), 'wif-check-lambda-sim-'));
   const service: TestIdentity = { ...SERVICE_IDENTITY, assumableRoles: [] };
   options.identities.push(service);
@@ -381,6 +384,7 @@ export async function startLambdaSimulator(options: LambdaSimulatorOptions): Pro
     } catch {
       throw new ApiError(400, 'InvalidRequestContentException', 'Could not parse request body into json');
     }
+    events.push(event);
     const role = await assumeExecutionRole(state);
     const runtime = state.runtime ?? 'nodejs22.x';
     const child = spawn(process.execPath, ['-e', RUNNER, state.codeDir ?? root], {
@@ -522,6 +526,7 @@ export async function startLambdaSimulator(options: LambdaSimulatorOptions): Pro
     deleted,
     requests,
     invocations,
+    events,
     setMissingPermission(permission) {
       missingPermission = permission;
     },

@@ -5,6 +5,9 @@
  * The seed story end to end, and the temporary function deleted whatever happens.
  */
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { seededAuditAccount } from '../../src/simulators/snowflake-admin.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../../src/simulators/index.js';
 import { startLambdaSimulator, type LambdaSimulator } from '../../src/simulators/lambda.js';
@@ -215,7 +218,6 @@ describe('usage', () => {
     [['doctor', '--in-lambda', '--like-function', 'my fn'], "--like-function 'my fn' is not a Lambda function name or ARN"],
     [['doctor', '--like-function', 'my-python-fn'], '--like-function needs --in-lambda'],
     [['doctor', '--in-lambda', '--like-function', 'my-python-fn', '--role', PLAIN_ROLE], '--in-lambda takes --like-function or --role ARN, not both'],
-    [['doctor', '--in-lambda', '--like-function', 'my-python-fn', '--admin-connection', 'admin'], '--admin-connection is not sent into the function'],
   ])('%j → exit 2', async (args, message) => {
     const result = await runCliWithoutSecrets(args, laptopEnv());
     expect(result.code, describeRun(result)).toBe(2);
@@ -228,5 +230,46 @@ describe('usage', () => {
     expect(result.code, describeRun(result)).toBe(3);
     expect(JSON.parse(result.stdout)).toMatchObject({ checks: [{ code: 'LAMBDA_FUNCTION_NOT_FOUND', detail: 'there is no function no-such-fn in eu-west-1' }] });
     expect(lambda.created.length).toBe(before);
+  });
+});
+
+describe('doctor --in-lambda --admin-connection: the administrator\'s side runs here, never in the function', () => {
+  it('names the user registered with the path, with the fix; the event carries no admin setting or secret', async () => {
+    const pat = 'pat_EXAMPLEaW4tbGFtYmRhLWFkbWluLW5ldmVyLXNlbnQtaW4';
+    const seed = seededAuditAccount({ pats: [pat] });
+    const admin = await startTestBed({ users: seed.users, admin: seed.admin });
+    const sim = await startLambdaSimulator({
+      identities: admin.identities,
+      stsUrl: admin.sts.url,
+      functions: [{ name: 'my-fn', role: 'arn:aws:iam::123456789012:role/service-role/my-fn-role', runtime: 'python3.12', timeoutSeconds: 30, memoryMb: 512, architectures: ['x86_64'], subnetIds: [], securityGroupIds: [] }],
+      functionEnv: { AWS_ENDPOINT_URL_STS: admin.sts.url, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    try {
+      const home = tempDir('snowflake-home-');
+      writeFileSync(join(home, 'pat.token'), `${pat}\n`, { mode: 0o600 });
+      writeFileSync(
+        join(home, 'connections.toml'),
+        `[admin]\naccount = "${admin.env.SNOWFLAKE_ACCOUNT}"\nhost = "${admin.snowflake.host}"\nport = ${admin.snowflake.port}\nprotocol = "http"\nuser = "AUDITOR"\n` +
+          `authenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken_file_path = "${join(home, 'pat.token')}"\n`,
+        { mode: 0o600 },
+      );
+      const env = cleanEnv({ ...admin.env, ...credentialsEnv(TEST_IDENTITIES.iamUser), AWS_ENDPOINT_URL_LAMBDA: sim.url, SNOWFLAKE_HOME: home });
+      const result = await runCliWithoutSecrets(['doctor', '--in-lambda', '--like-function', 'my-fn', '--expect-user', 'LAMBDA_LOADER', '--admin-connection', 'admin', '--json'], env, [pat], { timeoutMs: 60_000 });
+      expect(result.code, describeRun(result)).toBe(1);
+      const report = JSON.parse(result.stdout) as Report;
+      const registration = report.checks.find((check) => check.id === 'snowflake-registration');
+      expect(registration?.detail, describeRun(result)).toContain('LAMBDA_LOADER');
+      expect(registration?.fix).toContain("ALTER USER LAMBDA_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');");
+      // What went into the function: doctor's settings, nothing of the administrator's.
+      expect(sim.events).toHaveLength(1);
+      const sent = JSON.stringify(sim.events[0]);
+      expect(sent).not.toContain(pat);
+      expect(sent).not.toMatch(/admin|AUDITOR|pat\.token/i);
+      expect(sim.events[0]).toMatchObject({ account: admin.env.SNOWFLAKE_ACCOUNT, expectUser: 'LAMBDA_LOADER', driver: 'python' });
+      expect([...sim.functions.keys()]).toEqual(['my-fn']);
+    } finally {
+      await sim.close();
+      await admin.close();
+    }
   });
 });
