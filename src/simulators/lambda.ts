@@ -108,6 +108,8 @@ export interface LambdaSimulator {
   functions: Map<string, SimFunction>;
   /** Names of the functions created and deleted, in order. */
   created: string[];
+  /** Every created function's configuration as CreateFunction gave it (kept after deletion). */
+  history: SimFunction[];
   deleted: string[];
   /** Every request answered (and Invokes when they start, status 0 until answered). */
   requests: LambdaRequestRecord[];
@@ -244,6 +246,7 @@ export async function startLambdaSimulator(options: LambdaSimulatorOptions): Pro
   const states = new Map<string, FunctionState>();
   const functions = new Map<string, SimFunction>();
   const created: string[] = [];
+  const history: SimFunction[] = [];
   const deleted: string[] = [];
   const requests: LambdaRequestRecord[] = [];
   const invocations: string[] = [];
@@ -352,6 +355,8 @@ export async function startLambdaSimulator(options: LambdaSimulatorOptions): Pro
       codeDir,
     );
     created.push(name);
+    const { arn: _arn, codeSize: _codeSize, codeDir: _codeDir, activeAt: _activeAt, lastModified: _lastModified, children: _children, ...config } = state;
+    history.push(config);
     return configuration(state);
   };
 
@@ -523,6 +528,7 @@ export async function startLambdaSimulator(options: LambdaSimulatorOptions): Pro
     region,
     functions,
     created,
+    history,
     deleted,
     requests,
     invocations,

@@ -86,8 +86,20 @@ describe('doctor --in-lambda --like-function: the seed story', () => {
     // Deleted.
     expect(lambda.deleted).toContain(created[0]);
     expect(temporaryFunctions()).toEqual([]);
-    // The temporary function is named as temporary.
+    // What Lambda was asked for: the function's role, network, architecture, memory; Node.js; tagged as temporary.
     expect(created[0]).toMatch(/^wif-check-doctor-[a-z0-9]{12}$/);
+    expect(lambda.history.find((fn) => fn.name === created[0])).toMatchObject({
+      role: PATH_ROLE,
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      architectures: ['arm64'],
+      memoryMb: 256,
+      timeoutSeconds: 35,
+      subnetIds: ['subnet-0aaa', 'subnet-0bbb'],
+      securityGroupIds: ['sg-0ccc'],
+      tags: { 'wif-check:temporary': 'true', 'wif-check:created-by': 'wif-check doctor --in-lambda' },
+      environment: { SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: '127.0.0.1' },
+    });
     // No credential the function held (the execution role's, which STS issued to the simulated Lambda) came back.
     const issued = bed.identities.flatMap((identity) => [identity.secretAccessKey, identity.sessionToken]).filter((secret): secret is string => Boolean(secret));
     for (const secret of issued) expect(result.stdout + result.stderr).not.toContain(secret);
@@ -218,6 +230,8 @@ describe('usage', () => {
     [['doctor', '--in-lambda', '--like-function', 'my fn'], "--like-function 'my fn' is not a Lambda function name or ARN"],
     [['doctor', '--like-function', 'my-python-fn'], '--like-function needs --in-lambda'],
     [['doctor', '--in-lambda', '--like-function', 'my-python-fn', '--role', PLAIN_ROLE], '--in-lambda takes --like-function or --role ARN, not both'],
+    [['doctor', '--in-lambda', '--like-function', 'my-python-fn', '--provider', 'oidc'], 'doctor --in-lambda checks the AWS provider only, not oidc'],
+    [['doctor', '--in-lambda', '--like-function', 'my-python-fn', '--driver', 'cobol'], "--driver 'cobol' is not one of node, python"],
   ])('%j → exit 2', async (args, message) => {
     const result = await runCliWithoutSecrets(args, laptopEnv());
     expect(result.code, describeRun(result)).toBe(2);
