@@ -20,8 +20,10 @@ import {
   diagnoseLambdaFailure,
   formatPhases,
   manualDeleteCommand,
+  outboundTokenOfFunction,
   parseFunctionReport,
   parseInLambdaTarget,
+  regionOfFunction,
   phaseTable,
   isRolePropagationError,
   retryDelayMs,
@@ -38,6 +40,7 @@ import { parseDriverName } from '../core/driver-rules.js';
 import { parseImpersonationPath, resolveSnowflakeSettings } from '../core/snowflake-settings.js';
 import { libraryTimeoutMs, timerDelayMs } from '../core/timeout.js';
 import { ALLOW_INSECURE_HTTP_ENV, type WifCheckEvent } from '../core/lambda-event.js';
+import { OUTBOUND_TOKEN_ENV } from '../core/jwt-claims.js';
 import { resolveAwsContext, type AwsContext } from '../aws/identity.js';
 import { findConnection } from '../snowflake/config-files.js';
 import { hostEnv } from '../process-env.js';
@@ -183,6 +186,8 @@ async function readFunction(client: LambdaClient, name: string, region: string, 
     subnetIds: config.VpcConfig?.SubnetIds,
     securityGroupIds: config.VpcConfig?.SecurityGroupIds,
     packageType: config.PackageType,
+    // The one variable the check needs; the rest of the function's environment is dropped here.
+    outboundTokenVariable: config.Environment?.Variables?.[OUTBOUND_TOKEN_ENV],
   };
 }
 
@@ -316,7 +321,9 @@ export async function doctorInLambda(options: InLambdaOptions): Promise<InLambda
   // The Snowflake settings are resolved here (flags, SNOWFLAKE_*, -c): the function gets values, not files.
   const named = await findConnection(options.connection, env, { accountGiven: Boolean(options.account?.trim() || env.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs: API_CALL_TIMEOUT_MS, warnAboutSecrets: false });
   const settings = resolveSnowflakeSettings({ ...options, role: target.snowflakeRole }, env, named?.values, { requireAccount: false });
-  const aws = await resolveAwsContext({ profile: options.profile, region: options.region, timeoutMs: API_CALL_TIMEOUT_MS }, env);
+  // A function ARN names its region, where the copy must be too (its subnets are regional).
+  const arnRegion = target.target.kind === 'function' ? regionOfFunction(target.target.name) : undefined;
+  const aws = await resolveAwsContext({ profile: options.profile, region: arnRegion ?? options.region, timeoutMs: API_CALL_TIMEOUT_MS }, env);
   const region = aws.region.region;
   const client = await createLambdaClient(aws);
   const { signal, onProgress } = options;
@@ -325,6 +332,8 @@ export async function doctorInLambda(options: InLambdaOptions): Promise<InLambda
     const planned = temporaryFunction(target.target, facts, checkTimeoutMs, driverFlag.driver);
     if (!planned.ok) throw usageError(planned.error, 'BAD_IN_LAMBDA', planned.hint);
     const { fn, driver } = planned;
+    const method = outboundTokenOfFunction(target.target.kind === 'function' ? target.target.name : '', facts?.outboundTokenVariable !== undefined ? { [OUTBOUND_TOKEN_ENV]: facts.outboundTokenVariable } : undefined, driver, options.outboundToken);
+    if (method.note) planned.notes.push(method.note);
     const zip = await readBundle();
     const name = temporaryFunctionName(randomBytes(12));
     const manualDelete = manualDeleteCommand(name, region);
@@ -340,7 +349,7 @@ export async function doctorInLambda(options: InLambdaOptions): Promise<InLambda
       await createFunction(client, { name, fn, zip, environment }, { region, signal, onProgress });
       await waitUntilActive(client, name, region, signal);
       onProgress?.(`Running doctor in ${name}…`);
-      report = await invoke(client, name, doctorEvent(options, settings, checkTimeoutMs, driver), fn, region, signal);
+      report = await invoke(client, name, doctorEvent({ ...options, outboundToken: method.outboundToken }, settings, checkTimeoutMs, driver), fn, region, signal);
     } catch (error) {
       failure = error;
     }

@@ -5,7 +5,8 @@
  * errors mean, and what to delete by hand. The AWS calls are in src/commands/doctor-in-lambda.ts.
  * Sources: docs/how-it-works.md "doctor --in-lambda".
  */
-import { driverOfLambdaRuntime, type DriverName } from './driver-rules.js';
+import { driverOfLambdaRuntime, outboundTokenByEnvironment, type DriverName } from './driver-rules.js';
+import { OUTBOUND_TOKEN_ENV } from './jwt-claims.js';
 import { serverText } from './redact.js';
 
 /** Every temporary function's name starts with this (then 12 random lowercase letters and digits). */
@@ -90,6 +91,8 @@ export interface FunctionFacts {
   subnetIds?: readonly string[] | undefined;
   securityGroupIds?: readonly string[] | undefined;
   packageType?: string | undefined;
+  /** Only SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN of its environment (outboundTokenOfFunction). */
+  outboundTokenVariable?: string | undefined;
 }
 
 /** The temporary function's configuration. */
@@ -106,6 +109,29 @@ export interface TemporaryFunction {
 export function driverOfRuntime(runtime: string | undefined): DriverName | undefined {
   if (!runtime) return undefined;
   return driverOfLambdaRuntime({ AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}` });
+}
+
+/** The region in a function ARN (`arn:aws:lambda:REGION:…`, or the partial `REGION:ACCOUNT:function:NAME`); undefined for a name. */
+export function regionOfFunction(name: string): string | undefined {
+  return /^(?:arn:aws(?:-[a-z]+)*:lambda:)?([a-z]{2}(?:-gov)?-[a-z]+-\d):(?:\d{12}:)?function:/.exec(name)?.[1];
+}
+
+/**
+ * The method the real function's driver will use, from its environment: the Python connector reads
+ * SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN (../shared/FACTS.md), so a Python function that sets it
+ * logs in with the JWT method, and the check should too (unless --outbound-token said otherwise).
+ * Only that variable is read; the others (which may hold secrets) are never looked at or kept.
+ */
+export function outboundTokenOfFunction(
+  functionName: string,
+  variables: Readonly<Record<string, string | undefined>> | undefined,
+  driver: DriverName,
+  flag: boolean | undefined,
+): { outboundToken: boolean | undefined; note?: string } {
+  if (flag !== undefined || !variables) return { outboundToken: flag };
+  const value = variables[OUTBOUND_TOKEN_ENV];
+  if (!outboundTokenByEnvironment(driver, { [OUTBOUND_TOKEN_ENV]: value })) return { outboundToken: undefined };
+  return { outboundToken: true, note: `${functionName} sets ${OUTBOUND_TOKEN_ENV}=true: checking the JWT method, as its Python connector will log in` };
 }
 
 /** The temporary function's timeout: the check's budget plus the margin, within Lambda's limit. */

@@ -15,7 +15,9 @@ import {
   isRoleArn,
   isRolePropagationError,
   manualDeleteCommand,
+  outboundTokenOfFunction,
   parseFunctionReport,
+  regionOfFunction,
   parseInLambdaTarget,
   permissionsHint,
   phaseTable,
@@ -422,5 +424,38 @@ describe('parseFunctionReport', () => {
   it('a timing of an hour or more is dropped', () => {
     const parsed = parseFunctionReport({ ...REPORT, timings: { credentialsMs: 3_600_000, attestationMs: 3_599_999 } });
     expect(parsed.ok && parsed.report.timings).toEqual({ credentialsMs: undefined, attestationMs: 3_599_999, snowflakeMs: undefined });
+  });
+});
+
+describe('regionOfFunction: a function ARN names its region', () => {
+  it.each([
+    ['arn:aws:lambda:eu-central-1:123456789012:function:my-fn', 'eu-central-1'],
+    ['arn:aws:lambda:us-gov-west-1:123456789012:function:my-fn:prod', 'us-gov-west-1'],
+    ['arn:aws-cn:lambda:cn-north-1:123456789012:function:my-fn', 'cn-north-1'],
+    ['us-east-1:123456789012:function:my-fn', 'us-east-1'],
+    ['123456789012:function:my-fn', undefined],
+    ['my-fn', undefined],
+    ['my-fn:prod', undefined],
+  ])('%s → %s', (name, region) => {
+    expect(regionOfFunction(name)).toBe(region);
+  });
+});
+
+describe('outboundTokenOfFunction: the method the real function\'s driver will use', () => {
+  it.each([
+    ['python, set', { SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: 'true' }, 'python', undefined, true, true],
+    ['python, set in capitals with spaces', { SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: ' TRUE ' }, 'python', undefined, true, true],
+    ['python, false', { SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: 'false' }, 'python', undefined, undefined, false],
+    ['python, 1 is not true', { SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: '1' }, 'python', undefined, undefined, false],
+    ['python, unset', {}, 'python', undefined, undefined, false],
+    ['node does not read it', { SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: 'true' }, 'node', undefined, undefined, false],
+    ['--outbound-token wins', {}, 'python', true, true, false],
+    ['an explicit false wins too', { SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: 'true' }, 'python', false, false, false],
+    ['no environment', undefined, 'python', undefined, undefined, false],
+  ] as const)('%s', (_name, variables, driver, flag, outboundToken, noted) => {
+    const result = outboundTokenOfFunction('my-python-fn', variables, driver, flag);
+    expect(result.outboundToken).toBe(outboundToken);
+    if (noted) expect(result.note).toBe('my-python-fn sets SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN=true: checking the JWT method, as its Python connector will log in');
+    else expect(result.note).toBeUndefined();
   });
 });

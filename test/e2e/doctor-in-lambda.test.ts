@@ -32,6 +32,8 @@ beforeAll(async () => {
     stsUrl: bed.sts.url,
     functions: [
       { name: 'my-python-fn', role: PATH_ROLE, runtime: 'python3.12', timeoutSeconds: 3, memoryMb: 256, architectures: ['arm64'], subnetIds: ['subnet-0aaa', 'subnet-0bbb'], securityGroupIds: ['sg-0ccc'] },
+      // Its environment switches the Python connector to the JWT method, and holds a secret that must never be read out.
+      { name: 'my-jwt-fn', role: PLAIN_ROLE, runtime: 'python3.13', timeoutSeconds: 30, memoryMb: 512, architectures: ['x86_64'], subnetIds: [], securityGroupIds: [], environment: { SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN: 'true', DB_PASSWORD: 'hunter2-never-printed-anywhere' } },
       { name: 'my-node-fn', role: PLAIN_ROLE, runtime: 'nodejs22.x', timeoutSeconds: 60, memoryMb: 1024, architectures: ['x86_64'], subnetIds: [], securityGroupIds: [] },
     ],
     // What the simulated network offers every function: the STS simulator, and no metadata probes.
@@ -124,6 +126,21 @@ describe('doctor --in-lambda --like-function: the seed story', () => {
     expect(report.driver).toBe('node');
     expect(report.checks.find((check) => check.id === 'user')).toMatchObject({ status: 'ok' });
     expect(report.checks.find((check) => check.id === 'function-timeout')).toMatchObject({ status: 'ok', code: 'OK' });
+    expect(temporaryFunctions()).toEqual([]);
+  });
+});
+
+describe('the function\'s environment', () => {
+  it('SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN=true in a Python function: the JWT method is checked; nothing else of its environment is read or sent', async () => {
+    const before = lambda.events.length;
+    const result = await runCliWithoutSecrets(['doctor', '--in-lambda', '--like-function', 'my-jwt-fn', '--account', bed.env.SNOWFLAKE_ACCOUNT, '--json'], laptopEnv(), ['hunter2-never-printed-anywhere'], { timeoutMs: 60_000 });
+    expect(result.stdout, describeRun(result)).not.toBe('');
+    expect(result.stderr).toContain('my-jwt-fn sets SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN=true: checking the JWT method');
+    expect(lambda.events.slice(before)).toEqual([expect.objectContaining({ outboundToken: true, driver: 'python' })]);
+    expect(JSON.stringify(lambda.events.slice(before))).not.toContain('hunter2');
+    const created = lambda.history.at(-1);
+    expect(created?.environment).toEqual({ SNOWFLAKE_WIF_ALLOWED_HOST_SUFFIXES: '127.0.0.1' });
+    expect((JSON.parse(result.stdout) as { method?: string }).method).toBe('outbound-token');
     expect(temporaryFunctions()).toEqual([]);
   });
 });
