@@ -9,6 +9,7 @@
 //   dist/chunks/aws.cjs          @aws-sdk/client-sts, the credential provider chain, the shared
 //                                config loader (whoami, gen-sql without --arn, connect, doctor, audit)
 //   dist/chunks/jose.cjs         jose (the sandbox's simulators; the JWT method's decoding is in aws.cjs)
+//   dist/chunks/lambda.cjs       @aws-sdk/client-lambda (doctor --in-lambda only)
 //   dist/chunks/snowflake.cjs    snowflake-sdk (connect, doctor, audit)
 //   FILE.v8cache                 the file's build id and the Node version (bin/code-cache.cjs
 //                                cacheHeader) + V8's code cache for it, made by
