@@ -195,7 +195,7 @@ async function readFunction(client: LambdaClient, name: string, region: string, 
 async function createFunction(
   client: LambdaClient,
   input: { name: string; fn: TemporaryFunction; zip: Uint8Array; environment: Record<string, string> },
-  context: { region: string; signal: AbortSignal | undefined; onProgress: ((text: string) => void) | undefined },
+  context: { region: string; signal: AbortSignal | undefined; onProgress: ((text: string) => void) | undefined; onRefused: () => void },
 ): Promise<void> {
   const { CreateFunctionCommand } = await loadLambda();
   const { name, fn, zip, environment } = input;
@@ -223,6 +223,8 @@ async function createFunction(
       const failure = failureOf(error);
       const delay = isRolePropagationError(failure.name, failure.message) ? retryDelayMs(attempt, giveUpAt - Date.now()) : undefined;
       if (delay === undefined) {
+        // Lambda answered with an error: nothing was created. (No answer, a timeout: it may have been.)
+        if (failure.status !== undefined) context.onRefused();
         const diagnosis = diagnoseLambdaFailure(failure, 'CreateFunction', { functionName: name, region: context.region, roleArn: fn.role });
         throw new WifError('aws', diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, cause: error });
       }
@@ -345,8 +347,10 @@ export async function doctorInLambda(options: InLambdaOptions): Promise<InLambda
     options.onFunction?.(manualDelete);
     let report: ReturnedReport | undefined;
     let failure: unknown;
+    // From the first CreateFunction on, until Lambda refuses it outright.
+    let mayExist = true;
     try {
-      await createFunction(client, { name, fn, zip, environment }, { region, signal, onProgress });
+      await createFunction(client, { name, fn, zip, environment }, { region, signal, onProgress, onRefused: () => (mayExist = false) });
       await waitUntilActive(client, name, region, signal);
       onProgress?.(`Running doctor in ${name}…`);
       report = await invoke(client, name, doctorEvent({ ...options, outboundToken: method.outboundToken }, settings, checkTimeoutMs, driver), fn, region, signal);
@@ -354,8 +358,8 @@ export async function doctorInLambda(options: InLambdaOptions): Promise<InLambda
       failure = error;
     }
     // Always, whatever happened above (a failed create leaves nothing; deleting then finds nothing).
-    const cleanup = await deleteFunction(client, name, region);
-    onProgress?.(cleanup.deleted ? `Deleted ${name}.` : `Could not delete ${name}: ${cleanup.problem ?? ''}`);
+    const cleanup = mayExist ? await deleteFunction(client, name, region) : { deleted: true };
+    if (mayExist) onProgress?.(cleanup.deleted ? `Deleted ${name}.` : `Could not delete ${name}: ${cleanup.problem ?? ''}`);
     const leftBehind = cleanup.deleted ? undefined : `The temporary function ${name} was NOT deleted (${cleanup.problem ?? 'unknown error'}). Delete it by hand: ${manualDelete}`;
     if (failure !== undefined || report === undefined) {
       if (signal?.aborted) throw interrupted(name, cleanup.deleted, manualDelete);

@@ -231,12 +231,17 @@ describe('permissions: a missing one is one line naming it (exit 3, LAMBDA_ACCES
   ])('without %s', async (permission, created) => {
     lambda.setMissingPermission(permission);
     const before = lambda.created.length;
+    const requestsBefore = lambda.requests.length;
     const result = await runCliWithoutSecrets(['doctor', '--in-lambda', '--like-function', 'my-node-fn', '--account', bed.env.SNOWFLAKE_ACCOUNT], laptopEnv(), [], { timeoutMs: 60_000 });
     expect(result.code, describeRun(result)).toBe(3);
     expect(result.stderr).toMatch(new RegExp(`✖ \\w+ was refused: the caller may not ${permission.replace('.', '\\.')} \\(AccessDeniedException\\)\\n`));
     expect(result.stderr).toContain(`Grant ${permission}`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(lambda.created.length - before).toBe(created ? 1 : 0);
+    // A refused create leaves nothing to delete, and nothing is tried; a created function is deleted.
+    const deletes = lambda.requests.slice(requestsBefore).filter((request) => request.action === 'DeleteFunction');
+    expect(deletes.length).toBe(created ? 1 : 0);
+    expect(result.stderr.includes('Deleted wif-check-doctor-')).toBe(created);
     expect(temporaryFunctions()).toEqual([]);
   });
 });
