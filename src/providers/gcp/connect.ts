@@ -15,6 +15,7 @@ import { httpsProxy } from '../../process-env.js';
 import type { FoundConnection } from '../../snowflake/config-files.js';
 import type { Trap } from '../types.js';
 import { diagnoseGcpLogin } from './diagnose.js';
+import { loginSettings, tokenLogin } from '../oidc/connect.js';
 import { gcpIdentity, type GcpIdentity } from './identity.js';
 import type { GcpRegistration } from './rules.js';
 import { gcpRegistrationSql } from './sql.js';
@@ -61,9 +62,7 @@ export interface GcpLoginPrepared<S extends SnowflakeSettings | undefined = Snow
 export async function prepareGcpLogin(input: GcpConnectInput): Promise<GcpLoginPrepared>;
 export async function prepareGcpLogin(input: GcpConnectInput, requireAccount: false): Promise<GcpLoginPrepared<SnowflakeSettings | undefined>>;
 export async function prepareGcpLogin(input: GcpConnectInput, requireAccount = true): Promise<GcpLoginPrepared<SnowflakeSettings | undefined>> {
-  const settings = requireAccount
-    ? resolveSnowflakeSettings(input.settingsFlags, input.env, input.named?.values, { sources: input.settingsSources })
-    : resolveSnowflakeSettings(input.settingsFlags, input.env, input.named?.values, { requireAccount: false, sources: input.settingsSources });
+  const settings = loginSettings(input, requireAccount);
   const expectUser = parseExpectUser(input.expectUser);
   const identity = await gcpIdentity({
     impersonationPath: input.impersonationPath,
@@ -74,20 +73,12 @@ export async function prepareGcpLogin(input: GcpConnectInput, requireAccount = t
   return { settings, identity, expectUser };
 }
 
-export type GcpLoginOutcome = { ok: true; session: { user: string; role: string | null; account: string }; loggedInAt: number } | { ok: false; error: WifError };
-
 /** The login itself, the driver getting its own token (provider GCP): a session, or the diagnosed failure. */
-export async function attemptGcpLogin(prepared: GcpLoginPrepared, deadline: number): Promise<GcpLoginOutcome> {
-  const { loginAndIdentify, DriverFailure } = await import('../../snowflake/driver.js');
+export async function attemptGcpLogin(prepared: GcpLoginPrepared, deadline: number): ReturnType<typeof tokenLogin> {
   const { settings, identity } = prepared;
-  const budgetMs = Math.max(1_000, deadline - Date.now());
   const path = identity.token.impersonationPath;
-  try {
-    const session = await loginAndIdentify({ ...settings, provider: 'GCP', ...(path.length ? { impersonationPath: path } : {}), secrets: [identity.token.secret], timeoutMs: budgetMs });
-    return { ok: true, session, loggedInAt: performance.now() };
-  } catch (failure) {
-    if (!(failure instanceof DriverFailure)) throw failure;
-    const diagnosis = diagnoseGcpLogin(failure.fields, {
+  return tokenLogin(settings, deadline, { provider: 'GCP', ...(path.length ? { impersonationPath: path } : {}), secrets: [identity.token.secret] }, (fields, budgetMs) =>
+    diagnoseGcpLogin(fields, {
       account: settings.account,
       url: settings.url,
       timeoutMs: budgetMs,
@@ -97,9 +88,8 @@ export async function attemptGcpLogin(prepared: GcpLoginPrepared, deadline: numb
       source: identity.token.source,
       expectUser: prepared.expectUser === undefined ? undefined : identifierForTypedName(prepared.expectUser),
       proxy: httpsProxy(),
-    });
-    return { ok: false, error: new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, snowflake: diagnosis.snowflake }) };
-  }
+    }),
+  );
 }
 
 /** Logged in as another user than --expect-user: move the registration. */

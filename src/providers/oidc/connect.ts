@@ -4,7 +4,8 @@
  * host only, and prove which user the token maps to. Every failure is diagnosed
  * (src/providers/oidc/diagnose.ts).
  */
-import { parseExpectUser, userMatches } from '../../core/diagnose.js';
+import { parseExpectUser, userMatches, type Diagnosis, type DriverErrorFields } from '../../core/diagnose.js';
+import type { LoginSettings } from '../../snowflake/driver.js';
 import { WifError, usageError } from '../../core/errors.js';
 import { escapeControl } from '../../core/terminal-text.js';
 import { identifierForStoredName, identifierForTypedName } from '../../core/sql.js';
@@ -55,13 +56,43 @@ export interface OidcLoginPrepared<S extends SnowflakeSettings | undefined = Sno
   expectUser: string | undefined;
 }
 
+/** The Snowflake settings of a token provider's login (shared with src/providers/gcp/connect.ts): doctor may go without an account. */
+export function loginSettings(
+  input: { settingsFlags: Parameters<typeof resolveSnowflakeSettings>[0]; env: Readonly<Record<string, string | undefined>>; named: FoundConnection | undefined; settingsSources: SettingsSources },
+  requireAccount: boolean,
+): SnowflakeSettings | undefined {
+  return requireAccount
+    ? resolveSnowflakeSettings(input.settingsFlags, input.env, input.named?.values, { sources: input.settingsSources })
+    : resolveSnowflakeSettings(input.settingsFlags, input.env, input.named?.values, { requireAccount: false, sources: input.settingsSources });
+}
+
+/**
+ * A token provider's login through the driver (shared with src/providers/gcp/connect.ts): a session,
+ * or the failure `diagnose` names, as a WifError.
+ */
+export async function tokenLogin(
+  settings: SnowflakeSettings,
+  deadline: number,
+  login: Pick<LoginSettings, 'provider' | 'token' | 'impersonationPath' | 'secrets'>,
+  diagnose: (fields: DriverErrorFields, budgetMs: number) => Diagnosis,
+): Promise<OidcLoginOutcome> {
+  const { loginAndIdentify, DriverFailure } = await import('../../snowflake/driver.js');
+  const budgetMs = Math.max(1_000, deadline - Date.now());
+  try {
+    const session = await loginAndIdentify({ ...settings, ...login, timeoutMs: budgetMs });
+    return { ok: true, session, loggedInAt: performance.now() };
+  } catch (failure) {
+    if (!(failure instanceof DriverFailure)) throw failure;
+    const diagnosis = diagnose(failure.fields, budgetMs);
+    return { ok: false, error: new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, snowflake: diagnosis.snowflake }) };
+  }
+}
+
 /** Settings and the token; usage (2) and identity-side (3) errors before anything reaches Snowflake. */
 export async function prepareOidcLogin(input: OidcConnectInput): Promise<OidcLoginPrepared>;
 export async function prepareOidcLogin(input: OidcConnectInput, requireAccount: false): Promise<OidcLoginPrepared<SnowflakeSettings | undefined>>;
 export async function prepareOidcLogin(input: OidcConnectInput, requireAccount = true): Promise<OidcLoginPrepared<SnowflakeSettings | undefined>> {
-  const settings = requireAccount
-    ? resolveSnowflakeSettings(input.settingsFlags, input.env, input.named?.values, { sources: input.settingsSources })
-    : resolveSnowflakeSettings(input.settingsFlags, input.env, input.named?.values, { requireAccount: false, sources: input.settingsSources });
+  const settings = loginSettings(input, requireAccount);
   const expectUser = parseExpectUser(input.expectUser);
   const path = input.impersonationPath;
   if (path !== undefined && (typeof path === 'string' ? path.trim() !== '' : path.length > 0)) {
@@ -83,15 +114,9 @@ export type OidcLoginOutcome =
 
 /** The login itself: a session, or the diagnosed failure. */
 export async function attemptOidcLogin(prepared: OidcLoginPrepared, deadline: number): Promise<OidcLoginOutcome> {
-  const { loginAndIdentify, DriverFailure } = await import('../../snowflake/driver.js');
   const { settings, identity } = prepared;
-  const budgetMs = Math.max(1_000, deadline - Date.now());
-  try {
-    const session = await loginAndIdentify({ ...settings, provider: 'OIDC', token: identity.token.secret, secrets: [identity.token.secret], timeoutMs: budgetMs });
-    return { ok: true, session, loggedInAt: performance.now() };
-  } catch (failure) {
-    if (!(failure instanceof DriverFailure)) throw failure;
-    const diagnosis = diagnoseOidcLogin(failure.fields, {
+  return tokenLogin(settings, deadline, { provider: 'OIDC', token: identity.token.secret, secrets: [identity.token.secret] }, (fields, budgetMs) =>
+    diagnoseOidcLogin(fields, {
       account: settings.account,
       url: settings.url,
       timeoutMs: budgetMs,
@@ -100,9 +125,8 @@ export async function attemptOidcLogin(prepared: OidcLoginPrepared, deadline: nu
       traps: identity.traps,
       expectUser: prepared.expectUser === undefined ? undefined : identifierForTypedName(prepared.expectUser),
       proxy: httpsProxy(),
-    });
-    return { ok: false, error: new WifError(diagnosis.kind, diagnosis.message, { code: diagnosis.code, hint: diagnosis.hint, snowflake: diagnosis.snowflake }) };
-  }
+    }),
+  );
 }
 
 /** Logged in as another user than --expect-user: move the registration. */
