@@ -6,8 +6,8 @@
  * carries its fix. The Checklist and report are doctor's own (src/commands/doctor.ts).
  */
 import { parseExpectUser } from '../../core/diagnose.js';
-import { tokenLoginChecks } from '../oidc/doctor.js';
-import { EXIT_CODES, WifError } from '../../core/errors.js';
+import { addRegistrationCheck, tokenDoctorReport, tokenLoginChecks } from '../oidc/doctor.js';
+import { WifError } from '../../core/errors.js';
 import { identifierForTypedName } from '../../core/sql.js';
 import { Checklist, type DoctorOptions, type DoctorReport } from '../../commands/doctor.js';
 import { settingsSources } from '../../commands/connect.js';
@@ -60,24 +60,8 @@ export async function gcpDoctor(input: { options: DoctorOptions; env: NodeJS.Pro
       env,
       timeoutMs: Math.max(1_000, deadline - Date.now()),
     });
-    warnings.push(...registration.warnings);
-    list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix, code: registration.code });
+    addRegistrationCheck(list, warnings, registration);
   }
 
-  const firstFailure = list.checks.find((check) => check.status === 'fail');
-  return {
-    ok: firstFailure === undefined,
-    provider: 'gcp',
-    exitCode: firstFailure?.exitCode ?? EXIT_CODES.ok,
-    checks: list.checks,
-    awsAccount: null,
-    callerArn: null,
-    snowflakeArn: null,
-    issuer: identity?.facts.issuer ?? null,
-    subject: identity?.facts.subject ?? null,
-    registration: identity?.registration ?? null,
-    user,
-    role,
-    warnings,
-  };
+  return tokenDoctorReport('gcp', list, { identity, user, role, warnings });
 }

@@ -7,23 +7,16 @@
  */
 import { WifError, usageError } from '../../core/errors.js';
 import { generateSql as buildSql, identifierForTypedName } from '../../core/sql.js';
-import { sqlInputsFor } from '../oidc/gen-sql.js';
+import { sqlInputsFor, type OidcGenerateSqlOptions } from '../oidc/gen-sql.js';
 import { terraformFor } from '../../core/terraform.js';
 import { libraryTimeoutMs } from '../../core/timeout.js';
 import type { ProviderGeneratedSql, SqlProvider } from '../registry.js';
 import type { Trap } from '../types.js';
 import { subjectTraps, type GcpRegistration } from './rules.js';
 
-export interface GcpGenerateSqlOptions {
-  user?: string | undefined;
-  alter?: boolean | undefined;
-  ifNotExists?: boolean | undefined;
-  orReplace?: boolean | undefined;
-  verify?: boolean | undefined;
-  defaultRole?: string | undefined;
-  defaultWarehouse?: string | undefined;
-  defaultNamespace?: string | undefined;
-  comment?: string | undefined;
+/** The user's own options are OIDC's (src/providers/oidc/gen-sql.ts); GCP adds its subject and path. */
+export interface GcpGenerateSqlOptions
+  extends Pick<OidcGenerateSqlOptions, 'user' | 'alter' | 'ifNotExists' | 'orReplace' | 'verify' | 'defaultRole' | 'defaultWarehouse' | 'defaultNamespace' | 'comment'> {
   /** Offline: the service account's unique ID. */
   subject?: string | undefined;
   /** Live: the impersonation path (its last account's token). */

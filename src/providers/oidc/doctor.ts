@@ -11,6 +11,8 @@ import { Checklist, type DoctorOptions, type DoctorReport } from '../../commands
 import { settingsSources } from '../../commands/connect.js';
 import type { FoundConnection } from '../../snowflake/config-files.js';
 import type { SnowflakeSettings } from '../../core/snowflake-settings.js';
+import type { RegistrationCheck } from '../../commands/audit.js';
+import type { ProviderName, Registration } from '../types.js';
 import { TOKEN_SOURCE_LABELS } from './identity.js';
 import { attemptOidcLogin, prepareOidcLogin, unexpectedOidcUser, type OidcLoginPrepared } from './connect.js';
 
@@ -51,6 +53,36 @@ export async function tokenLoginChecks<P extends { settings: SnowflakeSettings |
   if (expectUser === undefined || userMatches(expectUser, user)) list.add('user', 'ok', expectUser === undefined ? detail : `${detail}, as expected`);
   else list.fail('user', login.unexpected(user, expectUser, ready));
   return { user, role };
+}
+
+/** doctor --admin-connection's check, and its warnings (shared with src/providers/gcp/doctor.ts). */
+export function addRegistrationCheck(list: Checklist, warnings: string[], registration: RegistrationCheck): void {
+  warnings.push(...registration.warnings);
+  list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix, code: registration.code });
+}
+
+/** A token provider's doctor report from its checklist (shared with src/providers/gcp/doctor.ts): the first failure decides the exit code. */
+export function tokenDoctorReport(
+  provider: ProviderName,
+  list: Checklist,
+  found: { identity: { facts: { issuer: string; subject: string }; registration: Registration } | undefined; user: string | null; role: string | null; warnings: string[] },
+): DoctorReport {
+  const firstFailure = list.checks.find((check) => check.status === 'fail');
+  return {
+    ok: firstFailure === undefined,
+    provider,
+    exitCode: firstFailure?.exitCode ?? EXIT_CODES.ok,
+    checks: list.checks,
+    awsAccount: null,
+    callerArn: null,
+    snowflakeArn: null,
+    issuer: found.identity?.facts.issuer ?? null,
+    subject: found.identity?.facts.subject ?? null,
+    registration: found.identity?.registration ?? null,
+    user: found.user,
+    role: found.role,
+    warnings: found.warnings,
+  };
 }
 
 export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.ProcessEnv; named: FoundConnection | undefined; timeoutMs: number; deadline: number }): Promise<DoctorReport> {
@@ -105,24 +137,8 @@ export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.Pr
       env,
       timeoutMs: Math.max(1_000, deadline - Date.now()),
     });
-    warnings.push(...registration.warnings);
-    list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix, code: registration.code });
+    addRegistrationCheck(list, warnings, registration);
   }
 
-  const firstFailure = list.checks.find((check) => check.status === 'fail');
-  return {
-    ok: firstFailure === undefined,
-    provider: 'oidc',
-    exitCode: firstFailure?.exitCode ?? EXIT_CODES.ok,
-    checks: list.checks,
-    awsAccount: null,
-    callerArn: null,
-    snowflakeArn: null,
-    issuer: identity?.facts.issuer ?? null,
-    subject: identity?.facts.subject ?? null,
-    registration: identity?.registration ?? null,
-    user,
-    role,
-    warnings,
-  };
+  return tokenDoctorReport('oidc', list, { identity, user, role, warnings });
 }
