@@ -248,6 +248,24 @@ describe('the traps, each with its cause and the fix SQL (real SDK, real driver)
   });
 });
 
+describe('the gates before the mapping, for a GCP login', () => {
+  it('an authentication policy that admits AWS only: AUTHENTICATION_POLICY_REJECTED, the fix adds GCP', async () => {
+    bed.snowflake.gates.set({
+      authenticationPolicies: [{ name: 'AWS_ONLY', authenticationMethods: ['WORKLOAD_IDENTITY'], workloadIdentityPolicy: { allowedProviders: ['AWS'] } }],
+      users: { GCP_RUNTIME: { authenticationPolicy: 'AWS_ONLY' } },
+    });
+    try {
+      const result = await run(['connect', '--provider', 'gcp', '--expect-user', 'GCP_RUNTIME', '--json']);
+      expect(result.code, describeRun(result)).toBe(1);
+      expect(json(result).error.code).toBe('AUTHENTICATION_POLICY_REJECTED');
+      expect(json(result).hint).toContain('ALLOWED_PROVIDERS = (<its providers>, GCP)');
+      expect(json(result).hint).toContain(`GCP service account ${RUNTIME_ID}`);
+    } finally {
+      bed.snowflake.gates.set({});
+    }
+  });
+});
+
 describe('doctor --provider gcp', () => {
   it('the checklist: token, claims, login, user', async () => {
     const result = await run(['doctor', '--provider', 'gcp', '--expect-user', 'GCP_RUNTIME', '--json']);
