@@ -261,7 +261,7 @@ describe('the gates before the mapping, for a GCP login', () => {
       expect(json(result).hint).toContain('ALLOWED_PROVIDERS = (<its providers>, GCP)');
       expect(json(result).hint).toContain(`GCP service account ${RUNTIME_ID}`);
     } finally {
-      bed.snowflake.gates.set({});
+      bed.snowflake.gates.set({ users: {}, authenticationPolicies: [] });
     }
   });
 });
