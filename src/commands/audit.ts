@@ -19,6 +19,7 @@ import {
   type LookupTarget,
 } from '../core/audit-findings.js';
 import { WifError, usageError } from '../core/errors.js';
+import { gateFindings, type GatesListing } from '../core/gate-findings.js';
 import { identifierForStoredName } from '../core/sql.js';
 import { isAllowedSnowflakeHost } from '../core/host.js';
 import { resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
@@ -117,12 +118,16 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
 
   const session = await openAdminSession(settings, credentials, deadline);
   let listing;
+  let gates: GatesListing;
   try {
     listing = await readAccount(session, options.onProgress);
+    // The gates before the mapping: the policies once per account (src/snowflake/gates-read.ts).
+    const { readGates } = await import('../snowflake/gates-read.js');
+    gates = await readGates(session, listing.users);
   } finally {
     await session.close();
   }
-  const { findings, lookup } = auditFindings({
+  const { findings: mappingFindings, lookup } = auditFindings({
     users: listing.users,
     role: session.role,
     now: options.now ?? Date.now(),
@@ -130,6 +135,7 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
     awsAccounts: accounts.accounts,
     lookup: target,
   });
+  const findings = [...mappingFindings, ...gateFindings(listing.users, gates, session.role)];
   const sorted = sortFindings(findings);
   // User names and the rest came from the server, which may echo what it was sent.
   return scrubDeep({

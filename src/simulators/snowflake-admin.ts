@@ -33,7 +33,8 @@
  *   HUGE_FIELD_CHARS characters long (a server sending absurd values);
  * - 'identities-flood': every workload identity listing has IDENTITY_FLOOD_SIZE identities.
  */
-import type { GateRefusal, SimGate } from './snowflake-gates.js';
+import type { GateRefusal, SimGate, SimGates } from './snowflake-gates.js';
+import { answerGateStatement } from './snowflake-admin-gates.js';
 import { createHash, createPublicKey, randomBytes, randomInt, randomUUID, verify } from 'node:crypto';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -102,6 +103,11 @@ export interface AdminSimulatorOptions {
   profiles?: Record<string, SimUserProfile>;
   /** Role → the users it holds MONITOR on ('*': all). */
   monitor?: Record<string, '*' | string[]>;
+  /**
+   * Roles that hold APPLY AUTHENTICATION POLICY on the account and may read the network policies
+   * (./snowflake-admin-gates.ts); ACCOUNTADMIN and SECURITYADMIN always do.
+   */
+  policyReaders?: string[];
 }
 
 export interface AdminStatement {
@@ -132,6 +138,9 @@ export interface AdminSimulator {
   logins: AdminLoginRecord[];
   grantMonitor(role: string, user: string | '*'): void;
   revokeMonitor(role: string, user: string): void;
+  /** GRANT / REVOKE APPLY AUTHENTICATION POLICY ON ACCOUNT (and reading the network policies). */
+  grantPolicyRead(role: string): void;
+  revokePolicyRead(role: string): void;
   setProfile(user: string, profile: SimUserProfile): void;
   addAdmin(admin: SimAdmin): void;
   /** Hostile answers for SHOW (see the module comment). */
@@ -153,6 +162,8 @@ export interface AdminSideDeps {
   identityKey: (arn: string) => { partition: string; account: string; type: 'IAM_ROLE' | 'IAM_USER'; name: string } | undefined;
   /** The account ACCOUNT_NAME must name (case-insensitive); unset: any. */
   accountName?: string | undefined;
+  /** The gates the simulator enforces (./snowflake-gates.ts), as audit's read statements show them. */
+  gates?: () => Readonly<SimGates>;
 }
 
 export interface AdminSide {
@@ -217,6 +228,7 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
   const monitor = new Map<string, '*' | Set<string>>();
   for (const role of ALL_MONITOR_ROLES) monitor.set(role, '*');
   for (const [role, users] of Object.entries(options.monitor ?? {})) monitor.set(role.toUpperCase(), users === '*' ? '*' : new Set(users));
+  const policyReaders = new Set([...ALL_MONITOR_ROLES, ...(options.policyReaders ?? []).map((role) => role.toUpperCase())]);
   const sessions = new Map<string, AdminSession>();
   const statements: AdminStatement[] = [];
   const logins: AdminLoginRecord[] = [];
@@ -360,6 +372,16 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
   const run = (session: AdminSession, sqlText: string): Result => {
     const sql = sqlText.trim().replace(/;\s*$/, '').trim();
     let match: RegExpExecArray | null;
+    const gated = deps.gates
+      ? answerGateStatement(sql, {
+          gates: deps.gates(),
+          accountName: session.accountName,
+          mayReadPolicies: policyReaders.has(session.role),
+          mayMonitor: (user) => mayMonitor(session, user),
+          userExists: (user) => listing().byName.has(user),
+        })
+      : undefined;
+    if (gated) return 'error' in gated ? gated : table(gated.columns, gated.rows, { created_on: 'timestamp_ltz' });
     if ((match = /^SELECT\s+(.+)$/is.exec(sql))) return selectSession(session, match[1] ?? '');
     if ((match = new RegExp(`^USE\\s+ROLE\\s+${IDENT}$`, 'i').exec(sql))) {
       const role = identifier(match[1] ?? '');
@@ -463,6 +485,12 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
       const current = monitor.get(role.toUpperCase());
       if (current === '*') monitor.set(role.toUpperCase(), new Set([...listing().byName.keys()].filter((name) => name !== user)));
       else current?.delete(user);
+    },
+    grantPolicyRead(role) {
+      policyReaders.add(role.toUpperCase());
+    },
+    revokePolicyRead(role) {
+      if (!ALL_MONITOR_ROLES.includes(role.toUpperCase())) policyReaders.delete(role.toUpperCase());
     },
     setProfile(user, profile) {
       profiles.set(user, profile);
