@@ -239,6 +239,46 @@ export interface RegistrationCheck {
   code?: string;
   /** The admin side's warnings (a connection or key file readable by others): doctor reports them. */
   warnings: string[];
+  /** Which gate before the mapping would stop this caller, and why (doctor's `snowflake-gates` check); absent when the account could not be read. */
+  gates?: GateCheck;
+}
+
+export interface GateCheck {
+  status: 'ok' | 'warn';
+  /** GATE_PREDICTED (a gate refuses this identity), GATES_UNREADABLE, NETWORK_POLICY_IN_FORCE or OK. */
+  code: string;
+  detail: string;
+  fix?: string;
+}
+
+/** The findings that are a gate before the mapping (src/core/gate-findings.ts), and a disabled user. */
+const isGateStop = (finding: Finding) => finding.code.startsWith('AUTHN_POLICY_') || finding.code === 'USER_DISABLED';
+const isGateFinding = (finding: Finding) => isGateStop(finding) || finding.code === 'NETWORK_POLICY_IN_FORCE' || finding.code === 'GATES_UNREADABLE';
+
+/**
+ * doctor --admin-connection: which gate would stop the caller mapped to `users`, and why, read from
+ * the policies (not from a login): an authentication policy that refuses its identity, or a
+ * disabled user (GATE_PREDICTED, with the least change); what could not be read (GATES_UNREADABLE);
+ * else the network policy in force, listed (only Snowflake sees the caller's address).
+ */
+export function gateCheck(findings: readonly Finding[], users: readonly string[], identity?: (finding: Finding) => boolean): GateCheck {
+  const mine = findings.filter((finding) => (finding.user === null || users.includes(finding.user)) && (identity === undefined || finding.identity === null || identity(finding)));
+  const stops = mine.filter((finding) => finding.user !== null && isGateStop(finding));
+  const fixes = (list: readonly Finding[]) => [...new Set(list.flatMap((finding) => (finding.fix ? [finding.fix] : [])))].join('\n');
+  if (stops.length) {
+    const fix = fixes(stops);
+    return { status: 'warn', code: 'GATE_PREDICTED', detail: `a gate before the mapping would refuse this caller: ${stops.map((finding) => `${finding.user}: ${finding.detail}`).join('; ')}`, ...(fix ? { fix } : {}) };
+  }
+  const unreadable = mine.filter((finding) => finding.code === 'GATES_UNREADABLE');
+  if (unreadable.length) {
+    const fix = fixes(unreadable);
+    return { status: 'warn', code: 'GATES_UNREADABLE', detail: unreadable.map((finding) => finding.detail).join('; '), ...(fix ? { fix } : {}) };
+  }
+  const network = mine.filter((finding) => finding.code === 'NETWORK_POLICY_IN_FORCE');
+  // The user's own network policy replaces the account's.
+  const inForce = network.find((finding) => finding.user !== null) ?? network[0];
+  if (inForce) return { status: 'ok', code: 'NETWORK_POLICY_IN_FORCE', detail: `no authentication policy refuses this identity; ${inForce.detail.replace(/: `wif-check doctor`.*$/, '')} (a refused login shows the address Snowflake saw)` };
+  return { status: 'ok', code: 'OK', detail: 'no network or authentication policy refuses this identity, and the user is enabled' };
 }
 
 /**
@@ -267,14 +307,15 @@ export async function registrationCheck(input: {
   const expected = input.expectUser === undefined ? undefined : report.users.find((user) => user.name.toUpperCase() === input.expectUser?.replace(/^"|"$/g, '').toUpperCase());
   const registered = expected ? `; ${expected.name} has ${expected.identities.map((identity) => `${identity.name} = ${describeIdentity(identity)}`).join(', ') || 'no workload identity'}` : '';
   if (lookup && lookup.matches.length) {
-    // Mapped, and the login still failed: the user's own findings say why (disabled, not SERVICE, …).
-    const problems = report.findings.filter((finding) => finding.user !== null && lookup.matches.includes(finding.user) && finding.severity !== 'info');
+    // Mapped, and the login still failed: the user's own findings say why (not SERVICE, …); the gates have their own check.
+    const problems = report.findings.filter((finding) => finding.user !== null && lookup.matches.includes(finding.user) && finding.severity !== 'info' && !isGateFinding(finding));
     return {
       status: problems.length ? 'warn' : 'ok',
       ...(problems.length ? { code: problems[0]?.code } : {}),
       detail: `${lookup.arn} is registered for ${lookup.matches.join(', ')}${problems.length ? `: ${problems.map((finding) => finding.detail).join('; ')}` : ''}${registered}`,
       ...(problems.some((finding) => finding.fix) ? { fix: problems.flatMap((finding) => (finding.fix ? [finding.fix] : [])).join('\n') } : {}),
       warnings,
+      gates: gateCheck(report.findings, lookup.matches, (finding) => awsIdentityMatches(report, finding, lookup.snowflakeArn)),
     };
   }
   const noMatch = report.findings.find((finding) => finding.code === 'NO_MATCH');
@@ -283,4 +324,12 @@ export async function registrationCheck(input: {
   const named = expected && lookup?.probable.includes(expected.name) ? identifierForStoredName(expected.name) : undefined;
   const fix = named && noMatch?.fix ? noMatch.fix.replace('ALTER USER <your user> ', `ALTER USER ${named} `) : noMatch?.fix;
   return { status: 'warn', code: 'NO_MATCH', detail: `${input.callerArn} is registered for no user${probable}${registered}`, ...(fix ? { fix } : {}), warnings };
+}
+
+/** Whether a finding's identity is the one the caller maps to (a user's other identities have their own policy findings). */
+function awsIdentityMatches(report: AuditReport, finding: Finding, snowflakeArn: string): boolean {
+  const target = lookupTargetFor(snowflakeArn);
+  const identity = report.users.find((user) => user.name === finding.user)?.identities.find((candidate) => candidate.name === finding.identity);
+  if (!target.ok || !identity) return true;
+  return identity.awsAccount === target.target.account && identity.iamRole === target.target.name;
 }
