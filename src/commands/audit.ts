@@ -19,7 +19,7 @@ import {
   type LookupTarget,
 } from '../core/audit-findings.js';
 import { WifError, usageError } from '../core/errors.js';
-import { gateFindings, type GatesListing } from '../core/gate-findings.js';
+import { gateCheck, gateFindings, isGateFinding, type GateCheck, type GatesListing } from '../core/gate-findings.js';
 import { identifierForStoredName } from '../core/sql.js';
 import { isAllowedSnowflakeHost } from '../core/host.js';
 import { resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
@@ -241,44 +241,6 @@ export interface RegistrationCheck {
   warnings: string[];
   /** Which gate before the mapping would stop this caller, and why (doctor's `snowflake-gates` check); absent when the account could not be read. */
   gates?: GateCheck;
-}
-
-export interface GateCheck {
-  status: 'ok' | 'warn';
-  /** GATE_PREDICTED (a gate refuses this identity), GATES_UNREADABLE, NETWORK_POLICY_IN_FORCE or OK. */
-  code: string;
-  detail: string;
-  fix?: string;
-}
-
-/** The findings that are a gate before the mapping (src/core/gate-findings.ts), and a disabled user. */
-const isGateStop = (finding: Finding) => finding.code.startsWith('AUTHN_POLICY_') || finding.code === 'USER_DISABLED';
-const isGateFinding = (finding: Finding) => isGateStop(finding) || finding.code === 'NETWORK_POLICY_IN_FORCE' || finding.code === 'GATES_UNREADABLE';
-
-/**
- * doctor --admin-connection: which gate would stop the caller mapped to `users`, and why, read from
- * the policies (not from a login): an authentication policy that refuses its identity, or a
- * disabled user (GATE_PREDICTED, with the least change); what could not be read (GATES_UNREADABLE);
- * else the network policy in force, listed (only Snowflake sees the caller's address).
- */
-export function gateCheck(findings: readonly Finding[], users: readonly string[], identity?: (finding: Finding) => boolean): GateCheck {
-  const mine = findings.filter((finding) => (finding.user === null || users.includes(finding.user)) && (identity === undefined || finding.identity === null || identity(finding)));
-  const stops = mine.filter((finding) => finding.user !== null && isGateStop(finding));
-  const fixes = (list: readonly Finding[]) => [...new Set(list.flatMap((finding) => (finding.fix ? [finding.fix] : [])))].join('\n');
-  if (stops.length) {
-    const fix = fixes(stops);
-    return { status: 'warn', code: 'GATE_PREDICTED', detail: `a gate before the mapping would refuse this caller: ${stops.map((finding) => `${finding.user}: ${finding.detail}`).join('; ')}`, ...(fix ? { fix } : {}) };
-  }
-  const unreadable = mine.filter((finding) => finding.code === 'GATES_UNREADABLE');
-  if (unreadable.length) {
-    const fix = fixes(unreadable);
-    return { status: 'warn', code: 'GATES_UNREADABLE', detail: unreadable.map((finding) => finding.detail).join('; '), ...(fix ? { fix } : {}) };
-  }
-  const network = mine.filter((finding) => finding.code === 'NETWORK_POLICY_IN_FORCE');
-  // The user's own network policy replaces the account's.
-  const inForce = network.find((finding) => finding.user !== null) ?? network[0];
-  if (inForce) return { status: 'ok', code: 'NETWORK_POLICY_IN_FORCE', detail: `no authentication policy refuses this identity; ${inForce.detail.replace(/: `wif-check doctor`.*$/, '')} (a refused login shows the address Snowflake saw)` };
-  return { status: 'ok', code: 'OK', detail: 'no network or authentication policy refuses this identity, and the user is enabled' };
 }
 
 /**

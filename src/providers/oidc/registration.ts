@@ -8,6 +8,7 @@ import { WifError } from '../../core/errors.js';
 import type { AuditIdentity, AuditUser, Finding } from '../../core/audit-findings.js';
 import type { RegistrationCheck } from '../../commands/audit.js';
 import type { OidcTokenFacts, Registration, Trap } from '../types.js';
+import { gateCheck } from '../../core/gate-findings.js';
 import { registrationMismatch } from './rules.js';
 import { registrationSql } from './sql.js';
 
@@ -29,7 +30,7 @@ export async function oidcRegistrationCheck(input: {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
 }): Promise<RegistrationCheck> {
-  const { audit, gateCheck } = await import('../../commands/audit.js');
+  const { audit } = await import('../../commands/audit.js');
   const warnings: string[] = [];
   let users: AuditUser[];
   let findings: Finding[];
