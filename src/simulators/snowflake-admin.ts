@@ -407,7 +407,7 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
       const properties: Array<[string, string]> = [
         ['NAME', user.name],
         ['TYPE', user.type ?? 'null'],
-        ['DISABLED', String(user.disabled)],
+        ['DISABLED', String(disabledNow(user))],
         ['DEFAULT_ROLE', user.defaultRole ?? 'null'],
         ['HAS_WORKLOAD_IDENTITY', String(user.identities.length > 0)],
       ];
@@ -432,7 +432,10 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
   };
 
   const SHOW_USERS_COLUMNS = ['name', 'created_on', 'login_name', 'display_name', 'comment', 'disabled', 'default_role', 'owner', 'has_password', 'has_rsa_public_key', 'type', 'has_workload_identity'];
-  const userRow = (user: ListedUser): Array<string | null> => [user.name, user.createdOn, user.name, user.name, user.comment, String(user.disabled), user.defaultRole ?? '', 'USERADMIN', String(user.admin), String(user.admin), user.type, String(user.identities.length > 0)];
+  /** DISABLED as the profile says, or as the gates say (ALTER USER … SET DISABLED = TRUE refuses logins: ./snowflake-gates.ts). */
+  const disabledByGates = () => new Set(Object.entries(deps.gates?.().users ?? {}).flatMap(([name, gates]) => (gates.disabled === true ? [name.toUpperCase()] : [])));
+  const disabledNow = (user: ListedUser, gated: ReadonlySet<string> = disabledByGates()) => user.disabled || gated.has(user.name);
+  const userRow = (user: ListedUser, gated: ReadonlySet<string>): Array<string | null> => [user.name, user.createdOn, user.name, user.name, user.comment, String(disabledNow(user, gated)), user.defaultRole ?? '', 'USERADMIN', String(user.admin), String(user.admin), user.type, String(user.identities.length > 0)];
 
   const showUsers = (like: string | undefined, limit: number | undefined, from: string | undefined): Result => {
     if (mode === 'users-flood') {
@@ -441,9 +444,10 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
         const name = `FLOOD_${String(++flooded).padStart(9, '0')}`;
         return listed(name, {}, 'SERVICE', undefined, flooded % 10 === 0 ? [{ name: 'DEFAULT', arn: `arn:aws:iam::123456789012:role/${name.toLowerCase()}` }] : []);
       });
-      return table(SHOW_USERS_COLUMNS, page.map(userRow), { created_on: 'timestamp_ltz' });
+      return table(SHOW_USERS_COLUMNS, page.map((user) => userRow(user, new Set())), { created_on: 'timestamp_ltz' });
     }
     let users = listing().sorted;
+    const gated = disabledByGates();
     if (mode === 'huge-fields') users = [...users, { ...listed(HUGE_FIELDS_USER, {}, 'SERVICE', 'R'.repeat(HUGE_FIELD_CHARS), []), identities: [{ name: 'DEFAULT', arn: 'arn:aws:iam::123456789012:role/huge' }] }].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (like !== undefined) {
       const pattern = new RegExp(`^${like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'is');
@@ -451,7 +455,7 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
     }
     if (from !== undefined) users = users.filter((user) => user.name > from);
     if (limit !== undefined) users = users.slice(0, limit);
-    return table(SHOW_USERS_COLUMNS, users.map(userRow), { created_on: 'timestamp_ltz' });
+    return table(SHOW_USERS_COLUMNS, users.map((user) => userRow(user, gated)), { created_on: 'timestamp_ltz' });
   };
 
   const identityRows = (user: ListedUser): Result =>
