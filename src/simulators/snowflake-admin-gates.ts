@@ -68,9 +68,11 @@ const same = (a: string | undefined, b: string | undefined) => (a ?? '').toUpper
 const where = (policy: SimAuthenticationPolicy) => ({ database: policy.database ?? DEFAULT_POLICY_DATABASE, schema: policy.schema ?? DEFAULT_POLICY_SCHEMA });
 const fullName = (policy: SimAuthenticationPolicy) => `${where(policy).database}.${where(policy).schema}.${policy.name}`;
 
-function findAuthPolicy(gates: Readonly<SimGates>, name: string[]): SimAuthenticationPolicy | undefined {
+/** A policy by a name from SQL (`parts`: exact, as Snowflake stores identifiers), or from the test bed's settings (`loose`: any case). */
+function findAuthPolicy(gates: Readonly<SimGates>, name: string[], loose = false): SimAuthenticationPolicy | undefined {
   const [last, schema, database] = [...name].reverse();
-  return gates.authenticationPolicies?.find((policy) => same(policy.name, last) && (schema === undefined || same(where(policy).schema, schema)) && (database === undefined || same(where(policy).database, database)));
+  const eq = (a: string, b: string | undefined) => (loose ? same(a, b) : a === b);
+  return gates.authenticationPolicies?.find((policy) => eq(policy.name, last) && (schema === undefined || eq(where(policy).schema, schema)) && (database === undefined || eq(where(policy).database, database)));
 }
 const findNetworkPolicy = (gates: Readonly<SimGates>, name: string): SimNetworkPolicy | undefined => gates.networkPolicies?.find((policy) => same(policy.name, name));
 const userGates = (gates: Readonly<SimGates>, user: string) => Object.entries(gates.users ?? {}).find(([key]) => same(key, user))?.[1];
@@ -107,7 +109,7 @@ function references(ctx: GateReadContext): Array<[SimAuthenticationPolicy, strin
   const { gates } = ctx;
   const out: Array<[SimAuthenticationPolicy, string, string]> = [];
   const add = (name: string | undefined, entity: string, domain: string) => {
-    const policy = name === undefined ? undefined : findAuthPolicy(gates, [name]);
+    const policy = name === undefined ? undefined : findAuthPolicy(gates, [name], true);
     if (policy) out.push([policy, entity, domain]);
   };
   add(gates.accountAuthenticationPolicy, ctx.accountName, 'ACCOUNT');
