@@ -229,7 +229,8 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
       callerArn: verifiedCallerArn(caller ?? null, impersonationPath),
       expectUser,
       env,
-      timeoutMs: remainingMs(deadline),
+      // Before the login: at most half of what is left, so a slow administrator side cannot starve it.
+      timeoutMs: Math.max(1_000, Math.floor(remainingMs(deadline) / 2)),
     });
     warnings.push(...registration.warnings);
     addRegistrationChecks(list, registration);

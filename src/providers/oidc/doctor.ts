@@ -61,7 +61,8 @@ export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.Pr
       registration: identity.registration,
       expectUser: expectUser === undefined ? undefined : (identifierForTypedName(expectUser) ?? expectUser),
       env,
-      timeoutMs: Math.max(1_000, deadline - Date.now()),
+      // Before the login: at most half of what is left, so a slow administrator side cannot starve it.
+      timeoutMs: Math.max(1_000, Math.floor((deadline - Date.now()) / 2)),
     });
     warnings.push(...registration.warnings);
     addRegistrationChecks(list, registration);
