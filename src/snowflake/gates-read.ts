@@ -74,17 +74,15 @@ export async function readGates(session: AdminSession, users: readonly AuditUser
       const name = bounded(column(row, 'name'), MAX_NAME_CHARS, 'an authentication policy name');
       const database = bounded(column(row, 'database_name'), MAX_NAME_CHARS, 'a database name');
       const schema = bounded(column(row, 'schema_name'), MAX_NAME_CHARS, 'a schema name');
-      if (name === null || database === null || schema === null) continue;
+      if (name === null || database === null || schema === null) {
+        // Not the shape audit knows: say so rather than pass over a policy that may be in force.
+        unreadable.push(gatesUnreadable('An authentication policy (SHOW AUTHENTICATION POLICIES answered a row without name, database_name or schema_name)', `GRANT APPLY AUTHENTICATION POLICY ON ACCOUNT TO ROLE ${role};`));
+        continue;
+      }
       const described = await readOrNull(session, `DESCRIBE AUTHENTICATION POLICY ${qualified(database, schema, name)}`);
-      authenticationPolicies.set(
-        name,
-        described === null
-          ? null
-          : parseAuthenticationPolicy(
-              name,
-              described.map((entry) => ({ property: bounded(column(entry, 'property'), MAX_NAME_CHARS, 'a policy property') ?? '', value: bounded(column(entry, 'value'), MAX_POLICY_VALUE_CHARS, 'a policy value') })),
-            ),
-      );
+      const properties = (described ?? []).map((entry) => ({ property: bounded(column(entry, 'property'), MAX_NAME_CHARS, 'a policy property') ?? '', value: bounded(column(entry, 'value'), MAX_POLICY_VALUE_CHARS, 'a policy value') }));
+      // Without AUTHENTICATION_METHODS the policy is not read (null: a GATES_UNREADABLE where it is in force), never taken as ALL.
+      authenticationPolicies.set(name, properties.some((entry) => entry.property.toUpperCase() === 'AUTHENTICATION_METHODS') ? parseAuthenticationPolicy(name, properties) : null);
       const references = await readOrNull(
         session,
         `SELECT POLICY_NAME, REF_ENTITY_NAME, REF_ENTITY_DOMAIN FROM TABLE(${nameSql(database)}.INFORMATION_SCHEMA.POLICY_REFERENCES(POLICY_NAME => ${literal(qualified(database, schema, name))}))`,
@@ -93,13 +91,17 @@ export async function readGates(session: AdminSession, users: readonly AuditUser
         unreadable.push(gatesUnreadable(`Where the authentication policy ${name} is attached (POLICY_REFERENCES)`, `GRANT APPLY AUTHENTICATION POLICY ON ACCOUNT TO ROLE ${role};`));
         continue;
       }
+      let unknown = 0;
       for (const reference of references) {
         const entity = bounded(column(reference, 'REF_ENTITY_NAME'), MAX_NAME_CHARS, 'a policy reference');
         const domain = (bounded(column(reference, 'REF_ENTITY_DOMAIN'), MAX_NAME_CHARS, 'a policy reference domain') ?? '').toUpperCase();
         if (domain === 'USER' && entity !== null) userPolicies.set(entity, name);
         else if (domain.includes('SERVICE')) serviceUsersPolicy = name;
         else if (domain === 'ACCOUNT') accountPolicy = name;
+        // FOR ALL PERSON USERS never covers a WIF user (TYPE SERVICE); anything else is not known here.
+        else if (!domain.includes('PERSON')) unknown++;
       }
+      if (unknown) unreadable.push(gatesUnreadable(`Where the authentication policy ${name} is attached (${unknown} reference${unknown === 1 ? '' : 's'} of a kind audit does not know)`, `DESCRIBE AUTHENTICATION POLICY ${qualified(database, schema, name)};   -- and check it by hand`));
     }
   }
 

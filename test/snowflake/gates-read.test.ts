@@ -155,3 +155,29 @@ describe('readGates', () => {
     else await expect(read).rejects.toBeInstanceOf(WifError);
   });
 });
+
+describe('readGates: an answer of another shape is never a pass', () => {
+  it.each([
+    ['a SHOW row without database_name', (sql: string) => (sql === 'SHOW AUTHENTICATION POLICIES IN ACCOUNT' ? [{ name: 'A', schema_name: 'S' }] : undefined), 'without name, database_name or schema_name'],
+    [
+      'a reference of an unknown domain',
+      (sql: string) => (sql === 'SHOW AUTHENTICATION POLICIES IN ACCOUNT' ? [policyRow('A')] : sql.startsWith('DESCRIBE') ? describeRows('[ALL]') : sql.includes('POLICY_REFERENCES') ? [{ REF_ENTITY_NAME: 'G', REF_ENTITY_DOMAIN: 'GROUP' }] : undefined),
+      '1 reference of a kind audit does not know',
+    ],
+  ])('%s: GATES_UNREADABLE', async (_name, answer, detail) => {
+    const listing = await readGates(fakeSession(answer), []);
+    expect(listing.unreadable).toEqual([expect.objectContaining({ code: 'GATES_UNREADABLE', detail: expect.stringContaining(detail) })]);
+  });
+
+  it('a DESCRIBE without AUTHENTICATION_METHODS is a policy not read (null), not ALL', async () => {
+    const session = fakeSession((sql) => (sql === 'SHOW AUTHENTICATION POLICIES IN ACCOUNT' ? [policyRow('A')] : sql.startsWith('DESCRIBE') ? [{ property: 'NAME', value: 'A' }] : undefined));
+    expect((await readGates(session, [])).authenticationPolicies.get('A')).toBeNull();
+  });
+
+  it('FOR ALL PERSON USERS is not a WIF user’s policy: no warning', async () => {
+    const session = fakeSession((sql) => (sql === 'SHOW AUTHENTICATION POLICIES IN ACCOUNT' ? [policyRow('A')] : sql.startsWith('DESCRIBE') ? describeRows('[ALL]') : sql.includes('POLICY_REFERENCES') ? [{ REF_ENTITY_NAME: 'X', REF_ENTITY_DOMAIN: 'PERSON_USERS' }] : undefined));
+    const listing = await readGates(session, []);
+    expect(listing.unreadable).toEqual([]);
+    expect([listing.accountPolicy, listing.serviceUsersPolicy]).toEqual([undefined, undefined]);
+  });
+});
