@@ -313,7 +313,10 @@ async function main() {
   const { auditScale, auditBudgetMisses, printAuditScale } = existsSync(auditScript) ? await import(pathToFileURL(auditScript).href) : {};
   const audit = flags['no-audit'] || !auditScale ? null : await auditScale();
   if (audit) printAuditScale(audit);
-  const auditMisses = audit ? auditBudgetMisses(audit) : [];
+  // The same at 10,000 users with the gates' policies (issue 20, part 4): audit also reads the policies.
+  const auditPolicies = flags['no-audit'] || !auditScale ? null : await auditScale([10_000], { policies: true });
+  if (auditPolicies) printAuditScale(auditPolicies);
+  const auditMisses = [...(audit ? auditBudgetMisses(audit) : []), ...(auditPolicies ? auditBudgetMisses(auditPolicies) : [])];
   for (const miss of auditMisses) console.log(`FAIL ${miss}`);
   const allPass = broken.size === 0 && probeWorks && auditMisses.length === 0 && [...checks, ...memoryChecks].every((c) => c.pass !== false);
   const results = {
@@ -329,6 +332,7 @@ async function main() {
     probeWorks,
     lambda,
     audit,
+    auditPolicies,
     broken: Object.fromEntries(broken),
     allPass,
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),

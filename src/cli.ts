@@ -258,7 +258,7 @@ function defineDoctor(program: Command): void {
     .option('--driver <name>', "the driver your workload runs, node or python: the region, role-chaining and method checks speak for it (default node; python in a Python Lambda)")
     .option('--outbound-token', OUTBOUND_TOKEN_HELP)
     .option('--check-other-method', 'after a successful login, also try the other WIF method and say when it works too (default with --outbound-token)')
-    .option('--admin-connection <name>', 'when the login fails, read what Snowflake registered with this admin connection (as audit does, read-only)')
+    .option('--admin-connection <name>', 'read what Snowflake registered, and which gate (network or authentication policy, disabled user) would stop this caller, with this admin connection (as audit does, read-only)')
     .option('--in-lambda', 'run the check in a temporary Lambda function as the execution role (with --like-function or --role ARN), then delete it')
     .option('--like-function <name>', 'with --in-lambda: copy this function\'s role, subnets, security groups, architecture and memory; its runtime picks --driver, its timeout is checked')
     .addHelpText(
@@ -279,6 +279,7 @@ Examples:
   $ wif-check doctor --account myorg-myacct --expect-user LAMBDA_LOADER
   $ wif-check doctor --account myorg-myacct --expect-account 123456789012 --json
   $ wif-check doctor --account myorg-myacct --outbound-token
+  $ wif-check doctor --account myorg-myacct --expect-user LAMBDA_LOADER --admin-connection admin
   # where the workload runs: as my-python-fn's role, in its VPC, with its runtime's driver
   $ wif-check doctor --in-lambda --like-function my-python-fn --account myorg-myacct --expect-user LAMBDA_LOADER
   $ wif-check doctor --in-lambda --role arn:aws:iam::123456789012:role/service-role/my-fn-role --account myorg-myacct --json
@@ -431,8 +432,9 @@ function defineAudit(program: Command): void {
     .addHelpText(
       'after',
       `
-The password comes from SNOWFLAKE_PASSWORD only, never a flag. audit runs only SHOW and SELECT
-(it changes nothing); the role needs MONITOR on other users to list their identities.
+The password comes from SNOWFLAKE_PASSWORD only, never a flag. audit runs only SHOW, DESCRIBE and
+SELECT (it changes nothing); the role needs MONITOR on other users to list their identities, and
+APPLY AUTHENTICATION POLICY (SECURITYADMIN has it) to read the authentication policies in force.
 
 Examples:
   $ wif-check audit -c admin
@@ -440,6 +442,7 @@ Examples:
   $ SNOWFLAKE_TOKEN_FILE_PATH=~/.snowflake/pat wif-check audit --account myorg-myacct --json
   $ wif-check audit -c admin --arn arn:aws:iam::123456789012:role/service-role/my-fn-role
   $ wif-check audit -c admin --me --aws-account 123456789012 --stale-days 30
+  $ wif-check audit -c admin --role SECURITYADMIN --json   # also the authentication and network policies in force
 ${EXIT_CODE_HELP}`,
     )
     .action(async (options: CommonOptions & AwsFlagOptions & AuditFlagOptions) => {

@@ -5,6 +5,10 @@
  * SIGINT or SIGTERM. Everything listens on 127.0.0.1; the credentials are the simulators' fake
  * test keys, which work nowhere else.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { usageError } from '../core/errors.js';
 import {
   DEFAULT_OIDC_TEST_BED_USERS,
@@ -60,7 +64,12 @@ function sandboxGate(gate: SandboxGate, user: string): { gates: SimGates; says: 
   switch (gate) {
     case 'network-policy':
       return {
-        gates: { networkPolicies: [{ name: 'SANDBOX_OFFICE_ONLY', allowedIpList: ['10.0.0.0/8'] }], accountNetworkPolicy: 'SANDBOX_OFFICE_ONLY' },
+        // The sandbox administrator (audit) has its own policy for 127.0.0.1: a user's own replaces the account's.
+        gates: {
+          networkPolicies: [{ name: 'SANDBOX_OFFICE_ONLY', allowedIpList: ['10.0.0.0/8'] }, { name: 'SANDBOX_ADMIN_LOOPBACK', allowedIpList: ['127.0.0.1'] }],
+          accountNetworkPolicy: 'SANDBOX_OFFICE_ONLY',
+          users: { [SANDBOX_ADMIN]: { networkPolicy: 'SANDBOX_ADMIN_LOOPBACK' } },
+        },
         says: 'gate       the account network policy SANDBOX_OFFICE_ONLY allows only 10.0.0.0/8: your 127.0.0.1 is refused (390422)',
         expect: 'NETWORK_POLICY_BLOCKED',
       };
@@ -81,6 +90,9 @@ function sandboxGate(gate: SandboxGate, user: string): { gates: SimGates; says: 
       };
   }
 }
+
+/** With --gate: the administrator `wif-check audit` logs in as (a PAT in a private temporary file), to see the policy and its fix from the Snowflake side. */
+export const SANDBOX_ADMIN = 'SANDBOX_ADMIN';
 
 /** The sandbox's OIDC trap: the same repository registered for its branch, while the job uses the `prod` environment. */
 export const SANDBOX_OIDC_TRAP_USER: SimUser = {
@@ -129,12 +141,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const gateName = parseSandboxGate(options.gate);
   const gated = gateName ? sandboxGate(gateName, oidc ? 'GHA_DEPLOY' : (options.users?.[0]?.name ?? DEFAULT_TEST_BED_USERS[0]?.name ?? 'LAMBDA_LOADER')) : undefined;
   const gate = gateName && gated ? { name: gateName, says: gated.says, expect: gated.expect } : undefined;
+  // --gate: an administrator for audit, whose PAT (random, fake) is only in a 0600 file, removed on exit.
+  const adminDir = gated ? mkdtempSync(join(tmpdir(), 'wif-check-sandbox-')) : undefined;
+  const adminTokenFile = adminDir ? join(adminDir, 'admin.token') : undefined;
+  const adminPat = `sandbox_pat_${randomBytes(24).toString('base64url')}`;
+  if (adminTokenFile) writeFileSync(adminTokenFile, `${adminPat}\n`, { mode: 0o600 });
+  const admin: TestBedOptions['admin'] = adminTokenFile
+    ? { ...(options.admin ?? {}), admins: [...(options.admin?.admins ?? []), { name: SANDBOX_ADMIN, defaultRole: 'SECURITYADMIN', pats: [adminPat] }] }
+    : options.admin;
+  const auditCommand = adminTokenFile ? [`wif-check audit --user ${SANDBOX_ADMIN} --token-file ${shellQuote(adminTokenFile)}   # the Snowflake side, read-only: the policy and its fix`] : [];
+  const closeBed = async () => {
+    await bed.close();
+    if (adminDir) rmSync(adminDir, { recursive: true, force: true });
+  };
   const bed = await startTestBed({
     ...(gated ? { gates: gated.gates } : {}),
     region: options.region ?? DEFAULT_TEST_BED_REGION,
     ...(options.users ? { users: options.users } : oidc ? { users: [...DEFAULT_TEST_BED_USERS, ...DEFAULT_OIDC_TEST_BED_USERS, SANDBOX_OIDC_TRAP_USER] } : {}),
-    ...(options.admin ? { admin: options.admin } : {}),
+    ...(admin ? { admin } : {}),
     ...(oidc ? { oidc: true } : {}),
+  }).catch((error: unknown) => {
+    if (adminDir) rmSync(adminDir, { recursive: true, force: true });
+    throw error;
   });
   const identity = TEST_IDENTITIES[name];
   const users = bed.snowflake.listUsers().map((user) => ({
@@ -161,7 +189,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       unset: ['AWS_PROFILE', 'SNOWFLAKE_TOKEN_FILE_PATH'],
       commands: gate
-        ? ['wif-check whoami', `wif-check connect --expect-user GHA_DEPLOY   # refused at the gate: ${gate.expect}, with the fix`, 'wif-check doctor --expect-user GHA_DEPLOY']
+        ? ['wif-check whoami', `wif-check connect --expect-user GHA_DEPLOY   # refused at the gate: ${gate.expect}, with the fix`, 'wif-check doctor --expect-user GHA_DEPLOY', ...auditCommand]
         : [
             'wif-check whoami',
             'wif-check doctor --expect-user GHA_DEPLOY',
@@ -170,7 +198,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           ],
       ...(gate ? { gate } : {}),
       bed,
-      close: () => bed.close(),
+      close: closeBed,
     };
   }
   return {
@@ -185,11 +213,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // as the credential source although the keys come from the environment.
     unset: [...(identity.sessionToken ? [] : ['AWS_SESSION_TOKEN']), 'AWS_PROFILE'],
     commands: gate
-      ? ['wif-check whoami', `wif-check connect --expect-user ${firstUser}   # refused at the gate: ${gate.expect}, with the fix`, `wif-check doctor --expect-user ${firstUser}`]
+      ? ['wif-check whoami', `wif-check connect --expect-user ${firstUser}   # refused at the gate: ${gate.expect}, with the fix`, `wif-check doctor --expect-user ${firstUser}`, ...auditCommand]
       : ['wif-check whoami', `wif-check gen-sql --user ${firstUser}`, `wif-check doctor --expect-user ${firstUser}`],
     ...(gate ? { gate } : {}),
     bed,
-    close: () => bed.close(),
+    close: closeBed,
   };
 }
 
