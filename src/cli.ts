@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
 import { resolveMethod, type WifMethod } from './core/jwt-claims.js';
-import { resolveProvider, type ProviderName } from './providers/index.js';
+import { registrationSummary, resolveProvider, type ProviderName } from './providers/index.js';
 import { redactSecrets, serverText } from './core/redact.js';
 import { escapeControl, escapeControlKeepNewlines } from './core/terminal-text.js';
 import { knownSecrets } from './known-secrets.js';
@@ -229,8 +229,8 @@ ${EXIT_CODE_HELP}`,
           for (const warning of result.warnings) printer.warn(warning);
           await writeStepSummary(printer, 'connect', true, [
             { status: 'ok', title: 'Snowflake login', detail: `${result.accountIdentifier} as ${result.user} (role ${result.role ?? 'none'}) in ${result.elapsedMs} ms` },
-            result.provider === 'oidc'
-              ? { status: 'ok', title: 'OIDC identity', detail: `subject ${result.subject}, issuer ${result.issuer}` }
+            result.provider !== 'aws'
+              ? { status: 'ok', title: `${result.registration.type} identity`, detail: registrationSummary(result.registration) }
               : { status: 'ok', title: 'AWS identity', detail: result.callerArn ?? 'unknown' },
           ]);
           if (printer.json) {

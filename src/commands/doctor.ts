@@ -158,10 +158,11 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   const env = options.env ?? hostEnv();
   const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const { provider, named } = await providerAndConnection(options, env, timeoutMs);
-  if (provider === 'oidc') {
-    const [{ oidcDoctor }, { refuseAwsOptions }] = await Promise.all([import('../providers/oidc/doctor.js'), import('../providers/oidc/token.js')]);
-    refuseAwsOptions({ ...options, impersonationPath: undefined, driver: undefined });
-    return scrubDeep(await oidcDoctor({ options, env, named, timeoutMs, deadline: Date.now() + timeoutMs }));
+  if (provider !== 'aws') {
+    const { loadProvider } = await import('../providers/registry.js');
+    const module = await loadProvider(provider);
+    module.refuseOptions('doctor', options);
+    return scrubDeep(await module.doctor({ options, env, named, timeoutMs, deadline: Date.now() + timeoutMs }));
   }
   return awsDoctor(options, env, timeoutMs);
 }
