@@ -27,6 +27,7 @@ import { hostEnv, withProcessEnv } from '../process-env.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, providerAndConnection, remainingMs, settingsSources, verifiedCallerArn } from './connect.js';
 import type { ProviderName, Registration } from '../providers/types.js';
 import { OIDC_CHECK_TITLES, type OidcCheckId } from '../providers/oidc/checks.js';
+import { AZURE_CHECK_TITLES, type AzureCheckId } from '../providers/azure/checks.js';
 import { scrubDeep } from '../known-secrets.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
@@ -44,7 +45,8 @@ export type CheckId =
   | OutboundCheckId
   | 'other-method'
   | 'snowflake-registration'
-  | OidcCheckId;
+  | OidcCheckId
+  | AzureCheckId;
 
 export interface Check {
   id: CheckId;
@@ -88,6 +90,10 @@ export interface DoctorOptions extends AwsOptions, SnowflakeFlags {
   tokenFile?: string | undefined;
   /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
   audience?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureClientId (a user-assigned identity's client ID; --azure-client-id). */
+  azureClientId?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureEntraIdResource (default Snowflake's application; --azure-resource). */
+  azureResource?: string | undefined;
 }
 
 export interface DoctorReport {
@@ -129,6 +135,7 @@ const TITLES: Record<CheckId, string> = {
   'snowflake-registration': 'Registration',
   ...OUTBOUND_CHECK_TITLES,
   ...OIDC_CHECK_TITLES,
+  ...AZURE_CHECK_TITLES,
   'other-method': 'Other method',
 };
 

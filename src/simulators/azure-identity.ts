@@ -247,3 +247,25 @@ export async function startAzureIdentitySimulator(opts: AzureIdentitySimulatorOp
     close: () => server.close(),
   };
 }
+
+// --- the test bed's Azure side (startTestBed({ azure: true })) -------------------------------------
+
+/** A made-up tenant (not any real one). */
+export const AZURE_TEST_BED_TENANT = '3f1e2d4c-5b6a-4789-9abc-def012345678';
+/** The VM's own (system-assigned) identity: registered for no user. */
+export const AZURE_VM_IDENTITY: AzureManagedIdentity = { name: 'etl-vm', kind: 'system-assigned', clientId: '6b0d3a1e-2f4c-4e8a-9b7d-1c2e3f4a5b60', objectId: '9e8d7c6b-5a49-4382-a1b0-c9d8e7f6a5b4' };
+/** The user-assigned identity AZ_LOADER holds (by its object ID, as Snowflake's docs ask). */
+export const AZURE_LOADER_IDENTITY: AzureManagedIdentity = { name: 'snowflake-loader', kind: 'user-assigned', clientId: '4a7c9e1b-3d5f-4a2c-8e6b-0f1d2c3b4a59', objectId: '2c4e6a8b-0d1f-4b3c-9a5e-7f8e9d0c1b2a' };
+/** A user-assigned identity whose CLIENT ID was registered (AZ_REPORTING): the commonest Azure trap. */
+export const AZURE_REPORTING_IDENTITY: AzureManagedIdentity = { name: 'reporting', kind: 'user-assigned', clientId: '7d1f3b5a-9c2e-4d6f-8a0b-2c4e6f8a0b1c', objectId: '5f7a9c1e-3b5d-4f7a-9c1e-3b5d7f9a1c3e' };
+/** A user-assigned identity registered with its object ID in capitals (AZ_AUDIT). */
+export const AZURE_AUDIT_IDENTITY: AzureManagedIdentity = { name: 'audit-writer', kind: 'user-assigned', clientId: '1e3a5c7d-9f0b-4c2d-8e4f-6a8b0c2d4e6f', objectId: 'b3d5f7a9-1c3e-4a5b-8d7f-9a1b3c5d7e9f' };
+export const AZURE_TEST_BED_IDENTITIES: readonly AzureManagedIdentity[] = Object.freeze([AZURE_VM_IDENTITY, AZURE_LOADER_IDENTITY, AZURE_REPORTING_IDENTITY, AZURE_AUDIT_IDENTITY]);
+export const AZURE_TEST_BED_V2_ISSUER = `https://${AZURE_PUBLIC_HOST}/${AZURE_TEST_BED_TENANT}/v2.0`;
+
+/** The Azure users a test bed with `azure` adds (registered as Snowflake's docs show: the v2 issuer). */
+export const DEFAULT_AZURE_TEST_BED_USERS = Object.freeze([
+  { name: 'AZ_LOADER', azureIdentity: { type: 'AZURE' as const, issuer: AZURE_TEST_BED_V2_ISSUER, subject: AZURE_LOADER_IDENTITY.objectId }, defaultRole: 'LOADER', type: 'SERVICE' as const },
+  { name: 'AZ_REPORTING', azureIdentity: { type: 'AZURE' as const, issuer: AZURE_TEST_BED_V2_ISSUER, subject: AZURE_REPORTING_IDENTITY.clientId }, defaultRole: 'REPORTER', type: 'SERVICE' as const },
+  { name: 'AZ_AUDIT', azureIdentity: { type: 'AZURE' as const, issuer: AZURE_TEST_BED_V2_ISSUER, subject: AZURE_AUDIT_IDENTITY.objectId.toUpperCase() }, defaultRole: 'AUDITOR', type: 'SERVICE' as const },
+]);
