@@ -262,3 +262,18 @@ describe('gen-sql --provider azure', () => {
     expect(hostile.stderr).toContain('not a GUID');
   });
 });
+
+describe('audit lists Azure identities with the traps visible from Snowflake\'s side', () => {
+  it('the object ID in capitals (with the fix), the v1 issuer; a client ID cannot be told from an object ID there', async () => {
+    bed.snowflake.addUser({ name: 'AZ_V1', azureIdentity: { type: 'AZURE', issuer: V1_ISSUER, subject: AZURE_VM_IDENTITY.objectId }, type: 'SERVICE' });
+    const result = await runCli(['audit', '--connection', 'admin', '--json'], { env: cleanEnv({ ...bed.env, SNOWFLAKE_HOME: adminHome() }), timeoutMs: 60_000 });
+    expect(result.code === 0 || result.code === 1, result.stderr).toBe(true);
+    const findings = json(result).findings as Array<{ code: string; user: string; fix?: string; severity: string }>;
+    const azure = findings.filter((finding) => finding.user.startsWith('AZ_'));
+    expect(azure.find((finding) => finding.user === 'AZ_AUDIT')).toMatchObject({ code: 'AZURE_SUBJECT_UPPERCASE', severity: 'error', fix: `ALTER USER AZ_AUDIT SET WORKLOAD_IDENTITY = (TYPE = AZURE ISSUER = '${AZURE_TEST_BED_V2_ISSUER}' SUBJECT = '${AZURE_AUDIT_IDENTITY.objectId}');` });
+    expect(azure.find((finding) => finding.user === 'AZ_V1')).toMatchObject({ code: 'AZURE_ISSUER_V1', severity: 'warn' });
+    expect(azure.filter((finding) => (finding.user === 'AZ_REPORTING' || finding.user === 'AZ_LOADER') && finding.code.startsWith('AZURE_')).map((finding) => finding.code)).toEqual([]);
+    const users = json(result).users as Array<{ name: string; identities: Array<Record<string, unknown>> }>;
+    expect(users.find((user) => user.name === 'AZ_LOADER')?.identities[0]).toMatchObject({ type: 'AZURE', issuer: AZURE_TEST_BED_V2_ISSUER, subject: AZURE_LOADER_IDENTITY.objectId });
+  });
+});
