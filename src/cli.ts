@@ -308,7 +308,8 @@ function defineSandbox(program: Command): void {
   withCommonOptions(program.command('sandbox'))
     .description('run a local STS and Snowflake (on 127.0.0.1) to try wif-check and the drivers against, until Ctrl-C')
     .option('--identity <name>', 'the test identity whose keys the exports hold (default assumedRole; e.g. iamUser, root, expired)')
-    .option('--provider <name>', 'aws (default) or oidc: also a GitHub Actions job\'s token service, OIDC issuers and OIDC users')
+    .option('--provider <name>', 'aws (default), oidc (a GitHub Actions job\'s token service, OIDC issuers and users) or azure (a VM\'s managed identities, Entra\'s keys, AZURE users)')
+    .option('--azure-trap <name>', 'with --provider azure: start in a trap\'s state: v1-issuer, no-consent, sovereign-cloud or user-assigned-only')
     .option('--gate <gate>', 'refuse the working login at a gate before the mapping: network-policy, authentication-policy or user-disabled')
     .addHelpText(
       'after',
@@ -320,14 +321,16 @@ Examples:
   $ wif-check sandbox
   $ wif-check sandbox --identity iamUser
   $ wif-check sandbox --provider oidc
+  $ wif-check sandbox --provider azure
+  $ wif-check sandbox --provider azure --azure-trap v1-issuer
   $ wif-check sandbox --gate network-policy
   $ wif-check sandbox --json > sandbox.json
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & { identity?: string; provider?: string; gate?: string }) => {
+    .action(async (options: CommonOptions & { identity?: string; provider?: string; gate?: string; azureTrap?: string }) => {
       await runCommand(options, async (printer) => {
         const { startSandbox, sandboxDocument, renderSandbox, untilSignal } = await import('./commands/sandbox.js');
-        const sandbox = await startSandbox({ identity: options.identity, provider: options.provider, gate: options.gate });
+        const sandbox = await startSandbox({ identity: options.identity, provider: options.provider, gate: options.gate, azureTrap: options.azureTrap });
         try {
           // The handlers first: whoever reads "Serving until" may signal at once (a loaded machine can
           // run the reader between the write and the next line).

@@ -22,7 +22,7 @@ export interface WhoamiOptions extends AwsOptions {
   expectAccount?: string | undefined;
   /** AWS's JWT method (STS GetWebIdentityToken); default: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN. */
   outboundToken?: boolean | undefined;
-  /** aws (default) or oidc (src/providers/index.ts: then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER). */
+  /** aws (default), oidc or azure (src/providers/index.ts: then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER). */
   provider?: string | undefined;
   /** oidc: the token file (`-`: standard input); default: GitHub's token service, then SNOWFLAKE_TOKEN_FILE_PATH. */
   tokenFile?: string | undefined;

@@ -7,6 +7,7 @@
  * and Snowflake verifying Azure tokens. Every trap of the issue has a case here showing the cause and
  * the fix SQL; no token (nor IDENTITY_HEADER) is ever printed.
  */
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -24,7 +25,7 @@ import {
   startTestBed,
   type TestBed,
 } from '../../src/simulators/index.js';
-import { allOutput, cleanEnv, runCli, tempDir, type CliResult } from './run-cli.js';
+import { BIN, allOutput, cleanEnv, describeRun, runCli, tempDir, type CliResult } from './run-cli.js';
 
 const PAT = 'pat_EXAMPLEYXp1cmUtYWRtaW4tdG9rZW4tbmV2ZXItcHJpbnRlZA';
 const V1_ISSUER = `https://sts.windows.net/${AZURE_TEST_BED_TENANT}/`;
@@ -275,5 +276,59 @@ describe('audit lists Azure identities with the traps visible from Snowflake\'s 
     expect(azure.filter((finding) => (finding.user === 'AZ_REPORTING' || finding.user === 'AZ_LOADER') && finding.code.startsWith('AZURE_')).map((finding) => finding.code)).toEqual([]);
     const users = json(result).users as Array<{ name: string; identities: Array<Record<string, unknown>> }>;
     expect(users.find((user) => user.name === 'AZ_LOADER')?.identities[0]).toMatchObject({ type: 'AZURE', issuer: AZURE_TEST_BED_V2_ISSUER, subject: AZURE_LOADER_IDENTITY.objectId });
+  });
+});
+
+describe('wif-check sandbox --provider azure', () => {
+  /** Starts the sandbox, returns its --json document once it serves, and a stop function. */
+  async function sandbox(args: string[]): Promise<{ doc: { provider: string; env: Record<string, string>; commands: string[]; users: Array<{ name: string; azure?: { subject: string } }> }; stop: () => Promise<number | null> }> {
+    const child = spawn(process.execPath, [BIN, 'sandbox', '--json', ...args], { env: cleanEnv(), cwd: tempDir('sandbox-cwd-') });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 20_000;
+    while (!stderr.includes('Serving until') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (!stderr.includes('Serving until')) {
+      child.kill('SIGKILL');
+      throw new Error(`the sandbox did not start: ${stderr}`);
+    }
+    return { doc: JSON.parse(stdout), stop: async () => (child.kill('SIGTERM'), exited) };
+  }
+
+  it('serves a VM\'s metadata service and the AZURE users: the loader logs in, the client-ID trap is shown with its fix', async () => {
+    const { doc, stop } = await sandbox(['--provider', 'azure']);
+    try {
+      expect(doc.provider).toBe('azure');
+      expect(doc.env).toMatchObject({ SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER: 'azure', AZURE_POD_IDENTITY_AUTHORITY_HOST: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+      expect(doc.users).toContainEqual(expect.objectContaining({ name: 'AZ_REPORTING', azure: expect.objectContaining({ subject: AZURE_REPORTING_IDENTITY.clientId }) }));
+      expect(doc.commands.join('\n')).toContain('--azure-trap');
+      const env = cleanEnv(doc.env);
+      const works = await runCli(['connect', '--azure-client-id', AZURE_LOADER_IDENTITY.clientId, '--expect-user', 'AZ_LOADER', '--json'], { env });
+      expect(works.code, describeRun(works)).toBe(0);
+      const trap = await runCli(['connect', '--azure-client-id', AZURE_REPORTING_IDENTITY.clientId, '--expect-user', 'AZ_REPORTING', '--json'], { env });
+      expect(trap.code, describeRun(trap)).toBe(1);
+      expect(JSON.parse(trap.stdout).hint).toContain(`SUBJECT = '${AZURE_REPORTING_IDENTITY.objectId}'`);
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+  });
+
+  it('--azure-trap no-consent: the metadata service answers AADSTS500011', async () => {
+    const { doc, stop } = await sandbox(['--provider', 'azure', '--azure-trap', 'no-consent']);
+    try {
+      const result = await runCli(['whoami', '--azure-client-id', AZURE_LOADER_IDENTITY.clientId, '--json'], { env: cleanEnv(doc.env) });
+      expect(result.code, describeRun(result)).toBe(3);
+      expect(JSON.parse(result.stdout).error.code).toBe('AZURE_CONSENT_MISSING');
+    } finally {
+      expect(await stop()).toBe(0);
+    }
+  });
+
+  it('--azure-trap without --provider azure is a usage error', async () => {
+    const result = await runCli(['sandbox', '--azure-trap', 'v1-issuer'], { env: cleanEnv() });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--azure-trap is for --provider azure');
   });
 });
