@@ -36,8 +36,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
-import { baseUrl, startHttpServer } from './http-util.js';
+import { SignJWT, decodeJwt, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { baseUrl, readBody, startHttpServer } from './http-util.js';
 
 export const AZURE_SNOWFLAKE_APP_ID = 'fd3f753b-eed3-462c-b6a7-a4b5bb650aad';
 export const AZURE_SNOWFLAKE_RESOURCE = `api://${AZURE_SNOWFLAKE_APP_ID}`;
@@ -52,6 +52,8 @@ export interface AzureManagedIdentity {
   clientId: string;
   /** Object (principal) ID: the token's oid and sub, what Snowflake's SUBJECT holds. */
   objectId: string;
+  /** Federated credentials (AKS workload identity): the service-account tokens Entra exchanges for this identity's. */
+  federated?: Array<{ issuer: string; subject: string }> | undefined;
 }
 
 export interface AzureHostState {
@@ -69,7 +71,7 @@ export interface AzureHostState {
 }
 
 export interface AzureTokenRequestRecord {
-  form: 'app-service' | 'imds';
+  form: 'app-service' | 'imds' | 'workload-identity';
   resource: string;
   clientId?: string | undefined;
   status: number;
@@ -188,9 +190,51 @@ export async function startAzureIdentitySimulator(opts: AzureIdentitySimulatorOp
     });
   };
 
+  /**
+   * AKS workload identity: Entra's token endpoint exchanging the pod's projected service-account token
+   * (client_assertion, audience api://AzureADTokenExchange) for the identity's token, when a federated
+   * credential of the identity names the assertion's issuer and subject (AADSTS70021 otherwise). The
+   * assertion's issuer, subject, audience and expiry are checked, not its signature (a simplification:
+   * real Entra fetches the cluster issuer's keys). The scope is taken with or without `/.default`:
+   * snowflake-sdk asks for `api://fd3f…` without it, and whether Entra accepts that for this flow is not
+   * verified here (docs/how-it-works.md "Azure").
+   */
+  const exchange = async (req: IncomingMessage, res: ServerResponse) => {
+    const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    const clientId = form.get('client_id') ?? undefined;
+    const resource = (form.get('scope') ?? '').split(' ')[0]?.replace(/\/\.default$/, '') ?? '';
+    const fail = (code: number, error: string, description: string) => {
+      requests.push({ form: 'workload-identity', resource, clientId, status: 400 });
+      return send(res, 400, { error, error_description: `${description} Trace ID: ${randomUUID()}`, error_codes: [code], timestamp: new Date().toISOString() });
+    };
+    if (form.get('grant_type') !== 'client_credentials' || form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
+      return fail(900144, 'invalid_request', 'AADSTS900144: The request body must contain the following parameter: \'client_assertion\'.');
+    }
+    const identity = state.identities.find((candidate) => candidate.clientId.toLowerCase() === (clientId ?? '').toLowerCase());
+    if (!identity) return fail(700016, 'unauthorized_client', `AADSTS700016: Application with identifier '${SV(clientId ?? '')}' was not found in the directory '${state.tenant}'.`);
+    let claims: Record<string, unknown>;
+    try {
+      claims = decodeJwt(form.get('client_assertion') ?? '') as Record<string, unknown>;
+    } catch {
+      return fail(50027, 'invalid_request', 'AADSTS50027: JWT token is invalid or malformed.');
+    }
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    const [iss, sub] = [String(claims.iss ?? ''), String(claims.sub ?? '')];
+    if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now()) return fail(700024, 'invalid_client', 'AADSTS700024: Client assertion is not within its valid time range.');
+    const federated = (identity.federated ?? []).some((credential) => credential.issuer === iss && credential.subject === sub);
+    if (!federated || !audiences.includes('api://AzureADTokenExchange')) {
+      return fail(70021, 'invalid_request', `AADSTS70021: No matching federated identity record found for presented assertion. Assertion Issuer: '${SV(iss)}'. Assertion Subject: '${SV(sub)}'. Assertion Audience: '${SV(audiences.map(String).join(','))}'.`);
+    }
+    const known = resource === AZURE_SNOWFLAKE_RESOURCE || resource === AZURE_SNOWFLAKE_APP_ID ? state.consent : false;
+    if (!known) return fail(500011, 'invalid_resource', `AADSTS500011: The resource principal named ${SV(resource)} was not found in the tenant named ${state.tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+    requests.push({ form: 'workload-identity', resource, clientId, status: 200 });
+    return send(res, 200, { token_type: 'Bearer', expires_in: state.lifetimeSeconds, ext_expires_in: state.lifetimeSeconds, access_token: await issue(identity, resource) });
+  };
+
   const handler = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
+    if (req.method === 'POST' && path === `/${state.tenant}/oauth2/v2.0/token`) return exchange(req, res);
     if (req.method === 'GET' && path.replace(/\/$/, '') === AZURE_MSI_PATH) {
       if (req.headers['x-identity-header'] !== identityHeader) return send(res, 401, { statusCode: 401, message: 'Unauthorized: X-IDENTITY-HEADER is missing or wrong.' });
       return tokenFor('app-service', url, res);

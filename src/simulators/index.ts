@@ -30,6 +30,7 @@ export * from './oidc-claims.js';
 export * from './github-oidc.js';
 export * from './kubernetes-token.js';
 export * from './azure-identity.js';
+export * from './azure-entra-proxy.js';
 export * from './snowflake-azure.js';
 
 /** The user table a fresh test bed starts with. */

@@ -22,7 +22,13 @@ import {
   AZURE_VM_IDENTITY,
   DEFAULT_AZURE_TEST_BED_USERS,
   DEFAULT_TEST_BED_USERS,
+  startEntraProxy,
+  startOidcIssuer,
   startTestBed,
+  writeProjectedToken,
+  type EntraProxy,
+  type OidcIssuer,
+  type ProjectedToken,
   type TestBed,
 } from '../../src/simulators/index.js';
 import { BIN, allOutput, cleanEnv, describeRun, runCli, tempDir, type CliResult } from './run-cli.js';
@@ -330,5 +336,51 @@ describe('wif-check sandbox --provider azure', () => {
     const result = await runCli(['sandbox', '--azure-trap', 'v1-issuer'], { env: cleanEnv() });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('--azure-trap is for --provider azure');
+  });
+});
+
+describe('AKS workload identity: the federated-token exchange at Entra (AZURE_FEDERATED_TOKEN_FILE, AZURE_AUTHORITY_HOST)', () => {
+  const AKS_ISSUER = `https://westeurope.oic.prod-aks.azure.com/${AZURE_TEST_BED_TENANT}/0f6a4e2b-1c3d-4e5f-8a9b-0c1d2e3f4a5b/`;
+  let cluster: OidcIssuer;
+  let proxy: EntraProxy;
+  let loaderToken: ProjectedToken;
+  let otherToken: ProjectedToken;
+
+  beforeAll(async () => {
+    cluster = await startOidcIssuer({ publicIssuer: AKS_ISSUER });
+    proxy = await startEntraProxy(bed.azure.url);
+    loaderToken = await writeProjectedToken({ namespace: 'etl', serviceAccount: 'loader', preset: 'aks', issuer: cluster });
+    otherToken = await writeProjectedToken({ namespace: 'etl', serviceAccount: 'reporter', preset: 'aks', issuer: cluster });
+  });
+  afterAll(async () => {
+    await Promise.all([cluster?.close(), proxy?.close(), loaderToken?.remove(), otherToken?.remove()]);
+  });
+
+  /** A pod as the workload identity webhook sets it up (Entra reached through the proxy, as the SDK reaches it). */
+  const podEnv = (token: ProjectedToken) =>
+    cleanEnv({ ...bed.env, ...proxy.env(), KUBERNETES_SERVICE_HOST: '10.0.0.1', AZURE_CLIENT_ID: AZURE_LOADER_IDENTITY.clientId, AZURE_TENANT_ID: AZURE_TEST_BED_TENANT, AZURE_FEDERATED_TOKEN_FILE: token.path });
+  const federate = () =>
+    bed.azure.configure({ identities: AZURE_TEST_BED_IDENTITIES.map((identity) => (identity === AZURE_LOADER_IDENTITY ? { ...identity, federated: [{ issuer: AKS_ISSUER, subject: 'system:serviceaccount:etl:loader' }] } : identity)) });
+
+  it('the pod\'s service-account token is exchanged for the identity\'s: whoami, then connect through the driver', async () => {
+    federate();
+    const env = podEnv(loaderToken);
+    const whoami = await run(['whoami', '--provider', 'azure', '--json'], env);
+    expect(whoami.code, whoami.stderr).toBe(0);
+    expect(json(whoami)).toMatchObject({ tokenSource: 'workload-identity', subject: AZURE_LOADER_IDENTITY.objectId, issuer: AZURE_TEST_BED_V2_ISSUER });
+    expect(codes(json(whoami))).not.toContain('AKS_FALLS_BACK_TO_IMDS');
+    expect(bed.azure.requests.at(-1)).toMatchObject({ form: 'workload-identity', clientId: AZURE_LOADER_IDENTITY.clientId, status: 200, resource: 'api://fd3f753b-eed3-462c-b6a7-a4b5bb650aad' });
+    const connect = await run(['connect', '--provider', 'azure', '--expect-user', 'AZ_LOADER', '--json'], env);
+    expect(connect.code, connect.stderr).toBe(0);
+    expect(json(connect)).toMatchObject({ user: 'AZ_LOADER' });
+    expect(new Set(proxy.connects)).toEqual(new Set(['login.microsoftonline.com:443']));
+  });
+
+  it('a service account the identity is not federated with: AADSTS70021 → AKS_FEDERATION_MISSING with the az command', async () => {
+    federate();
+    const result = await run(['whoami', '--provider', 'azure', '--json'], podEnv(otherToken));
+    expect(result.code).toBe(3);
+    expect(failure(result).code).toBe('AKS_FEDERATION_MISSING');
+    expect(failure(result).text).toContain('az identity federated-credential create');
   });
 });
