@@ -384,3 +384,35 @@ describe('AKS workload identity: the federated-token exchange at Entra (AZURE_FE
     expect(failure(result).text).toContain('az identity federated-credential create');
   });
 });
+
+describe('the driver\'s own token request, failing the same way (snowflake-sdk alone, no wif-check in the process)', () => {
+  /** Logs in with the real driver as an application would, in a child process; its error's fields. */
+  async function driverLogin(env: Record<string, string>, clientId?: string): Promise<{ ok: boolean; name?: string; message?: string }> {
+    const script = [
+      "const snowflake = require('snowflake-sdk');",
+      "snowflake.configure({ logLevel: 'OFF' });",
+      'const c = snowflake.createConnection({ account: process.env.SNOWFLAKE_ACCOUNT, host: process.env.SNOWFLAKE_HOST, port: Number(process.env.SNOWFLAKE_PORT), protocol: "http", authenticator: "WORKLOAD_IDENTITY", workloadIdentityProvider: "AZURE", sfRetryMaxLoginRetries: 1' + (clientId ? `, workloadIdentityAzureClientId: ${JSON.stringify(clientId)}` : '') + ' });',
+      'c.connect((e) => { console.log(JSON.stringify(e ? { ok: false, name: e.name, message: e.message } : { ok: true })); process.exit(0); });',
+    ].join('\n');
+    const { runNode } = await import('./run-cli.js');
+    const result = await runNode(['-e', script], { env: { ...env, NODE_PATH: join(process.cwd(), 'node_modules') }, cwd: process.cwd(), timeoutMs: 60_000 });
+    return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { ok: boolean; name?: string; message?: string };
+  }
+
+  it('no admin consent: the driver passes Entra\'s AADSTS500011 on, and diagnoseAzureLogin names it with the consent URL', async () => {
+    bed.azure.configure({ consent: false });
+    const outcome = await driverLogin(azureEnv('imds'), AZURE_LOADER_IDENTITY.clientId);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.message).toContain('AADSTS500011');
+    const { diagnoseAzureLogin } = await import('../../src/providers/azure/diagnose.js');
+    const diagnosis = diagnoseAzureLogin({ name: outcome.name, message: outcome.message ?? '', reachedSnowflake: false }, { account: 'a', url: 'http://127.0.0.1', timeoutMs: 1000, facts: { issuer: '', subject: '', audience: [], clientId: null }, registration: { type: 'AZURE', issuer: 'i', subject: 's' }, traps: [] });
+    expect(diagnosis).toMatchObject({ kind: 'aws', code: 'AZURE_CONSENT_MISSING' });
+    expect(diagnosis.hint).toContain('adminconsent?client_id=fd3f753b-eed3-462c-b6a7-a4b5bb650aad');
+  });
+
+  it('the right identity: the driver alone logs in as AZ_LOADER (the simulators answer the real driver as they answer wif-check)', async () => {
+    const outcome = await driverLogin(azureEnv('app-service'), AZURE_LOADER_IDENTITY.clientId);
+    expect(outcome).toEqual({ ok: true });
+    expect(bed.snowflake.logins.at(-1)).toMatchObject({ ok: true, provider: 'AZURE', user: 'AZ_LOADER' });
+  });
+});
