@@ -416,3 +416,18 @@ describe('the driver\'s own token request, failing the same way (snowflake-sdk a
     expect(bed.snowflake.logins.at(-1)).toMatchObject({ ok: true, provider: 'AZURE', user: 'AZ_LOADER' });
   });
 });
+
+describe('a Snowflake that matches the v1 and v2 forms of a tenant\'s issuer (issuerForms: either; what real Snowflake does is not public)', () => {
+  it('v1 tokens log in as the v2-registered user, and whoami still names the difference', async () => {
+    const other = await startTestBed({ azure: { tokenVersion: 1, issuerForms: 'either' } });
+    try {
+      const env = cleanEnv({ ...other.env, ...other.azure?.imdsEnv() });
+      const connect = await runCli(['connect', '--provider', 'azure', '--azure-client-id', AZURE_LOADER_IDENTITY.clientId, '--expect-user', 'AZ_LOADER', '--json'], { env, timeoutMs: 60_000 });
+      expect(connect.code, connect.stderr).toBe(0);
+      expect(json(connect)).toMatchObject({ user: 'AZ_LOADER', issuer: V1_ISSUER });
+      expect(codes(json(connect))).toContain('AZURE_ISSUER_V1');
+    } finally {
+      await other.close();
+    }
+  });
+});
