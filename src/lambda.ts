@@ -46,6 +46,7 @@ export async function handler(event?: WifCheckEvent | null, context?: LambdaCont
       adminConnection: settings.adminConnection,
       provider: settings.provider,
       audience: settings.audience,
+      driver: settings.driver,
       optionLabel: (key) => `event.${key}`,
       timeoutMs,
       // No `env`: doctor reads the host's environment itself (src/process-env.ts hostEnv), so a

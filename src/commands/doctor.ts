@@ -29,6 +29,7 @@ import type { ProviderName, Registration } from '../providers/types.js';
 import { OIDC_CHECK_TITLES, type OidcCheckId } from '../providers/oidc/checks.js';
 import { AZURE_CHECK_TITLES, type AzureCheckId } from '../providers/azure/checks.js';
 import { scrubDeep } from '../known-secrets.js';
+import type { PhaseTimings } from '../core/in-lambda.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
 export type CheckId =
@@ -45,6 +46,7 @@ export type CheckId =
   | OutboundCheckId
   | 'other-method'
   | 'snowflake-registration'
+  | 'function-timeout'
   | OidcCheckId
   | AzureCheckId;
 
@@ -119,6 +121,11 @@ export interface DoctorReport {
   method?: WifMethod;
   /** The driver the region, chaining and method checks speak for (--driver, or the Lambda runtime's); absent when doctor could not start. */
   driver?: DriverName;
+  /**
+   * How long each phase of the login took, in milliseconds (AWS provider): the credential chain,
+   * the caller's token or attestation (STS), the Snowflake login. A phase that did not run is absent.
+   */
+  timings?: PhaseTimings;
 }
 
 const TITLES: Record<CheckId, string> = {
@@ -137,7 +144,13 @@ const TITLES: Record<CheckId, string> = {
   ...OIDC_CHECK_TITLES,
   ...AZURE_CHECK_TITLES,
   'other-method': 'Other method',
+  'function-timeout': 'Function timeout',
 };
+
+/** A check's display title; an id this version does not know (a report from elsewhere) is its own title. */
+export function checkTitle(id: string): string {
+  return (TITLES as Record<string, string>)[id] ?? id;
+}
 
 /** A check's `code` when nothing more specific applies (README "doctor": the codes are stable). */
 const DEFAULT_CODES: Record<CheckStatus, string> = { ok: 'OK', skip: 'SKIPPED', warn: 'WARNING', fail: 'FAILED' };
@@ -210,10 +223,14 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
   const { method, source } = resolveMethod(options.outboundToken, env);
   const note = methodNote(source);
   if (note) warnings.push(note);
+  const timings: PhaseTimings = {};
+  let phaseStart = performance.now();
   const aws = await checkAws(list, options, env, awsTimeoutMs, warnings, driver);
+  timings.credentialsMs = Math.round(performance.now() - phaseStart);
   // undefined: no AWS context; null: STS could not be reached (Snowflake may still reach it).
   let caller: CallerIdentity | null | undefined;
   if (aws) {
+    phaseStart = performance.now();
     caller = await checkCaller(list, aws, expectAccount.account);
     if (caller) facts.snowflakeArn = checkPrincipal(list, caller, impersonationPath);
     facts.caller = caller ?? null;
@@ -224,6 +241,7 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
       for (const check of jwt.checks) list.add(check.id, check.status, check.detail, check);
       if (jwt.facts?.subjectSnowflakeArn && impersonationPath.length === 0) facts.snowflakeArn = jwt.facts.subjectSnowflakeArn;
     }
+    timings.attestationMs = Math.round(performance.now() - phaseStart);
   }
 
   if (!settings) {
@@ -233,7 +251,9 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
   } else {
     // The region check above already says where an application would differ: no warnings here.
     const { vars: driverEnv } = driverEnvironment(aws, options.profile, env);
+    phaseStart = performance.now();
     const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, deadline, warnings: [], expectUser, driverEnv, method }, caller);
+    timings.snowflakeMs = Math.round(performance.now() - phaseStart);
     if (!outcome.ok) {
       list.fail('login', outcome.error);
       list.skip(['user'], 'skipped: no session');
@@ -284,6 +304,7 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
     warnings,
     method,
     driver,
+    timings,
   });
 }
 

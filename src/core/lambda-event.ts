@@ -37,6 +37,8 @@ export interface WifCheckEvent {
   provider?: string | null | undefined;
   /** oidc: the audience to ask a token service for. */
   audience?: string | null | undefined;
+  /** The driver the checks speak for: node or python (default: the function's runtime; doctor --in-lambda sends the real function's). */
+  driver?: string | null | undefined;
 }
 
 /** The event's settings with their types checked; undefined means unset (fall back to env). */
@@ -56,6 +58,7 @@ export interface LambdaSettings {
   adminConnection: string | undefined;
   provider: string | undefined;
   audience: string | undefined;
+  driver: string | undefined;
   /** For the report's warnings: ignored fields, an account id restored from a number. */
   notes: string[];
 }
@@ -72,11 +75,12 @@ const TEXT_FIELDS = {
   adminConnection: 'a connection name from connections.toml or config.toml',
   provider: 'a workload identity provider: aws, oidc or azure',
   audience: 'an OIDC audience',
+  driver: 'a driver name: node or python',
 } as const satisfies Partial<Record<Field, string>>;
 
 const FIELDS: readonly Field[] = [
   'account', 'host', 'port', 'protocol', 'expectUser', 'expectAccount', 'role', 'warehouse',
-  'impersonationPath', 'timeout', 'allowInsecureHttp', 'outboundToken', 'adminConnection', 'provider', 'audience',
+  'impersonationPath', 'timeout', 'allowInsecureHttp', 'outboundToken', 'adminConnection', 'provider', 'audience', 'driver',
 ];
 
 const MAX_ACCOUNT_ID = 999_999_999_999;
@@ -240,6 +244,7 @@ function parseFields(event: Record<string, unknown>): LambdaSettings {
     adminConnection: text(event, 'adminConnection'),
     provider: text(event, 'provider'),
     audience: text(event, 'audience'),
+    driver: text(event, 'driver'),
     notes,
   };
   notes.push(...unknownFieldsNote(event));
