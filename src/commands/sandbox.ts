@@ -25,6 +25,7 @@ import {
   type SimGates,
 } from '../simulators/index.js';
 import { parseProvider } from '../providers/index.js';
+import { azureSandboxCommands, azureSandboxState, parseAzureSandboxTrap } from '../providers/azure/sandbox.js';
 
 export const DEFAULT_SANDBOX_IDENTITY: TestIdentityName = 'assumedRole';
 
@@ -41,6 +42,8 @@ export interface SandboxOptions {
   provider?: string | undefined;
   /** A gate before the mapping that refuses the working login (SANDBOX_GATES): network-policy, authentication-policy or user-disabled. */
   gate?: string | undefined;
+  /** azure: start the metadata service in a trap's state (src/providers/azure/sandbox.ts AZURE_SANDBOX_TRAPS). */
+  azureTrap?: string | undefined;
 }
 
 /** The gates the sandbox can show failing (issue 20, part 4), and what each sets on the simulator. */
@@ -108,8 +111,8 @@ export interface Sandbox {
   snowflakeUrl: string;
   account: string;
   /** The Snowflake users and what each is registered with (an ARN, or an OIDC issuer and subject). */
-  users: Array<{ name: string; arn: string | null; oidc?: { issuer: string; subject: string } }>;
-  provider: 'aws' | 'oidc';
+  users: Array<{ name: string; arn: string | null; oidc?: { issuer: string; subject: string }; azure?: { issuer: string; subject: string } }>;
+  provider: 'aws' | 'oidc' | 'azure';
   /** The variables to export, in the order they are printed. */
   env: Record<string, string>;
   /** Variables to unset: ones that would otherwise mix the shell's own AWS setup into the sandbox's. */
@@ -136,10 +139,12 @@ export function parseIdentityName(name: string | undefined): TestIdentityName {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const name = parseIdentityName(options.identity);
   const provider = options.provider === undefined ? 'aws' : parseProvider(options.provider, '--provider');
-  if (provider !== 'aws' && provider !== 'oidc') throw usageError(`the sandbox simulates aws and oidc, not ${provider}`, 'PROVIDER_NOT_SUPPORTED');
+  if (provider !== 'aws' && provider !== 'oidc' && provider !== 'azure') throw usageError(`the sandbox simulates aws, oidc and azure, not ${provider}`, 'PROVIDER_NOT_SUPPORTED');
   const oidc = provider === 'oidc';
+  const azureTrap = parseAzureSandboxTrap(options.azureTrap);
+  if (azureTrap && provider !== 'azure') throw usageError('--azure-trap is for --provider azure', 'CONFLICTING_OPTIONS');
   const gateName = parseSandboxGate(options.gate);
-  const gated = gateName ? sandboxGate(gateName, oidc ? 'GHA_DEPLOY' : (options.users?.[0]?.name ?? DEFAULT_TEST_BED_USERS[0]?.name ?? 'LAMBDA_LOADER')) : undefined;
+  const gated = gateName ? sandboxGate(gateName, oidc ? 'GHA_DEPLOY' : provider === 'azure' ? 'AZ_LOADER' : (options.users?.[0]?.name ?? DEFAULT_TEST_BED_USERS[0]?.name ?? 'LAMBDA_LOADER')) : undefined;
   const gate = gateName && gated ? { name: gateName, says: gated.says, expect: gated.expect } : undefined;
   // --gate: an administrator for audit, whose PAT (random, fake) is only in a 0600 file, removed on exit.
   const adminDir = gated ? mkdtempSync(join(tmpdir(), 'wif-check-sandbox-')) : undefined;
@@ -160,6 +165,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.users ? { users: options.users } : oidc ? { users: [...DEFAULT_TEST_BED_USERS, ...DEFAULT_OIDC_TEST_BED_USERS, SANDBOX_OIDC_TRAP_USER] } : {}),
     ...(admin ? { admin } : {}),
     ...(oidc ? { oidc: true } : {}),
+    ...(provider === 'azure' ? { azure: azureSandboxState(azureTrap) } : {}),
   }).catch((error: unknown) => {
     if (adminDir) rmSync(adminDir, { recursive: true, force: true });
     throw error;
@@ -169,6 +175,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     name: user.name,
     arn: user.workloadIdentityArn ?? null,
     ...(user.workloadIdentity ? { oidc: { issuer: user.workloadIdentity.issuer, subject: user.workloadIdentity.subject } } : {}),
+    ...(user.azureIdentity ? { azure: { issuer: user.azureIdentity.issuer, subject: user.azureIdentity.subject } } : {}),
   }));
   const firstUser = users[0]?.name ?? 'LAMBDA_LOADER';
   if (oidc && bed.oidc) {
@@ -199,6 +206,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(gate ? { gate } : {}),
       bed,
       close: closeBed,
+    };
+  }
+  if (bed.azure) {
+    return {
+      provider: 'azure',
+      identity: { name, arn: identity.arn },
+      stsUrl: bed.sts.url,
+      snowflakeUrl: bed.snowflake.url,
+      account: bed.env.SNOWFLAKE_ACCOUNT,
+      users,
+      // A VM: the instance metadata service on loopback (the SDK's own AZURE_POD_IDENTITY_AUTHORITY_HOST).
+      env: { ...sandboxEnv(bed, name), SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER: 'azure', ...bed.azure.imdsEnv() },
+      unset: ['AWS_PROFILE', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_AUTHORITY_HOST', 'MSI_ENDPOINT'],
+      commands: gate ? ['wif-check whoami', `wif-check connect --expect-user AZ_LOADER --azure-client-id ${bed.azure.state.identities.find((entry) => entry.name === 'snowflake-loader')?.clientId ?? ''}   # refused at the gate: ${gate.expect}`] : azureSandboxCommands(azureTrap),
+      ...(gate ? { gate } : {}),
+      bed,
+      close: () => bed.close(),
     };
   }
   return {
@@ -263,7 +287,8 @@ export function renderSandbox(sandbox: Pick<Sandbox, 'provider' | 'identity' | '
     comment(`STS        ${sandbox.stsUrl}    identity ${sandbox.identity.name}: ${sandbox.identity.arn}`),
     ...(sandbox.provider === 'oidc' ? [comment('GitHub     a job of octo-org/app in environment prod, with permissions: id-token: write (its token service is exported below)')] : []),
     comment(`Snowflake  ${sandbox.snowflakeUrl}    account ${sandbox.account}`),
-    ...sandbox.users.map((user) => comment(`           user ${user.name} ← ${user.oidc ? `OIDC ${user.oidc.subject} (${user.oidc.issuer})` : (user.arn ?? '(no workload identity)')}`)),
+    ...(sandbox.provider === 'azure' ? [comment('Azure      a VM\'s instance metadata service: its system-assigned identity etl-vm and user-assigned snowflake-loader, reporting, audit-writer')] : []),
+    ...sandbox.users.map((user) => comment(`           user ${user.name} ← ${user.oidc ? `OIDC ${user.oidc.subject} (${user.oidc.issuer})` : user.azure ? `AZURE ${user.azure.subject} (${user.azure.issuer})` : (user.arn ?? '(no workload identity)')}`)),
     ...(sandbox.gate ? [comment(sandbox.gate.says)] : []),
     comment(),
     comment('Paste these into another shell:'),
