@@ -53,9 +53,12 @@ for (const file of ['dist/cli.js', 'dist/simulators/index.js']) {
 
 // ---------------------------------------------------------------------------------------------
 // Environment: the test bed, a temporary HOME, nothing from the developer's machine.
-const { startTestBed, credentialsEnv, TEST_IDENTITIES } = await import(pathToFileURL(join(root, 'dist', 'simulators', 'index.js')).href);
-// gcp: a metadata server for whoami --provider gcp (GCE_METADATA_HOST, GOOGLE_CLOUD_PROJECT in bed.env); no IAM proxy.
-const bed = await startTestBed({ gcp: { publicIam: false } });
+const { startTestBed, credentialsEnv, TEST_IDENTITIES, AZURE_LOADER_IDENTITY } = await import(pathToFileURL(join(root, 'dist', 'simulators', 'index.js')).href);
+// With the Azure side (a VM's metadata service on loopback) for the --provider azure rows; the AWS rows are unchanged.
+// And the GCP side (a metadata server, GCE_METADATA_HOST and GOOGLE_CLOUD_PROJECT in bed.env; no IAM proxy) for the --provider gcp rows.
+const bed = await startTestBed({ azure: true, gcp: { publicIam: false } });
+/** What a VM with a user-assigned identity has: the metadata service (the SDK's own override) and the identity's client ID. */
+const AZURE_ENV = { ...bed.azure.imdsEnv(), AZURE_CLIENT_ID: AZURE_LOADER_IDENTITY.clientId };
 const scratch = mkdtempSync(join(os.tmpdir(), 'wif-check-bench-'));
 const home = join(scratch, 'home');
 mkdirSync(join(home, '.aws'), { recursive: true });
@@ -118,6 +121,9 @@ async function main() {
     { id: 'gen-sql-terraform', label: 'wif-check gen-sql --arn … --format terraform', cmd: node, args: [BIN, 'gen-sql', '--arn', ARN, '--format', 'terraform'], expect: /snowflake_service_user/ },
     { id: 'gen-sql-oidc', label: 'wif-check gen-sql --provider oidc --issuer … --subject …', cmd: node, args: [BIN, 'gen-sql', '--provider', 'oidc', '--issuer', 'https://token.actions.githubusercontent.com', '--subject', 'repo:octo-org/app:environment:prod', '--user', 'GHA_DEPLOY'], expect: /TYPE = OIDC/ },
     { id: 'whoami', label: 'wif-check whoami', cmd: node, args: [BIN, 'whoami'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
+    { id: 'gen-sql-azure', label: 'wif-check gen-sql --provider azure --issuer … --subject …', cmd: node, args: [BIN, 'gen-sql', '--provider', 'azure', '--issuer', 'https://login.microsoftonline.com/3f1e2d4c-5b6a-4789-9abc-def012345678/v2.0', '--subject', '2c4e6a8b-0d1f-4b3c-9a5e-7f8e9d0c1b2a', '--user', 'AZ_LOADER'], expect: /TYPE = AZURE/ },
+    { id: 'whoami-azure', label: 'wif-check whoami --provider azure', cmd: node, args: [BIN, 'whoami', '--provider', 'azure'], expect: /2c4e6a8b-0d1f-4b3c-9a5e-7f8e9d0c1b2a/, env: AZURE_ENV },
+    { id: 'azure-minimal', label: 'azure-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'azure-minimal.mjs')], expect: /2c4e6a8b-0d1f-4b3c-9a5e-7f8e9d0c1b2a/, env: AZURE_ENV },
     { id: 'whoami-oidc', label: 'wif-check whoami --provider oidc --token-file F', cmd: node, args: [BIN, 'whoami', '--provider', 'oidc', '--token-file', oidcTokenFile()], expect: /repo:octo-org\/app:environment:prod/ },
     { id: 'whoami-gcp', label: 'wif-check whoami --provider gcp', cmd: node, args: [BIN, 'whoami', '--provider', 'gcp'], expect: /TYPE = GCP SUBJECT = '\d+'/ },
     { id: 'gcp-minimal', label: 'gcp-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'gcp-minimal.mjs')], expect: /^\d+/ },
@@ -247,6 +253,8 @@ async function main() {
   ratio('help', 'node-e-0', 1.35);
   ratio('gen-sql', 'node-e-0', 1.3);
   ratio('gen-sql-oidc', 'node-e-0', 1.3);
+  ratio('gen-sql-azure', 'node-e-0', 1.3);
+  ratio('whoami-azure', 'azure-minimal', 0.9);
   ratio('gen-sql-terraform', 'node-e-0', 1.3);
   ratio('whoami-oidc', 'node-e-0', 1.3);
   ratio('gen-sql-gcp', 'node-e-0', 1.3);
@@ -319,7 +327,10 @@ async function main() {
   const { auditScale, auditBudgetMisses, printAuditScale } = existsSync(auditScript) ? await import(pathToFileURL(auditScript).href) : {};
   const audit = flags['no-audit'] || !auditScale ? null : await auditScale();
   if (audit) printAuditScale(audit);
-  const auditMisses = audit ? auditBudgetMisses(audit) : [];
+  // The same at 10,000 users with the gates' policies (issue 20, part 4): audit also reads the policies.
+  const auditPolicies = flags['no-audit'] || !auditScale ? null : await auditScale([10_000], { policies: true });
+  if (auditPolicies) printAuditScale(auditPolicies);
+  const auditMisses = [...(audit ? auditBudgetMisses(audit) : []), ...(auditPolicies ? auditBudgetMisses(auditPolicies) : [])];
   for (const miss of auditMisses) console.log(`FAIL ${miss}`);
   const allPass = broken.size === 0 && probeWorks && auditMisses.length === 0 && [...checks, ...memoryChecks].every((c) => c.pass !== false);
   const results = {
@@ -335,6 +346,7 @@ async function main() {
     probeWorks,
     lambda,
     audit,
+    auditPolicies,
     broken: Object.fromEntries(broken),
     allPass,
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),

@@ -12,6 +12,8 @@
 //   dist/chunks/lambda.cjs       @aws-sdk/client-lambda (doctor --in-lambda only)
 //   dist/chunks/gcp.cjs          google-auth-library (--provider gcp only)
 //   dist/chunks/snowflake.cjs    snowflake-sdk (connect, doctor, audit)
+//   dist/chunks/azure.cjs        @azure/identity (--provider azure only: the driver's own token library;
+//                                the driver's copy inside snowflake.cjs stays the driver's)
 //   FILE.v8cache                 the file's build id and the Node version (bin/code-cache.cjs
 //                                cacheHeader) + V8's code cache for it, made by
 //                                running the commands below in child processes against the local
@@ -65,6 +67,7 @@ const CHUNKS = {
     '@aws-sdk/client-lambda': ['LambdaClient', 'CreateFunctionCommand', 'GetFunctionConfigurationCommand', 'InvokeCommand', 'DeleteFunctionCommand', 'waitUntilFunctionActive'],
   },
   jose: { jose: '*' },
+  azure: { '@azure/identity': ['DefaultAzureCredential'] },
   // google-auth-library: the GCP provider's token (src/providers/gcp/token.ts), whoami/gen-sql/connect/doctor --provider gcp only.
   gcp: { 'google-auth-library': ['Compute', 'GoogleAuth', 'Impersonated'] },
   snowflake: {
@@ -86,6 +89,8 @@ const WARM_RUNS = [
   { save: ['commands.cjs', 'aws.cjs'], runs: [['whoami'], ['whoami', '--outbound-token'], ['gen-sql']] },
   // The sandbox serves until a signal, so it cannot run here: its jose chunk is cached as loaded.
   { save: ['jose.cjs'], runs: [], load: ['jose.cjs'] },
+  // whoami --provider azure needs a managed identity to answer: its chunk is cached as loaded.
+  { save: ['azure.cjs'], runs: [], load: ['azure.cjs'] },
   // doctor --in-lambda creates a Lambda function (against the Lambda simulator it also runs one):
   // too much for a warm-up, so its chunk is cached as loaded, as the jose chunk is.
   { save: ['lambda.cjs'], runs: [], load: ['lambda.cjs'] },
@@ -108,7 +113,7 @@ function chunkPlugin(chunkPath) {
   return {
     name: 'wif-check-chunks',
     setup(b) {
-      b.onResolve({ filter: /^(@aws-sdk|@smithy|jose($|\/)|snowflake-sdk|google-auth-library)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
+      b.onResolve({ filter: /^(@aws-sdk|@smithy|@azure\/identity$|jose($|\/)|snowflake-sdk|google-auth-library)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
       b.onLoad({ filter: /.*/, namespace: 'wif-check-chunk' }, (args) => ({
         contents:
           `const { loadCached } = require(${JSON.stringify(loaderFile)});\n` +

@@ -410,6 +410,8 @@ function compose(
   if (run.registration) {
     const { status, code, detail, fix } = run.registration;
     checks.push({ id: 'snowflake-registration', title: checkTitle('snowflake-registration'), status, code: code ?? (status === 'ok' ? 'OK' : 'WARNING'), detail, ...(fix ? { fix } : {}) });
+    const gates = run.registration.gates;
+    if (gates) checks.push({ id: 'snowflake-gates', title: checkTitle('snowflake-gates'), status: gates.status, code: gates.code, detail: gates.detail, ...(gates.fix ? { fix: gates.fix } : {}) });
   }
   const { totalMs } = phaseTable(returned.timings);
   if (run.facts) {

@@ -27,6 +27,7 @@ import { hostEnv, withProcessEnv } from '../process-env.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, providerAndConnection, remainingMs, settingsSources, verifiedCallerArn } from './connect.js';
 import type { ProviderName, Registration } from '../providers/types.js';
 import { OIDC_CHECK_TITLES, type OidcCheckId } from '../providers/oidc/checks.js';
+import { AZURE_CHECK_TITLES, type AzureCheckId } from '../providers/azure/checks.js';
 import { GCP_CHECK_TITLES, type GcpCheckId } from '../providers/gcp/checks.js';
 import { scrubDeep } from '../known-secrets.js';
 import type { PhaseTimings } from '../core/in-lambda.js';
@@ -46,8 +47,10 @@ export type CheckId =
   | OutboundCheckId
   | 'other-method'
   | 'snowflake-registration'
+  | 'snowflake-gates'
   | 'function-timeout'
   | OidcCheckId
+  | AzureCheckId
   | GcpCheckId;
 
 export interface Check {
@@ -92,6 +95,10 @@ export interface DoctorOptions extends AwsOptions, SnowflakeFlags {
   tokenFile?: string | undefined;
   /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
   audience?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureClientId (a user-assigned identity's client ID; --azure-client-id). */
+  azureClientId?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureEntraIdResource (default Snowflake's application; --azure-resource). */
+  azureResource?: string | undefined;
 }
 
 export interface DoctorReport {
@@ -136,8 +143,10 @@ const TITLES: Record<CheckId, string> = {
   login: 'Snowflake login',
   user: 'Mapped user',
   'snowflake-registration': 'Registration',
+  'snowflake-gates': 'Gates',
   ...OUTBOUND_CHECK_TITLES,
   ...OIDC_CHECK_TITLES,
+  ...AZURE_CHECK_TITLES,
   ...GCP_CHECK_TITLES,
   'other-method': 'Other method',
   'function-timeout': 'Function timeout',
@@ -240,6 +249,22 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
     timings.attestationMs = Math.round(performance.now() - phaseStart);
   }
 
+  if (options.adminConnection) {
+    // Always (CONTRACT "audit"), before the login is tried: what is registered for the expected
+    // user, which user the caller maps to, and which gate before the mapping would stop it.
+    const { registrationCheck } = await import('./audit.js');
+    const registration = await registrationCheck({
+      connection: options.adminConnection,
+      callerArn: verifiedCallerArn(caller ?? null, impersonationPath),
+      expectUser,
+      env,
+      // Before the login: at most half of what is left, so a slow administrator side cannot starve it.
+      timeoutMs: Math.max(1_000, Math.floor(remainingMs(deadline) / 2)),
+    });
+    warnings.push(...registration.warnings);
+    addRegistrationChecks(list, registration);
+  }
+
   if (!settings) {
     list.skip(['login', 'user'], 'no Snowflake account given (--account or SNOWFLAKE_ACCOUNT): AWS half only');
   } else if (!aws || caller === undefined || list.checks.some((check) => check.status === 'fail')) {
@@ -269,20 +294,6 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
         }
       }
     }
-  }
-
-  if (options.adminConnection) {
-    // Always (CONTRACT "audit"): what is registered for the expected user, which user the caller maps to.
-    const { registrationCheck } = await import('./audit.js');
-    const registration = await registrationCheck({
-      connection: options.adminConnection,
-      callerArn: verifiedCallerArn(caller ?? null, impersonationPath),
-      expectUser,
-      env,
-      timeoutMs: remainingMs(deadline),
-    });
-    warnings.push(...registration.warnings);
-    list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix, code: registration.code });
   }
 
   const firstFailure = list.checks.find((check) => check.status === 'fail');
@@ -410,6 +421,12 @@ function checkPrincipal(list: Checklist, caller: CallerIdentity, impersonationPa
   const removed = snowflake.notes.filter((note) => note.startsWith('removed IAM path'));
   list.add('snowflake-arn', 'ok', `${snowflake.arn}${removed.length ? ` (${removed.join('; ')})` : ''}`);
   return snowflake.arn;
+}
+
+/** doctor --admin-connection's checks: the registration, and the gates that would stop the caller. */
+export function addRegistrationChecks(list: Checklist, registration: import('./audit.js').RegistrationCheck): void {
+  list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix, code: registration.code });
+  if (registration.gates) list.add('snowflake-gates', registration.gates.status, registration.gates.detail, { fix: registration.gates.fix, code: registration.gates.code });
 }
 
 function checkUser(list: Checklist, session: { user: string; role: string | null }, expectUser: string | undefined, context: { callerArn: string | null; expectedArn: string | null }): void {

@@ -5,6 +5,10 @@
  * SIGINT or SIGTERM. Everything listens on 127.0.0.1; the credentials are the simulators' fake
  * test keys, which work nowhere else.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { usageError } from '../core/errors.js';
 import {
   DEFAULT_GCP_ACCOUNTS,
@@ -25,6 +29,7 @@ import {
   type SimGates,
 } from '../simulators/index.js';
 import { parseProvider } from '../providers/index.js';
+import { azureSandboxCommands, azureSandboxState, parseAzureSandboxTrap } from '../providers/azure/sandbox.js';
 
 export const DEFAULT_SANDBOX_IDENTITY: TestIdentityName = 'assumedRole';
 
@@ -41,6 +46,8 @@ export interface SandboxOptions {
   provider?: string | undefined;
   /** A gate before the mapping that refuses the working login (SANDBOX_GATES): network-policy, authentication-policy or user-disabled. */
   gate?: string | undefined;
+  /** azure: start the metadata service in a trap's state (src/providers/azure/sandbox.ts AZURE_SANDBOX_TRAPS). */
+  azureTrap?: string | undefined;
 }
 
 /** The gates the sandbox can show failing (issue 20, part 4), and what each sets on the simulator. */
@@ -64,7 +71,12 @@ function sandboxGate(gate: SandboxGate, user: string): { gates: SimGates; says: 
   switch (gate) {
     case 'network-policy':
       return {
-        gates: { networkPolicies: [{ name: 'SANDBOX_OFFICE_ONLY', allowedIpList: ['10.0.0.0/8'] }], accountNetworkPolicy: 'SANDBOX_OFFICE_ONLY' },
+        // The sandbox administrator (audit) has its own policy for 127.0.0.1: a user's own replaces the account's.
+        gates: {
+          networkPolicies: [{ name: 'SANDBOX_OFFICE_ONLY', allowedIpList: ['10.0.0.0/8'] }, { name: 'SANDBOX_ADMIN_LOOPBACK', allowedIpList: ['127.0.0.1'] }],
+          accountNetworkPolicy: 'SANDBOX_OFFICE_ONLY',
+          users: { [SANDBOX_ADMIN]: { networkPolicy: 'SANDBOX_ADMIN_LOOPBACK' } },
+        },
         says: 'gate       the account network policy SANDBOX_OFFICE_ONLY allows only 10.0.0.0/8: your 127.0.0.1 is refused (390422)',
         expect: 'NETWORK_POLICY_BLOCKED',
       };
@@ -86,6 +98,9 @@ function sandboxGate(gate: SandboxGate, user: string): { gates: SimGates; says: 
   }
 }
 
+/** With --gate: the administrator `wif-check audit` logs in as (a PAT in a private temporary file), to see the policy and its fix from the Snowflake side. */
+export const SANDBOX_ADMIN = 'SANDBOX_ADMIN';
+
 /** The sandbox's OIDC trap: the same repository registered for its branch, while the job uses the `prod` environment. */
 export const SANDBOX_OIDC_TRAP_USER: SimUser = {
   name: 'GHA_BRANCH',
@@ -100,8 +115,8 @@ export interface Sandbox {
   snowflakeUrl: string;
   account: string;
   /** The Snowflake users and what each is registered with (an ARN, or an OIDC issuer and subject). */
-  users: Array<{ name: string; arn: string | null; oidc?: { issuer: string; subject: string }; gcp?: { subject: string } }>;
-  provider: 'aws' | 'oidc' | 'gcp';
+  users: Array<{ name: string; arn: string | null; oidc?: { issuer: string; subject: string }; azure?: { issuer: string; subject: string }; gcp?: { subject: string } }>;
+  provider: 'aws' | 'oidc' | 'azure' | 'gcp';
   /** The variables to export, in the order they are printed. */
   env: Record<string, string>;
   /** Variables to unset: ones that would otherwise mix the shell's own AWS setup into the sandbox's. */
@@ -129,23 +144,43 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const name = parseIdentityName(options.identity);
   const provider = options.provider === undefined ? 'aws' : parseProvider(options.provider, '--provider');
   if (provider === 'gcp') return startGcpSandbox(name, options);
-  if (provider !== 'aws' && provider !== 'oidc') throw usageError(`the sandbox simulates aws, oidc and gcp, not ${provider}`, 'PROVIDER_NOT_SUPPORTED');
+  if (provider !== 'aws' && provider !== 'oidc' && provider !== 'azure') throw usageError(`the sandbox simulates aws, oidc, azure and gcp, not ${provider}`, 'PROVIDER_NOT_SUPPORTED');
   const oidc = provider === 'oidc';
+  const azureTrap = parseAzureSandboxTrap(options.azureTrap);
+  if (azureTrap && provider !== 'azure') throw usageError('--azure-trap is for --provider azure', 'CONFLICTING_OPTIONS');
   const gateName = parseSandboxGate(options.gate);
-  const gated = gateName ? sandboxGate(gateName, oidc ? 'GHA_DEPLOY' : (options.users?.[0]?.name ?? DEFAULT_TEST_BED_USERS[0]?.name ?? 'LAMBDA_LOADER')) : undefined;
+  const gated = gateName ? sandboxGate(gateName, oidc ? 'GHA_DEPLOY' : provider === 'azure' ? 'AZ_LOADER' : (options.users?.[0]?.name ?? DEFAULT_TEST_BED_USERS[0]?.name ?? 'LAMBDA_LOADER')) : undefined;
   const gate = gateName && gated ? { name: gateName, says: gated.says, expect: gated.expect } : undefined;
+  // --gate: an administrator for audit, whose PAT (random, fake) is only in a 0600 file, removed on exit.
+  const adminDir = gated ? mkdtempSync(join(tmpdir(), 'wif-check-sandbox-')) : undefined;
+  const adminTokenFile = adminDir ? join(adminDir, 'admin.token') : undefined;
+  const adminPat = `sandbox_pat_${randomBytes(24).toString('base64url')}`;
+  if (adminTokenFile) writeFileSync(adminTokenFile, `${adminPat}\n`, { mode: 0o600 });
+  const admin: TestBedOptions['admin'] = adminTokenFile
+    ? { ...(options.admin ?? {}), admins: [...(options.admin?.admins ?? []), { name: SANDBOX_ADMIN, defaultRole: 'SECURITYADMIN', pats: [adminPat] }] }
+    : options.admin;
+  const auditCommand = adminTokenFile ? [`wif-check audit --user ${SANDBOX_ADMIN} --token-file ${shellQuote(adminTokenFile)}   # the Snowflake side, read-only: the policy and its fix`] : [];
+  const closeBed = async () => {
+    await bed.close();
+    if (adminDir) rmSync(adminDir, { recursive: true, force: true });
+  };
   const bed = await startTestBed({
     ...(gated ? { gates: gated.gates } : {}),
     region: options.region ?? DEFAULT_TEST_BED_REGION,
     ...(options.users ? { users: options.users } : oidc ? { users: [...DEFAULT_TEST_BED_USERS, ...DEFAULT_OIDC_TEST_BED_USERS, SANDBOX_OIDC_TRAP_USER] } : {}),
-    ...(options.admin ? { admin: options.admin } : {}),
+    ...(admin ? { admin } : {}),
     ...(oidc ? { oidc: true } : {}),
+    ...(provider === 'azure' ? { azure: azureSandboxState(azureTrap) } : {}),
+  }).catch((error: unknown) => {
+    if (adminDir) rmSync(adminDir, { recursive: true, force: true });
+    throw error;
   });
   const identity = TEST_IDENTITIES[name];
   const users = bed.snowflake.listUsers().map((user) => ({
     name: user.name,
     arn: user.workloadIdentityArn ?? null,
     ...(user.workloadIdentity ? { oidc: { issuer: user.workloadIdentity.issuer, subject: user.workloadIdentity.subject } } : {}),
+    ...(user.azureIdentity ? { azure: { issuer: user.azureIdentity.issuer, subject: user.azureIdentity.subject } } : {}),
     ...(user.gcpIdentity ? { gcp: { subject: user.gcpIdentity.subject } } : {}),
   }));
   const firstUser = users[0]?.name ?? 'LAMBDA_LOADER';
@@ -167,13 +202,30 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       unset: ['AWS_PROFILE', 'SNOWFLAKE_TOKEN_FILE_PATH'],
       commands: gate
-        ? ['wif-check whoami', `wif-check connect --expect-user GHA_DEPLOY   # refused at the gate: ${gate.expect}, with the fix`, 'wif-check doctor --expect-user GHA_DEPLOY']
+        ? ['wif-check whoami', `wif-check connect --expect-user GHA_DEPLOY   # refused at the gate: ${gate.expect}, with the fix`, 'wif-check doctor --expect-user GHA_DEPLOY', ...auditCommand]
         : [
             'wif-check whoami',
             'wif-check doctor --expect-user GHA_DEPLOY',
             'wif-check connect --expect-user GHA_BRANCH   # the trap: registered for the branch, but the job uses an environment',
             'wif-check gen-sql --user GHA_BRANCH --alter   # the fix',
           ],
+      ...(gate ? { gate } : {}),
+      bed,
+      close: closeBed,
+    };
+  }
+  if (bed.azure) {
+    return {
+      provider: 'azure',
+      identity: { name, arn: identity.arn },
+      stsUrl: bed.sts.url,
+      snowflakeUrl: bed.snowflake.url,
+      account: bed.env.SNOWFLAKE_ACCOUNT,
+      users,
+      // A VM: the instance metadata service on loopback (the SDK's own AZURE_POD_IDENTITY_AUTHORITY_HOST).
+      env: { ...sandboxEnv(bed, name), SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER: 'azure', ...bed.azure.imdsEnv() },
+      unset: ['AWS_PROFILE', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_AUTHORITY_HOST', 'MSI_ENDPOINT'],
+      commands: gate ? ['wif-check whoami', `wif-check connect --expect-user AZ_LOADER --azure-client-id ${bed.azure.state.identities.find((entry) => entry.name === 'snowflake-loader')?.clientId ?? ''}   # refused at the gate: ${gate.expect}`] : azureSandboxCommands(azureTrap),
       ...(gate ? { gate } : {}),
       bed,
       close: () => bed.close(),
@@ -191,11 +243,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // as the credential source although the keys come from the environment.
     unset: [...(identity.sessionToken ? [] : ['AWS_SESSION_TOKEN']), 'AWS_PROFILE'],
     commands: gate
-      ? ['wif-check whoami', `wif-check connect --expect-user ${firstUser}   # refused at the gate: ${gate.expect}, with the fix`, `wif-check doctor --expect-user ${firstUser}`]
+      ? ['wif-check whoami', `wif-check connect --expect-user ${firstUser}   # refused at the gate: ${gate.expect}, with the fix`, `wif-check doctor --expect-user ${firstUser}`, ...auditCommand]
       : ['wif-check whoami', `wif-check gen-sql --user ${firstUser}`, `wif-check doctor --expect-user ${firstUser}`],
     ...(gate ? { gate } : {}),
     bed,
-    close: () => bed.close(),
+    close: closeBed,
   };
 }
 
@@ -242,7 +294,8 @@ export function renderSandbox(sandbox: Pick<Sandbox, 'provider' | 'identity' | '
     ...(sandbox.provider === 'oidc' ? [comment('GitHub     a job of octo-org/app in environment prod, with permissions: id-token: write (its token service is exported below)')] : []),
     ...(sandbox.provider === 'gcp' ? [comment(`GCP        a GCE metadata server (GCE_METADATA_HOST) whose service account is ${GCP_RUNTIME_SA}; the IAM API for impersonation behind HTTPS_PROXY`)] : []),
     comment(`Snowflake  ${sandbox.snowflakeUrl}    account ${sandbox.account}`),
-    ...sandbox.users.map((user) => comment(`           user ${user.name} ← ${user.oidc ? `OIDC ${user.oidc.subject} (${user.oidc.issuer})` : user.gcp ? `GCP ${user.gcp.subject}` : (user.arn ?? '(no workload identity)')}`)),
+    ...(sandbox.provider === 'azure' ? [comment('Azure      a VM\'s instance metadata service: its system-assigned identity etl-vm and user-assigned snowflake-loader, reporting, audit-writer')] : []),
+    ...sandbox.users.map((user) => comment(`           user ${user.name} ← ${user.oidc ? `OIDC ${user.oidc.subject} (${user.oidc.issuer})` : user.azure ? `AZURE ${user.azure.subject} (${user.azure.issuer})` : user.gcp ? `GCP ${user.gcp.subject}` : (user.arn ?? '(no workload identity)')}`)),
     ...(sandbox.gate ? [comment(sandbox.gate.says)] : []),
     comment(),
     comment('Paste these into another shell:'),

@@ -13,6 +13,7 @@ import { subjectTraps as gcpSubjectTraps } from '../providers/gcp/rules.js';
 import { parsePrincipalArn, toSnowflakeArn } from './arn.js';
 import { identifierForStoredName, quoteStringLiteral, workloadIdentityClause } from './sql.js';
 import { registrationTraps } from '../providers/oidc/rules.js';
+import { azureAuditFindings } from '../providers/azure/audit.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 
@@ -212,6 +213,7 @@ export function auditFindings(inputs: AuditInputs): { findings: Finding[]; looku
     findings.push({ code, severity: SEVERITY_OF[code], user, identity, detail, ...(fix ? { fix } : {}) });
 
   findings.push(...oidcFindings(inputs.users));
+  findings.push(...azureAuditFindings(inputs.users));
   findings.push(...gcpFindings(inputs.users));
   for (const user of inputs.users) {
     const who = identifierForStoredName(user.name);

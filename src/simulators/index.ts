@@ -14,6 +14,7 @@ import { startOidcIssuer, type OidcIssuer, type OidcSignOptions } from './oidc-i
 import { startSnowflakeSimulator, type SimUser, type SnowflakeSimulator, type SnowflakeSimulatorOptions } from './snowflake.js';
 import { OIDC_DEFAULT_AUDIENCE } from './snowflake-oidc.js';
 import { startStsSimulator, type StsSimulator, type StsSimulatorOptions } from './sts.js';
+import { AZURE_TEST_BED_IDENTITIES, AZURE_TEST_BED_TENANT, DEFAULT_AZURE_TEST_BED_USERS, startAzureIdentitySimulator, type AzureIdentitySimulator, type AzureIdentitySimulatorOptions } from './azure-identity.js';
 import { DEFAULT_GCP_ACCOUNTS, GCP_LOADER_SA, GCP_RUNTIME_SA, startGcpSimulator, type GcpMetadataOptions, type GcpSimulator } from './gcp-metadata.js';
 
 export * from './credentials.js';
@@ -25,10 +26,14 @@ export * from './web-identity.js';
 export * from './snowflake-jwt.js';
 export * from './snowflake-oidc.js';
 export * from './snowflake-gates.js';
+export { DEFAULT_POLICY_DATABASE, DEFAULT_POLICY_SCHEMA, authenticationPolicyFullName } from './snowflake-admin-gates.js';
 export * from './oidc-issuer.js';
 export * from './oidc-claims.js';
 export * from './github-oidc.js';
 export * from './kubernetes-token.js';
+export * from './azure-identity.js';
+export * from './azure-entra-proxy.js';
+export * from './snowflake-azure.js';
 export * from './gcp-metadata.js';
 export * from './snowflake-gcp.js';
 export * from './gcp-tls-proxy.js';
@@ -126,6 +131,8 @@ export interface TestBed {
   env: TestBedEnv;
   /** The OIDC side, when started with `oidc`. */
   oidc?: TestBedOidc;
+  /** The Azure side (Entra's keys, the managed-identity endpoints), when started with `azure`. */
+  azure?: AzureIdentitySimulator;
   /** Google Cloud (metadata server, Google's issuer, the IAM API), when started with `gcp`; `env` then carries GCE_METADATA_HOST. */
   gcp?: GcpSimulator;
   close(): Promise<void>;
@@ -166,6 +173,11 @@ export interface TestBedOptions {
   oidc?: boolean | TestBedOidcOptions;
   /** Network and authentication policies, disabled and locked users (SnowflakeSimulatorOptions.gates; later: bed.snowflake.gates). */
   gates?: SnowflakeSimulatorOptions['gates'];
+  /**
+   * Start the Azure side too (bed.azure: ./azure-identity.ts) and — unless `users` is given — add
+   * DEFAULT_AZURE_TEST_BED_USERS. `issuerForms`: how Snowflake compares a v1 and a v2 issuer (not publicly known; default 'exact').
+   */
+  azure?: boolean | (AzureIdentitySimulatorOptions & { issuerForms?: 'exact' | 'either'; explainMismatch?: boolean });
   /** Start Google Cloud too (bed.gcp) and — unless `users` is given — add DEFAULT_GCP_TEST_BED_USERS. */
   gcp?: boolean | GcpMetadataOptions;
 }
@@ -207,11 +219,14 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
   const oidcServers = oidcOptions ? await startOidcServers(oidcOptions) : undefined;
   const gcp = opts.gcp ? await startGcpSimulator(opts.gcp === true ? {} : opts.gcp) : undefined;
   const resolveIssuerUrl = (url: string): string | undefined => oidcServers?.github.resolve(url) ?? oidcServers?.kubernetes.resolve(url);
+  const azureOptions = opts.azure === true ? {} : opts.azure || undefined;
+  let azure: AzureIdentitySimulator | undefined;
   let sts: StsSimulator;
   try {
+    azure = azureOptions ? await startAzureIdentitySimulator({ tenant: AZURE_TEST_BED_TENANT, identities: [...AZURE_TEST_BED_IDENTITIES], ...azureOptions }) : undefined;
     sts = await startStsSimulator({ identities, ...(opts.webIdentity ? { webIdentity: opts.webIdentity } : {}) });
   } catch (err) {
-    await Promise.all([oidcServers?.close(), gcp?.close()]);
+    await Promise.all([oidcServers?.close(), azure?.close(), gcp?.close()]);
     throw err;
   }
   let snowflake: SnowflakeSimulator;
@@ -220,13 +235,14 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
       identities,
       // Classic attestations are replayed to the test bed's STS over HTTP, as Snowflake does.
       stsUrl: sts.url,
-      users: (opts.users ?? [...DEFAULT_TEST_BED_USERS, ...(oidcOptions ? DEFAULT_OIDC_TEST_BED_USERS : []), ...(gcp ? DEFAULT_GCP_TEST_BED_USERS : [])]).map((u) => ({ ...u })),
+      users: (opts.users ?? [...DEFAULT_TEST_BED_USERS, ...(oidcOptions ? DEFAULT_OIDC_TEST_BED_USERS : []), ...(azureOptions ? DEFAULT_AZURE_TEST_BED_USERS : []), ...(gcp ? DEFAULT_GCP_TEST_BED_USERS : [])]).map((u) => ({ ...u })),
       ...(gcp ? { resolveGoogleUrl: gcp.resolve } : {}),
       accountName,
       resolveIssuerUrl: sts.webIdentity.resolveIssuerUrl,
       ...(opts.explainIssuerMismatch ? { explainIssuerMismatch: true } : {}),
       ...(opts.admin ? { admin: opts.admin } : {}),
       ...(opts.gates ? { gates: opts.gates } : {}),
+      ...(azure ? { azure: { resolveUrl: azure.resolve, ...(azureOptions?.issuerForms ? { issuerForms: azureOptions.issuerForms } : {}), ...(azureOptions?.explainMismatch ? { explainMismatch: true } : {}) } } : {}),
       ...(oidcOptions
         ? {
             resolveOidcIssuerUrl: resolveIssuerUrl,
@@ -237,7 +253,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
         : {}),
     });
   } catch (err) {
-    await Promise.all([sts.close(), oidcServers?.close(), gcp?.close()]);
+    await Promise.all([sts.close(), oidcServers?.close(), azure?.close(), gcp?.close()]);
     throw err;
   }
   const projected: ProjectedToken[] = [];
@@ -263,6 +279,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
     snowflake,
     identities,
     ...(oidc ? { oidc } : {}),
+    ...(azure ? { azure } : {}),
     ...(gcp ? { gcp } : {}),
     env: {
       // GOOGLE_CLOUD_PROJECT: else google-auth-library runs `gcloud config config-helper` for the project (seconds, and the host's own gcloud).
@@ -279,7 +296,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     async close() {
-      await Promise.all([sts.close(), snowflake.close(), oidcServers?.close(), gcp?.close(), ...projected.map((token) => token.remove())]);
+      await Promise.all([sts.close(), snowflake.close(), oidcServers?.close(), azure?.close(), gcp?.close(), ...projected.map((token) => token.remove())]);
     },
   };
 }

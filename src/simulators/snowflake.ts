@@ -69,6 +69,7 @@ import { lowerCaseHeaders } from './sigv4.js';
 import { startStsSimulator, type StsSimulator } from './sts.js';
 import { replayAttestation } from './sts-replay.js';
 import { looksLikeJwt, verifyJwtLogin } from './snowflake-jwt.js';
+import { AZURE_UNMAPPED_REASONS, verifyAzureLogin, type AzureRefusalReason, type AzureSimRegistration } from './snowflake-azure.js';
 import { GCP_TOKEN_ISSUER, verifyGcpLogin, type GcpRefusalReason, type GcpRegistration } from './snowflake-gcp.js';
 import { OIDC_ISSUER_MAX_LENGTH, OIDC_SUBJECT_MAX_LENGTH, OIDC_UNMAPPED_REASONS, createOidcKeyCache, verifyOidcLogin, type OidcRefusalReason, type OidcRegistration } from './snowflake-oidc.js';
 import { createGates, normalizeAddress, type Gates, type SimAuthenticationRule, type SimGate, type SimGates } from './snowflake-gates.js';
@@ -85,6 +86,8 @@ export interface SimUser {
    * (./snowflake-oidc.ts). A user holds one workload identity: this or workloadIdentityArn.
    */
   workloadIdentity?: OidcRegistration;
+  /** `WORKLOAD_IDENTITY = ( TYPE = AZURE ISSUER = '…' SUBJECT = '…' )` (./snowflake-azure.ts); instead of the others. */
+  azureIdentity?: AzureSimRegistration;
   /** `WORKLOAD_IDENTITY = ( TYPE = GCP SUBJECT = '…' )` (./snowflake-gcp.ts). */
   gcpIdentity?: GcpRegistration;
   defaultRole?: string;
@@ -130,13 +133,13 @@ export interface SnowflakeLoginRecord {
   /** The AWS region the attestation was signed for, when it verified. */
   region?: string;
   /** 'OIDC' for an OIDC login (the fields below are set for those only). */
-  provider?: 'OIDC' | 'GCP';
+  provider?: 'OIDC' | 'AZURE' | 'GCP';
   /** The token's `iss`, `sub` and `aud` (as a list), when it could be decoded. */
   issuer?: string;
   subject?: string;
   audience?: string[];
   /** Why an OIDC login was refused (./snowflake-oidc.ts OidcRefusalReason). */
-  reason?: OidcRefusalReason | GcpRefusalReason | 'role-not-granted';
+  reason?: OidcRefusalReason | AzureRefusalReason | GcpRefusalReason | 'role-not-granted';
   /** The gate that refused the login (./snowflake-gates.ts): set only for those refusals. */
   gate?: SimGate;
   /** The policy that refused it (network and authentication policy gates). */
@@ -196,6 +199,8 @@ export interface SnowflakeSimulatorOptions {
    * Snowflake's order for every login, WIF and administrator (./snowflake-gates.ts). Default: none.
    */
   gates?: SimGates;
+  /** Azure logins (./snowflake-azure.ts): where Entra's public URLs are served, and how v1/v2 issuers compare (not publicly known). */
+  azure?: { resolveUrl?: (url: string) => string | undefined; issuerForms?: 'exact' | 'either'; explainMismatch?: boolean };
 }
 
 export interface SnowflakeSimulator {
@@ -213,6 +218,8 @@ export interface SnowflakeSimulator {
   setUserArn(name: string, arn: string, issuer?: string): void;
   /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = OIDC ISSUER = … SUBJECT = … [OIDC_AUDIENCE_LIST = …] )`: replaces any AWS identity. */
   setUserOidc(name: string, registration: Omit<OidcRegistration, 'type'>): void;
+  /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = AZURE ISSUER = … SUBJECT = … )`: replaces any other identity. */
+  setUserAzure(name: string, registration: Omit<AzureSimRegistration, 'type'>): void;
   /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = GCP SUBJECT = '…' )`: replaces any other identity. */
   setUserGcp(name: string, subject: string): void;
   /** Every URL the OIDC check fetched (discovery documents, JWKS), in order: all on loopback. */
@@ -516,8 +523,9 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
   const oidcKeys = createOidcKeyCache({ resolveIssuerUrl: opts.resolveOidcIssuerUrl, jwksCacheSeconds: opts.oidcJwksCacheSeconds });
   let oidcSubjectWildcard = opts.oidcSubjectWildcard ?? false;
   const googleKeys = createOidcKeyCache({ resolveIssuerUrl: opts.resolveGoogleUrl, jwksCacheSeconds: opts.oidcJwksCacheSeconds });
+  const azureKeys = createOidcKeyCache({ resolveIssuerUrl: opts.azure?.resolveUrl, jwksCacheSeconds: opts.oidcJwksCacheSeconds });
   const gates = createGates(opts.gates ?? {});
-  const adminSide = createAdminSide(opts.admin ?? {}, { users: () => users, identityKey: registeredIdentityKey, accountName: opts.accountName });
+  const adminSide = createAdminSide(opts.admin ?? {}, { users: () => users, identityKey: registeredIdentityKey, accountName: opts.accountName, gates: gates.view });
 
   const findUserForCaller = (callerArn: string): SimUser | undefined => {
     const caller = callerIdentityKey(callerArn);
@@ -551,13 +559,16 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     // The gates, in Snowflake's order: network policy, authentication policy (both for the user the
     // credential maps to, else the account's), then the identity, then the user's state.
     const facts = outcome.facts;
-    const awsAccount = outcome.verifiedArn ? ARN_RE.exec(outcome.verifiedArn)?.[3] : undefined;
+    const verified = outcome.verifiedArn ? ARN_RE.exec(outcome.verifiedArn) : null;
+    const awsAccount = verified?.[3];
+    const awsPartition = verified?.[1];
     const refusal = gates.policies({
       clientAddress,
       method: 'WORKLOAD_IDENTITY',
       provider,
       ...(outcome.ok ? { user: outcome.user } : {}),
       ...(awsAccount ? { awsAccount } : {}),
+      ...(awsPartition ? { awsPartition } : {}),
       ...(outcome.verifiedIssuer ? { issuer: outcome.verifiedIssuer } : {}),
     }) ?? (outcome.ok ? gates.userState(outcome.user.name) : undefined);
     if (refusal) {
@@ -602,6 +613,14 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       const base = { provider: 'GCP' as const, issuer: GCP_TOKEN_ISSUER, ...(verdict.subject !== undefined ? { subject: verdict.subject } : {}), ...(verdict.audience ? { audience: verdict.audience } : {}) };
       if (!verdict.ok) return { ok: false, code: verdict.unmapped ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, message: verdict.message, facts: { ...base, reason: verdict.reason } };
       return { ok: true, user: verdict.user, facts: base };
+    }
+    if (data['PROVIDER'] === 'AZURE') {
+      // TOKEN is the Entra access token the driver got for Snowflake's application (./snowflake-azure.ts).
+      const verdict = await verifyAzureLogin(data['TOKEN'], { users, keys: azureKeys, issuerForms: opts.azure?.issuerForms, explainMismatch: opts.azure?.explainMismatch });
+      const base = { provider: 'AZURE' as const, ...(verdict.issuer !== undefined ? { issuer: verdict.issuer } : {}), ...(verdict.subject !== undefined ? { subject: verdict.subject } : {}), ...(verdict.audience ? { audience: verdict.audience } : {}) };
+      if (verdict.ok) return { ok: true, user: verdict.user, facts: base, verifiedIssuer: verdict.issuer };
+      const unmapped = AZURE_UNMAPPED_REASONS.has(verdict.reason);
+      return { ok: false, code: unmapped ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, message: verdict.message, facts: { ...base, reason: verdict.reason }, ...(unmapped ? { verifiedIssuer: verdict.issuer } : {}) };
     }
     if (data['PROVIDER'] !== 'AWS') {
       return { ok: false, code: SIM_CODES.WIF_PROVIDER_UNSUPPORTED, message: `Workload identity provider '${String(data['PROVIDER'])}' is not supported by the Snowflake simulator.`, facts: {} };
@@ -925,6 +944,16 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       delete user.gcpIdentity;
       delete user.workloadIdentityIssuer;
     },
+    setUserAzure(name, registration) {
+      const user = users.find((u) => u.name.toUpperCase() === name.toUpperCase());
+      if (!user) throw new Error(`User '${name.toUpperCase()}' does not exist or not authorized.`);
+      user.azureIdentity = { type: 'AZURE', issuer: registration.issuer, subject: registration.subject };
+      delete user.workloadIdentity;
+      delete user.workloadIdentityArn;
+      delete user.workloadIdentityIssuer;
+      delete user.gcpIdentity;
+      adminSide.usersChanged();
+    },
     setUserGcp(name, subject) {
       const user = users.find((u) => u.name.toUpperCase() === name.toUpperCase());
       if (!user) throw new Error(`User '${name.toUpperCase()}' does not exist or not authorized.`);
@@ -933,6 +962,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       delete user.workloadIdentity;
       delete user.workloadIdentityArn;
       delete user.workloadIdentityIssuer;
+      delete user.azureIdentity;
       adminSide.usersChanged();
     },
     oidcFetches: oidcKeys.fetches,

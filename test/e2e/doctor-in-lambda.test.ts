@@ -9,9 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { seededAuditAccount } from '../../src/simulators/snowflake-admin.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../../src/simulators/index.js';
+import { TEST_IDENTITIES, credentialsEnv, startTestBed, type SimUser, type TestBed, type TestBedOptions } from '../../src/simulators/index.js';
 import { startLambdaSimulator, type LambdaSimulator } from '../../src/simulators/lambda.js';
-import { BIN, cleanEnv, describeRun, runCliWithoutSecrets, tempDir } from './run-cli.js';
+import { BIN, cleanEnv, describeRun, runCliWithoutSecrets, tempDir, type CliResult } from './run-cli.js';
 
 const PATH_ROLE = 'arn:aws:iam::123456789012:role/service-role/my-python-fn-role';
 const PLAIN_ROLE = 'arn:aws:iam::123456789012:role/my-fn-role';
@@ -270,10 +270,12 @@ describe('usage', () => {
 });
 
 describe('doctor --in-lambda --admin-connection: the administrator\'s side runs here, never in the function', () => {
-  it('names the user registered with the path, with the fix; the event carries no admin setting or secret', async () => {
-    const pat = 'pat_EXAMPLEaW4tbGFtYmRhLWFkbWluLW5ldmVyLXNlbnQtaW4';
+  const pat = 'pat_EXAMPLEaW4tbGFtYmRhLWFkbWluLW5ldmVyLXNlbnQtaW4';
+
+  /** The seeded account (users may be changed), a Lambda simulator with my-fn, and doctor --in-lambda --admin-connection run against them. */
+  async function inLambdaWithAdmin(bed: Pick<TestBedOptions, 'gates'> & { users?: (users: SimUser[]) => SimUser[] }, check: (result: CliResult, report: Report, sim: LambdaSimulator, admin: TestBed) => void): Promise<void> {
     const seed = seededAuditAccount({ pats: [pat] });
-    const admin = await startTestBed({ users: seed.users, admin: seed.admin });
+    const admin = await startTestBed({ users: bed.users ? bed.users(seed.users) : seed.users, admin: seed.admin, ...(bed.gates ? { gates: bed.gates } : {}) });
     const sim = await startLambdaSimulator({
       identities: admin.identities,
       stsUrl: admin.sts.url,
@@ -291,8 +293,16 @@ describe('doctor --in-lambda --admin-connection: the administrator\'s side runs 
       );
       const env = cleanEnv({ ...admin.env, ...credentialsEnv(TEST_IDENTITIES.iamUser), AWS_ENDPOINT_URL_LAMBDA: sim.url, SNOWFLAKE_HOME: home });
       const result = await runCliWithoutSecrets(['doctor', '--in-lambda', '--like-function', 'my-fn', '--expect-user', 'LAMBDA_LOADER', '--admin-connection', 'admin', '--json'], env, [pat], { timeoutMs: 60_000 });
+      check(result, JSON.parse(result.stdout) as Report, sim, admin);
+    } finally {
+      await sim.close();
+      await admin.close();
+    }
+  }
+
+  it('names the user registered with the path, with the fix; the event carries no admin setting or secret', async () => {
+    await inLambdaWithAdmin({}, (result, report, sim, admin) => {
       expect(result.code, describeRun(result)).toBe(1);
-      const report = JSON.parse(result.stdout) as Report;
       const registration = report.checks.find((check) => check.id === 'snowflake-registration');
       expect(registration?.detail, describeRun(result)).toContain('LAMBDA_LOADER');
       expect(registration?.fix).toContain("ALTER USER LAMBDA_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');");
@@ -303,9 +313,23 @@ describe('doctor --in-lambda --admin-connection: the administrator\'s side runs 
       expect(sent).not.toMatch(/admin|AUDITOR|pat\.token/i);
       expect(sim.events[0]).toMatchObject({ account: admin.env.SNOWFLAKE_ACCOUNT, expectUser: 'LAMBDA_LOADER', driver: 'python' });
       expect([...sim.functions.keys()]).toEqual(['my-fn']);
-    } finally {
-      await sim.close();
-      await admin.close();
-    }
+    });
+  });
+
+  it('says which gate would stop the caller the function saw (issue 20): GATE_PREDICTED with the least change', async () => {
+    const gates = {
+      authenticationPolicies: [{ name: 'KEYPAIR_ONLY', authenticationMethods: ['KEYPAIR'] }, { name: 'ADMINS', authenticationMethods: ['ALL'] }],
+      users: { LAMBDA_LOADER: { authenticationPolicy: 'KEYPAIR_ONLY' }, AUDITOR: { authenticationPolicy: 'ADMINS' } },
+    };
+    const pathFree = (users: SimUser[]) => users.map((user) => (user.name === 'LAMBDA_LOADER' ? { ...user, workloadIdentityArn: 'arn:aws:iam::123456789012:role/my-fn-role' } : user));
+    await inLambdaWithAdmin({ gates, users: pathFree }, (result, report) => {
+      expect(result.code, describeRun(result)).toBe(1);
+      expect(report.checks.find((check) => check.id === 'snowflake-gates'), describeRun(result)).toMatchObject({
+        status: 'warn',
+        code: 'GATE_PREDICTED',
+        fix: "ALTER AUTHENTICATION POLICY KEYPAIR_ONLY SET AUTHENTICATION_METHODS = ('KEYPAIR', 'WORKLOAD_IDENTITY');",
+      });
+      expect(report.checks.find((check) => check.id === 'login')).toMatchObject({ status: 'fail', code: 'AUTHENTICATION_POLICY_REJECTED' });
+    });
   });
 });

@@ -7,7 +7,7 @@
 import { parseExpectUser, userMatches } from '../../core/diagnose.js';
 import { EXIT_CODES, WifError } from '../../core/errors.js';
 import { identifierForTypedName } from '../../core/sql.js';
-import { Checklist, type DoctorOptions, type DoctorReport } from '../../commands/doctor.js';
+import { Checklist, addRegistrationChecks, type DoctorOptions, type DoctorReport } from '../../commands/doctor.js';
 import { settingsSources } from '../../commands/connect.js';
 import type { FoundConnection } from '../../snowflake/config-files.js';
 import type { SnowflakeSettings } from '../../core/snowflake-settings.js';
@@ -109,6 +109,8 @@ export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.Pr
     list.fail('oidc-token', error);
   }
   const identity = prepared?.identity;
+  let user: string | null = null;
+  let role: string | null = null;
   if (identity) {
     const { facts } = identity;
     list.add('oidc-token', 'ok', `from ${TOKEN_SOURCE_LABELS[identity.token.source]} (${identity.token.origin})${facts.platform ? `, issued by ${facts.platform}` : ''}`);
@@ -121,13 +123,8 @@ export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.Pr
     list.skip(['oidc-claims'], 'skipped: no token');
   }
 
-  const { user, role } = await tokenLoginChecks(list, prepared, expectUser, {
-    type: 'OIDC',
-    attempt: (ready) => attemptOidcLogin(ready, deadline),
-    unexpected: (actual, expected, ready) => unexpectedOidcUser(actual, expected, ready.identity.registration),
-  });
-
   if (options.adminConnection && identity) {
+    // Before the login is tried: what is registered, and which gate before the mapping would stop this token.
     const { oidcRegistrationCheck } = await import('./registration.js');
     const registration = await oidcRegistrationCheck({
       connection: options.adminConnection,
@@ -135,10 +132,47 @@ export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.Pr
       registration: identity.registration,
       expectUser: expectUser === undefined ? undefined : (identifierForTypedName(expectUser) ?? expectUser),
       env,
-      timeoutMs: Math.max(1_000, deadline - Date.now()),
+      // Before the login: at most half of what is left, so a slow administrator side cannot starve it.
+      timeoutMs: Math.max(1_000, Math.floor((deadline - Date.now()) / 2)),
     });
-    addRegistrationCheck(list, warnings, registration);
+    warnings.push(...registration.warnings);
+    addRegistrationChecks(list, registration);
   }
 
-  return tokenDoctorReport('oidc', list, { identity, user, role, warnings });
+  const settings = prepared?.settings;
+  if (prepared && !settings) {
+    list.skip(['login', 'user'], 'no Snowflake account given (--account or SNOWFLAKE_ACCOUNT): the token only');
+  } else if (!prepared || !settings || list.checks.some((check) => check.status === 'fail')) {
+    list.skip(['login', 'user'], 'skipped: fix the checks above first');
+  } else {
+    const outcome = await attemptOidcLogin({ ...prepared, settings }, deadline);
+    if (!outcome.ok) {
+      list.fail('login', outcome.error);
+      list.skip(['user'], 'skipped: no session');
+    } else {
+      user = outcome.session.user;
+      role = outcome.session.role;
+      list.add('login', 'ok', `logged in to ${settings.account} with WORKLOAD_IDENTITY (OIDC)`);
+      const detail = `${user} (role ${role ?? 'none'})`;
+      if (expectUser === undefined || userMatches(expectUser, user)) list.add('user', 'ok', expectUser === undefined ? detail : `${detail}, as expected`);
+      else list.fail('user', unexpectedOidcUser(user, expectUser, prepared.identity.registration));
+    }
+  }
+
+  const firstFailure = list.checks.find((check) => check.status === 'fail');
+  return {
+    ok: firstFailure === undefined,
+    provider: 'oidc',
+    exitCode: firstFailure?.exitCode ?? EXIT_CODES.ok,
+    checks: list.checks,
+    awsAccount: null,
+    callerArn: null,
+    snowflakeArn: null,
+    issuer: identity?.facts.issuer ?? null,
+    subject: identity?.facts.subject ?? null,
+    registration: identity?.registration ?? null,
+    user,
+    role,
+    warnings,
+  };
 }
