@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { genSqlFormat, generateTerraform, hclString, terraformFor, terraformResourceName, TERRAFORM_AWS_ISSUER_MIN, TERRAFORM_EXPERIMENT, TERRAFORM_PROVIDER_MIN } from '../../src/core/terraform.js';
 import { WifError } from '../../src/core/errors.js';
+import { generateSql } from '../../src/core/sql.js';
 
 const ARN = 'arn:aws:iam::123456789012:role/my-fn-role';
 const ISSUER = 'https://a1b2c3d4-5678-90ab-cdef-1234567890ab.tokens.sts.global.api.aws';
@@ -163,6 +164,8 @@ describe('terraformResourceName: a Terraform local name for the user', () => {
     ['a__b', 'a_b'],
     ['a-b', 'a-b'],
     ['-x-', 'x'],
+    ['-_x_-', 'x'],
+    ['__-x', 'x'],
     ['_a_', 'a'],
     ['9lives', 'user_9lives'],
     ['___', 'wif_user'],
@@ -220,5 +223,40 @@ describe('--format', () => {
     expect(() => terraformFor('terraform', { user: '"a""b"', arn: ARN })).toThrow(
       expect.objectContaining({ code: 'BAD_TERRAFORM_INPUT', hint: 'Use --format sql: the SQL can register it.', message: expect.stringMatching(/^user name contains '"'/) }),
     );
+  });
+});
+
+describe('generateTerraform: what only Terraform cannot hold, refused naming the field', () => {
+  // A decomposed ï (i + U+0308): Snowflake keeps it, Terraform would store the composed one.
+  const D = 'nai\u0308ve';
+  const NFC = (what: string) => `${what} is not in Unicode NFC form: Terraform normalises every string to NFC, so it would register a different value (use --format sql)`;
+  const QUOTE = (what: string) => `${what} contains '"': terraform-provider-snowflake does not support identifiers containing double quotes (use --format sql)`;
+  it.each<[string, Parameters<typeof generateTerraform>[0], string]>([
+    ['user', { user: `"${D}"`, arn: ARN }, NFC('user name')],
+    ['default role', { user: 'U', arn: ARN, defaultRole: `"${D}"` }, NFC('default role')],
+    ['default warehouse', { user: 'U', arn: ARN, defaultWarehouse: `"${D}"` }, NFC('default warehouse')],
+    ['namespace, its database', { user: 'U', arn: ARN, defaultNamespace: `"${D}"` }, NFC('default namespace database')],
+    ['namespace, its schema', { user: 'U', arn: ARN, defaultNamespace: `DB."${D}"` }, NFC('default namespace schema')],
+    ['comment', { user: 'U', arn: ARN, comment: D }, NFC('comment')],
+    ['AWS ARN', { user: 'U', registration: { type: 'AWS', arn: `arn:aws:iam::123456789012:role/${D}` } }, NFC('ARN')],
+    ['AWS issuer', { user: 'U', arn: ARN, issuer: `https://${D}.tokens.sts.global.api.aws` }, NFC('issuer')],
+    ['OIDC audience', { user: 'U', registration: { type: 'OIDC', issuer: 'https://x.example', subject: 's', audienceList: ['a', D] } }, NFC('OIDC audience')],
+    ['OIDC issuer', { user: 'U', registration: { type: 'OIDC', issuer: `https://x.example/${D}`, subject: 's', audienceList: ['a'] } }, NFC('OIDC issuer')],
+    ['OIDC subject', { user: 'U', registration: { type: 'OIDC', issuer: 'https://x.example', subject: D, audienceList: ['a'] } }, NFC('OIDC subject')],
+    ['Azure issuer', { user: 'U', registration: { type: 'AZURE', issuer: `https://login.microsoftonline.com/${D}/v2.0`, subject: 's' } }, NFC('Azure issuer')],
+    ['Azure subject', { user: 'U', registration: { type: 'AZURE', issuer: 'https://login.microsoftonline.com/t/v2.0', subject: D } }, NFC('Azure subject')],
+    ['GCP subject', { user: 'U', registration: { type: 'GCP', subject: D } }, NFC('GCP subject')],
+    ['a quote in the user', { user: '"a""b"', arn: ARN }, QUOTE('user name')],
+    ['a quote in the role', { user: 'U', arn: ARN, defaultRole: '"a""b"' }, QUOTE('default role')],
+    ['a quote in the warehouse', { user: 'U', arn: ARN, defaultWarehouse: '"a""b"' }, QUOTE('default warehouse')],
+    ["a quote in the namespace's database", { user: 'U', arn: ARN, defaultNamespace: '"a""b".S' }, QUOTE('default namespace database')],
+    ["a quote in the namespace's schema", { user: 'U', arn: ARN, defaultNamespace: 'DB."a""b"' }, QUOTE('default namespace schema')],
+  ])('%s', (_, opts, error) => {
+    expect(generateTerraform(opts)).toEqual({ ok: false, error });
+  });
+
+  it('what the SQL refuses is refused first, with the SQL\'s error', () => {
+    expect(generateTerraform({ user: 'U' })).toEqual(generateSql({ user: 'U', verify: false }));
+    expect(generateTerraform({ user: 'U' }).ok).toBe(false);
   });
 });
