@@ -93,7 +93,7 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
   const settingsEnv: Readonly<Record<string, string | undefined>> = isolated ? {} : env;
   const credentialEnv = isolated ? { SNOWFLAKE_PASSWORD: env.SNOWFLAKE_PASSWORD, PRIVATE_KEY_PASSPHRASE: env.PRIVATE_KEY_PASSPHRASE } : env;
   const flags: AuditOptions = isolated ? { allowInsecureHttp: false } : options;
-  const named = await findConnection(options.connection, env, { accountGiven: Boolean(flags.account?.trim() || settingsEnv.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs });
+  const named = await findConnection(options.connection, env, { accountGiven: Boolean(flags.account?.trim() || settingsEnv.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs, instead: isolated ? null : '--account and --user' });
   const settings = resolveSnowflakeSettings(flags, settingsEnv, named?.values, { sources: settingsSources(named) });
   // The administrator's PAT, password or key goes only where an attestation may (the driver's WIF allow-list).
   refuseForeignHost(settings, env);
