@@ -23,7 +23,18 @@ interface CommonOptions {
   debug?: boolean;
 }
 
-const EXIT_CODE_HELP = `\nExit codes:\n${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}\n`;
+const exitCodeHelp = (meanings: ReadonlyArray<readonly [number, string]>) => `\nExit codes:\n${meanings.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}\n`;
+const EXIT_CODE_HELP = exitCodeHelp(EXIT_CODE_MEANINGS);
+/** audit's own meanings: its 1 is a finding, not a refused login (README "audit"). */
+export const AUDIT_EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
+  [0, 'no finding is an error (warnings and notes may be listed)'],
+  [1, 'a finding is an error: a mapping that can never work (PATH_SEGMENT_ROLE, NO_MATCH, …)'],
+  [2, 'usage: no administrator credentials, a bad flag, key, token or connections file, a host not allowed'],
+  [3, 'AWS side (--me only): no credentials, STS refused or unreachable'],
+  [4, "Snowflake side: the administrator's login refused, unreachable, timed out, the account too large"],
+  [70, 'internal error in wif-check (a bug: please report it)'],
+  [74, 'the output could not be written to stdout (e.g. a full disk)'],
+];
 
 export const COMMAND_NAMES = ['whoami', 'gen-sql', 'connect', 'doctor', 'sandbox', 'audit'] as const;
 
@@ -367,7 +378,8 @@ Examples:
   $ SNOWFLAKE_TOKEN_FILE_PATH=~/.snowflake/pat wif-check audit --account myorg-myacct --json
   $ wif-check audit -c admin --arn arn:aws:iam::123456789012:role/service-role/my-fn-role
   $ wif-check audit -c admin --me --aws-account 123456789012 --stale-days 30
-${EXIT_CODE_HELP}`,
+  $ wif-check audit -c sandbox-admin --me       # against \`wif-check sandbox\`
+${exitCodeHelp(AUDIT_EXIT_CODE_MEANINGS)}`,
     )
     .action(async (options: CommonOptions & AwsFlagOptions & AuditFlagOptions) => {
       await runCommand(options, async (printer) => {

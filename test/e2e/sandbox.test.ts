@@ -220,7 +220,12 @@ describe('wif-check sandbox: every story of the README (issue 21, part 2)', () =
     if (identity === 'serviceRole') {
       // The trap: Snowflake stores role service-role; the fix names the real role.
       expect(byCommand.get('wif-check connect --expect-user ETL_LOADER')?.stderr).toContain("ALTER USER ETL_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/etl-fn-role');");
-      expect(byCommand.get('wif-check audit -c sandbox-admin --me')?.stdout).toMatch(/ETL_LOADER .*role service-role .*IAM path segment/);
+      const me = byCommand.get('wif-check audit -c sandbox-admin --me')?.stdout ?? '';
+      expect(me).toMatch(/✖ ETL_LOADER +DEFAULT +AWS 123456789012 role service-role\n {4}role service-role is an IAM path segment/);
+      // --me: the PATH_SEGMENT_ROLE fix names the caller's role, not <role name> (issue 21, part 3).
+      expect(me).toContain("fix: ALTER USER ETL_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/etl-fn-role');");
+      expect(me).not.toContain('<role name>');
+      for (const line of me.split('\n').filter((text) => !text.startsWith('    fix: '))) expect([...line].length, line).toBeLessThanOrEqual(80);
     }
     if (identity === 'assumedRole') expect(byCommand.get('wif-check doctor --outbound-token --expect-user LAMBDA_LOADER')?.stdout).toContain('JWT method');
     if (identity === 'govCloud') expect(document.env).toMatchObject({ AWS_REGION: 'us-gov-west-1', AWS_DEFAULT_REGION: 'us-gov-west-1' });
