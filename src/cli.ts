@@ -36,6 +36,9 @@ export const AUDIT_EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> 
   [74, 'the output could not be written to stdout (e.g. a full disk)'],
 ];
 
+/** whoami's spinner appears only when STS has not answered by then. */
+const WHOAMI_SPINNER_DELAY_MS = 700;
+
 export const COMMAND_NAMES = ['whoami', 'gen-sql', 'connect', 'doctor', 'sandbox', 'audit'] as const;
 
 /**
@@ -118,7 +121,9 @@ ${EXIT_CODE_HELP}`,
     .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & { expectAccount?: string; outboundToken?: boolean }) => {
       await runCommand(options, async (printer) => {
         const { whoami, whoamiDocument, renderWhoami } = await import('./commands/whoami.js');
-        const report = await whoami({ ...awsOptionsFrom(options), ...providerOptionsFrom(options), expectAccount: options.expectAccount, outboundToken: options.outboundToken });
+        // STS answers in well under a second; when it does not (a VPC without a route, a slow proxy), say what is being waited for.
+        const stopSpinner = printer.spinner('Asking AWS STS who you are…', process.env, isTerminal(2), WHOAMI_SPINNER_DELAY_MS);
+        const report = await whoami({ ...awsOptionsFrom(options), ...providerOptionsFrom(options), expectAccount: options.expectAccount, outboundToken: options.outboundToken }).finally(stopSpinner);
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(whoamiDocument(report));
         else printer.render(report, renderWhoami);
