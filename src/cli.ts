@@ -317,17 +317,22 @@ ${EXIT_CODE_HELP}`,
 function defineSandbox(program: Command): void {
   withCommonOptions(program.command('sandbox'))
     .description('run a local STS and Snowflake (on 127.0.0.1) to try wif-check and the drivers against, until Ctrl-C')
-    .option('--identity <name>', 'the test identity whose keys the exports hold (default assumedRole; e.g. iamUser, root, expired)')
+    .option('--identity <name>', 'the test identity whose keys the exports hold (default assumedRole; e.g. serviceRole, chainSource, iamUser, govCloud, root, expired)')
     .option('--provider <name>', 'aws (default) or oidc: also a GitHub Actions job\'s token service, OIDC issuers and OIDC users')
     .option('--gate <gate>', 'refuse the working login at a gate before the mapping: network-policy, authentication-policy or user-disabled')
     .addHelpText(
       'after',
       `
 Prints export lines (a shell script: everything else is a # comment) and serves until SIGINT or
-SIGTERM, then exits 0. The keys are fake: they work only against the sandbox.
+SIGTERM, then exits 0. The keys are fake: they work only against the sandbox. It has a user for
+every story of the README (the path trap, the JWT method, role chaining, GovCloud and China) and an
+administrator for audit (connection sandbox-admin; its PAT is in a private file, removed on exit).
 
 Examples:
   $ wif-check sandbox
+  $ wif-check sandbox --identity serviceRole      # the service-role/ trap, start to fix
+  $ wif-check sandbox --identity chainSource      # role chaining to snowflake-loader
+  $ wif-check sandbox --identity govCloud         # exports a us-gov- region
   $ wif-check sandbox --identity iamUser
   $ wif-check sandbox --provider oidc
   $ wif-check sandbox --gate network-policy
