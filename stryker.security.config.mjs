@@ -14,6 +14,9 @@ export const SECURITY_RULES = [
   'src/core/file-trust.ts',
   'src/core/timeout.ts',
   'src/core/errors.ts',
+  'src/core/key-cost.ts',
+  'src/core/terraform.ts',
+  'src/providers/oidc/github.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -34,8 +34,12 @@ const { values: flags } = parseArgs({
 });
 const RUNS = positive(flags.runs, '--runs');
 const REPEAT = positive(flags.repeat, '--repeat');
-/** whoami's peak RSS budget (issue 13): 50 MB. */
-const WHOAMI_RSS_BUDGET_KB = 50_000_000 / 1024;
+/**
+ * whoami's peak RSS budget (issue 22): at most 1.05× the same STS call through the same bundled AWS
+ * chunk (bench/baselines/sts-chunk.cjs), measured in the same run. The SDK alone sits above 50 MB,
+ * so the absolute budget of issue 13 measured the SDK, not wif-check.
+ */
+const WHOAMI_RSS_VS_STS_CHUNK = 1.05;
 const WARMUP = Math.max(0, Number.parseInt(flags.warmup, 10) || 0);
 const RSS_RUNS = positive(flags['rss-runs'], '--rss-runs');
 const BIN = join(root, 'bin', 'wif-check.js');
@@ -110,8 +114,10 @@ async function main() {
     { id: 'version', label: 'wif-check --version', cmd: node, args: [BIN, '--version'], expect: /^\d+\.\d+\.\d+/ },
     { id: 'help', label: 'wif-check --help', cmd: node, args: [BIN, '--help'], expect: /Usage: wif-check/ },
     { id: 'gen-sql', label: 'wif-check gen-sql --arn …', cmd: node, args: [BIN, 'gen-sql', '--arn', ARN], expect: /CREATE USER/ },
+    { id: 'gen-sql-terraform', label: 'wif-check gen-sql --arn … --format terraform', cmd: node, args: [BIN, 'gen-sql', '--arn', ARN, '--format', 'terraform'], expect: /snowflake_service_user/ },
     { id: 'gen-sql-oidc', label: 'wif-check gen-sql --provider oidc --issuer … --subject …', cmd: node, args: [BIN, 'gen-sql', '--provider', 'oidc', '--issuer', 'https://token.actions.githubusercontent.com', '--subject', 'repo:octo-org/app:environment:prod', '--user', 'GHA_DEPLOY'], expect: /TYPE = OIDC/ },
     { id: 'whoami', label: 'wif-check whoami', cmd: node, args: [BIN, 'whoami'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
+    { id: 'whoami-oidc', label: 'wif-check whoami --provider oidc --token-file F', cmd: node, args: [BIN, 'whoami', '--provider', 'oidc', '--token-file', oidcTokenFile()], expect: /repo:octo-org\/app:environment:prod/ },
     { id: 'whoami-jwt', label: 'wif-check whoami --outbound-token', cmd: node, args: [BIN, 'whoami', '--outbound-token'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
     { id: 'sts-minimal', label: 'sts-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.mjs')], expect: /assumed-role\/my-fn-role/ },
     { id: 'sts-minimal-cjs', label: 'sts-minimal.cjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.cjs')], expect: /assumed-role\/my-fn-role/ },
@@ -237,6 +243,8 @@ async function main() {
   ratio('help', 'node-e-0', 1.35);
   ratio('gen-sql', 'node-e-0', 1.3);
   ratio('gen-sql-oidc', 'node-e-0', 1.3);
+  ratio('gen-sql-terraform', 'node-e-0', 1.3);
+  ratio('whoami-oidc', 'node-e-0', 1.3);
   ratio('whoami', 'sts-minimal', 0.7);
   ratio('whoami-jwt', 'sts-minimal', 0.7);
   ratio('whoami', 'sts-minimal-cjs', null, 'information: the same baseline as CommonJS (no ES-module loader in front of the SDK)');
@@ -259,34 +267,32 @@ async function main() {
     snowflakeSdkLoaded: memory[id].snowflakeSdkLoaded,
     pass: !memory[id].snowflakeSdkLoaded && memory[id].peakRssKb < memory.connect.peakRssKb,
   }));
-  // whoami's own budget: every sample, not only the median, within 50 MB.
+  // whoami's own budget (issue 22): its peak RSS against the floor, the same STS call through the
+  // CLI's own AWS chunk and nothing else, measured in the same run (medians of --rss-runs samples).
   for (const id of ['whoami', 'whoami-jwt']) {
     memoryChecks.push({
       id,
-      baseline: '50 MB',
-      peakRssKb: memory[id].maxRssKb,
-      baselineKb: round(WHOAMI_RSS_BUDGET_KB, 0),
-      ratio: round(memory[id].maxRssKb / WHOAMI_RSS_BUDGET_KB, 3),
+      baseline: 'sts-chunk',
+      peakRssKb: memory[id].peakRssKb,
+      baselineKb: memory['sts-chunk'].peakRssKb,
+      ratio: round(memory[id].peakRssKb / memory['sts-chunk'].peakRssKb, 3),
+      target: WHOAMI_RSS_VS_STS_CHUNK,
       snowflakeSdkLoaded: memory[id].snowflakeSdkLoaded,
-      pass: !memory[id].snowflakeSdkLoaded && memory[id].maxRssKb <= WHOAMI_RSS_BUDGET_KB,
+      pass: !memory[id].snowflakeSdkLoaded && memory[id].peakRssKb <= memory['sts-chunk'].peakRssKb * WHOAMI_RSS_VS_STS_CHUNK,
     });
   }
-  // Information: the same measure of the minimal client-sts script (the whoami baseline above) and
-  // of that script made through the CLI's own bundled, code-cached AWS chunk (sts-chunk.cjs): the
-  // floor for anything that makes this call with the AWS SDK.
-  for (const baseline of ['sts-minimal', 'sts-chunk']) {
-    for (const id of ['whoami', 'whoami-jwt']) {
-      memoryChecks.push({
-        id,
-        baseline,
-        peakRssKb: memory[id].peakRssKb,
-        baselineKb: memory[baseline].peakRssKb,
-        ratio: round(memory[id].peakRssKb / memory[baseline].peakRssKb, 3),
-        snowflakeSdkLoaded: memory[id].snowflakeSdkLoaded,
-        pass: null,
-        note: `information: against ${baseline} (median)`,
-      });
-    }
+  // Information: the same measure against the minimal client-sts script (the whoami time baseline).
+  for (const id of ['whoami', 'whoami-jwt']) {
+    memoryChecks.push({
+      id,
+      baseline: 'sts-minimal',
+      peakRssKb: memory[id].peakRssKb,
+      baselineKb: memory['sts-minimal'].peakRssKb,
+      ratio: round(memory[id].peakRssKb / memory['sts-minimal'].peakRssKb, 3),
+      snowflakeSdkLoaded: memory[id].snowflakeSdkLoaded,
+      pass: null,
+      note: 'information: against sts-minimal (median)',
+    });
   }
   // The probe's positive control: connect must load the driver, or the probe sees nothing.
   const probeWorks = memory.connect.snowflakeSdkLoaded;
@@ -307,7 +313,10 @@ async function main() {
   const { auditScale, auditBudgetMisses, printAuditScale } = existsSync(auditScript) ? await import(pathToFileURL(auditScript).href) : {};
   const audit = flags['no-audit'] || !auditScale ? null : await auditScale();
   if (audit) printAuditScale(audit);
-  const auditMisses = audit ? auditBudgetMisses(audit) : [];
+  // The same at 10,000 users with the gates' policies (issue 20, part 4): audit also reads the policies.
+  const auditPolicies = flags['no-audit'] || !auditScale ? null : await auditScale([10_000], { policies: true });
+  if (auditPolicies) printAuditScale(auditPolicies);
+  const auditMisses = [...(audit ? auditBudgetMisses(audit) : []), ...(auditPolicies ? auditBudgetMisses(auditPolicies) : [])];
   for (const miss of auditMisses) console.log(`FAIL ${miss}`);
   const allPass = broken.size === 0 && probeWorks && auditMisses.length === 0 && [...checks, ...memoryChecks].every((c) => c.pass !== false);
   const results = {
@@ -323,6 +332,7 @@ async function main() {
     probeWorks,
     lambda,
     audit,
+    auditPolicies,
     broken: Object.fromEntries(broken),
     allPass,
     benchSeconds: round((performance.now() - benchStarted) / 1000, 1),
@@ -452,17 +462,17 @@ function printTable(checks, timings, previous) {
 
 function printMemory(memoryChecks, memory, method, probeWorks, previous) {
   console.log(`\npeak RSS (${method}); snowflake-sdk loaded? (bench/preload/module-probe.cjs)`);
-  const rows = [['command', 'peak RSS', 'vs', 'ratio', 'snowflake-sdk', 'result', 'prev RSS']];
+  const spread = (id) => `${mb(Math.min(...memory[id].samplesKb))} / ${mb(memory[id].peakRssKb)} / ${mb(memory[id].maxRssKb)}`;
+  const rows = [['command', 'peak RSS min / median / max', 'vs', 'ratio', 'target', 'snowflake-sdk', 'result', 'prev RSS']];
   for (const c of memoryChecks) {
     const prev = previous?.memory?.[c.id]?.peakRssKb;
-    const vs = c.baseline === '50 MB' ? '≤ 50 MB (max of runs)' : `${c.baseline} (median)`;
-    rows.push([c.id, mb(c.peakRssKb), vs, `${c.ratio.toFixed(2)}×`, c.snowflakeSdkLoaded ? 'LOADED' : 'not loaded', c.pass === null ? 'info' : c.pass ? 'PASS' : 'FAIL', prev ? mb(prev) : '']);
+    rows.push([c.id, spread(c.id), `${c.baseline} (median)`, `${c.ratio.toFixed(2)}×`, c.target ? `≤ ${c.target}×` : c.pass === null ? 'info' : '< 1×', c.snowflakeSdkLoaded ? 'LOADED' : 'not loaded', c.pass === null ? 'info' : c.pass ? 'PASS' : 'FAIL', prev ? mb(prev) : '']);
   }
   for (const id of ['sts-minimal', 'sts-chunk']) {
-    rows.push([id, mb(memory[id].peakRssKb), '', '1.00×', '', id === 'sts-chunk' ? '(floor)' : '(baseline)', previous?.memory?.[id] ? mb(previous.memory[id].peakRssKb) : '']);
+    rows.push([id, spread(id), '', '1.00×', '', '', id === 'sts-chunk' ? '(floor)' : '(baseline)', previous?.memory?.[id] ? mb(previous.memory[id].peakRssKb) : '']);
   }
   const prevConnect = previous?.memory?.connect?.peakRssKb;
-  rows.push(['connect', mb(memory.connect.peakRssKb), '', '1.00×', memory.connect.snowflakeSdkLoaded ? 'loaded' : 'NOT LOADED', probeWorks ? '(probe ok)' : 'PROBE BROKEN', prevConnect ? mb(prevConnect) : '']);
+  rows.push(['connect', spread('connect'), '', '1.00×', '', memory.connect.snowflakeSdkLoaded ? 'loaded' : 'NOT LOADED', probeWorks ? '(probe ok)' : 'PROBE BROKEN', prevConnect ? mb(prevConnect) : '']);
   printRows(rows);
 }
 
@@ -485,6 +495,16 @@ function summarize(list) {
     runs: sorted.length,
     samples: list.map((x) => round(x, 1)),
   };
+}
+
+/** A GitHub Actions-shaped token (never verified by whoami; the signature is not checked) in a private file. */
+function oidcTokenFile() {
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: 'https://token.actions.githubusercontent.com', sub: 'repo:octo-org/app:environment:prod', aud: 'snowflakecomputing.com', iat: now, nbf: now, exp: now + 3600, repository: 'octo-org/app', environment: 'prod' };
+  const file = join(scratch, 'oidc-token');
+  writeFileSync(file, `${part({ alg: 'RS256', typ: 'JWT', kid: 'bench' })}.${part(claims)}.${Buffer.alloc(256, 1).toString('base64url')}`, { mode: 0o600 });
+  return file;
 }
 
 function median(list) {

@@ -9,6 +9,7 @@
 //   dist/chunks/aws.cjs          @aws-sdk/client-sts, the credential provider chain, the shared
 //                                config loader (whoami, gen-sql without --arn, connect, doctor, audit)
 //   dist/chunks/jose.cjs         jose (the sandbox's simulators; the JWT method's decoding is in aws.cjs)
+//   dist/chunks/lambda.cjs       @aws-sdk/client-lambda (doctor --in-lambda only)
 //   dist/chunks/snowflake.cjs    snowflake-sdk (connect, doctor, audit)
 //   FILE.v8cache                 the file's build id and the Node version (bin/code-cache.cjs
 //                                cacheHeader) + V8's code cache for it, made by
@@ -58,6 +59,10 @@ const CHUNKS = {
     'jose/jwt/decode': ['decodeJwt'],
     'jose/decode/protected_header': ['decodeProtectedHeader'],
   },
+  // doctor --in-lambda only (src/commands/doctor-in-lambda.ts): no other command reads it.
+  lambda: {
+    '@aws-sdk/client-lambda': ['LambdaClient', 'CreateFunctionCommand', 'GetFunctionConfigurationCommand', 'InvokeCommand', 'DeleteFunctionCommand', 'waitUntilFunctionActive'],
+  },
   jose: { jose: '*' },
   snowflake: {
     'snowflake-sdk': 'commonjs',
@@ -78,6 +83,9 @@ const WARM_RUNS = [
   { save: ['commands.cjs', 'aws.cjs'], runs: [['whoami'], ['whoami', '--outbound-token'], ['gen-sql']] },
   // The sandbox serves until a signal, so it cannot run here: its jose chunk is cached as loaded.
   { save: ['jose.cjs'], runs: [], load: ['jose.cjs'] },
+  // doctor --in-lambda creates a Lambda function (against the Lambda simulator it also runs one):
+  // too much for a warm-up, so its chunk is cached as loaded, as the jose chunk is.
+  { save: ['lambda.cjs'], runs: [], load: ['lambda.cjs'] },
   { save: ['snowflake.cjs'], runs: [['connect'], ['doctor', '--expect-user', 'LAMBDA_LOADER']] },
 ];
 
@@ -298,11 +306,11 @@ async function buildAll() {
       outfile: file,
       // The AWS SDK's ES-module builds (dist-es, made for Node too): esbuild drops what is not
       // imported. Elsewhere the default (main first): a "module" entry may be a browser build.
-      ...(chunk === 'aws' ? { mainFields: ['module', 'main'] } : {}),
+      ...(chunk === 'aws' || chunk === 'lambda' ? { mainFields: ['module', 'main'] } : {}),
       // The AWS SDK only: shorter names, a smaller source and cache (keepNames: the SDK reads
       // errors' and classes' .name). Not the driver: keepNames' extra work per closure showed in
       // audit's peak RSS at 10,000 users.
-      ...(chunk === 'aws' ? { minifyIdentifiers: true, keepNames: true } : {}),
+      ...(chunk === 'aws' || chunk === 'lambda' ? { minifyIdentifiers: true, keepNames: true } : {}),
       ...(chunk === 'snowflake' ? { plugins: [lazyPackagesPlugin] } : {}),
     });
     outputs.push([file, result]);

@@ -9,6 +9,8 @@
 // `npm run bundle -- --include-aws-sdk` bundles it too, for a runtime or layer without it.
 // `--out-dir DIR` writes DIR/lambda/index.js and DIR/wif-check-lambda.zip instead of build/ (the
 // tests and the benchmark use it, so they never replace the zip you built).
+// `--zip-only` keeps only the zip: `npm run build` writes dist/lambda-bundle/wif-check-lambda.zip,
+// which the package ships and doctor --in-lambda uploads (nothing for its user to build).
 import { build } from 'esbuild';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -30,6 +32,7 @@ const outFile = join(outDir, 'wif-check.js');
 const entryFile = join(outDir, 'index.js');
 const zipFile = join(outRoot, 'wif-check-lambda.zip');
 const includeAwsSdk = args.includes('--include-aws-sdk');
+const zipOnly = args.includes('--zip-only');
 
 await rm(outDir, { recursive: true, force: true });
 await rm(zipFile, { force: true });
@@ -84,6 +87,12 @@ await new Promise((resolvePromise, reject) => {
   zip.outputStream.pipe(createWriteStream(zipFile)).on('close', resolvePromise).on('error', reject);
   zip.end();
 });
+
+if (zipOnly) {
+  await rm(outDir, { recursive: true, force: true });
+  console.error(`lambda zip  ${relative(root, zipFile)}  ${((await stat(zipFile)).size / 1024 / 1024).toFixed(2)} MB  (handler: index.handler)`);
+  process.exit(0);
+}
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 const modules = Object.keys(result.metafile.inputs).length;

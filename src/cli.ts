@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT_CODES, EXIT_CODE_MEANINGS, WifError, usageError } from './core/errors.js';
 import { resolveMethod, type WifMethod } from './core/jwt-claims.js';
-import { resolveProvider, type ProviderName } from './providers/index.js';
+import { registrationSummary, resolveProvider, type ProviderName } from './providers/index.js';
 import { redactSecrets, serverText } from './core/redact.js';
 import { escapeControl, escapeControlKeepNewlines } from './core/terminal-text.js';
 import { knownSecrets } from './known-secrets.js';
@@ -245,8 +245,8 @@ ${EXIT_CODE_HELP}`,
           for (const warning of result.warnings) printer.warn(warning);
           await writeStepSummary(printer, 'connect', true, [
             { status: 'ok', title: 'Snowflake login', detail: `${result.accountIdentifier} as ${result.user} (role ${result.role ?? 'none'}) in ${result.elapsedMs} ms` },
-            result.provider === 'oidc'
-              ? { status: 'ok', title: 'OIDC identity', detail: `subject ${result.subject}, issuer ${result.issuer}` }
+            result.provider !== 'aws'
+              ? { status: 'ok', title: `${result.registration.type} identity`, detail: registrationSummary(result.registration) }
               : { status: 'ok', title: 'AWS identity', detail: result.callerArn ?? 'unknown' },
           ]);
           if (printer.json) {
@@ -274,25 +274,43 @@ function defineDoctor(program: Command): void {
     .option('--driver <name>', "the driver your workload runs, node or python: the region, role-chaining and method checks speak for it (default node; python in a Python Lambda)")
     .option('--outbound-token', OUTBOUND_TOKEN_HELP)
     .option('--check-other-method', 'after a successful login, also try the other WIF method and say when it works too (default with --outbound-token)')
-    .option('--admin-connection <name>', 'when the login fails, read what Snowflake registered with this admin connection (as audit does, read-only)')
+    .option('--admin-connection <name>', 'read what Snowflake registered, and which gate (network or authentication policy, disabled user) would stop this caller, with this admin connection (as audit does, read-only)')
+    .option('--in-lambda', 'run the check in a temporary Lambda function as the execution role (with --like-function or --role ARN), then delete it')
+    .option('--like-function <name>', 'with --in-lambda: copy this function\'s role, subnets, security groups, architecture and memory; its runtime picks --driver, its timeout is checked')
     .addHelpText(
       'after',
       `
 Without --account (or SNOWFLAKE_ACCOUNT) only the AWS half runs and the Snowflake checks are skipped.
 The checklist goes to stdout; in GitHub Actions a summary is appended to GITHUB_STEP_SUMMARY.
 
+--in-lambda creates a temporary function (wif-check-doctor-<random>, tagged wif-check:temporary) from
+the bundle shipped in this package, invokes it, and deletes it, also on failure and Ctrl-C. With
+--in-lambda, --role arn:aws:iam::…:role/NAME is the execution role (any other --role is the
+Snowflake role). You need lambda:GetFunctionConfiguration, lambda:CreateFunction, lambda:TagResource,
+iam:PassRole, lambda:InvokeFunction and lambda:DeleteFunction; a missing one fails with exit 3
+LAMBDA_ACCESS_DENIED naming it.
+
 Examples:
   $ wif-check doctor
   $ wif-check doctor --account myorg-myacct --expect-user LAMBDA_LOADER
   $ wif-check doctor --account myorg-myacct --expect-account 123456789012 --json
   $ wif-check doctor --account myorg-myacct --outbound-token
+  $ wif-check doctor --account myorg-myacct --expect-user LAMBDA_LOADER --admin-connection admin
+  # where the workload runs: as my-python-fn's role, in its VPC, with its runtime's driver
+  $ wif-check doctor --in-lambda --like-function my-python-fn --account myorg-myacct --expect-user LAMBDA_LOADER
+  $ wif-check doctor --in-lambda --role arn:aws:iam::123456789012:role/service-role/my-fn-role --account myorg-myacct --json
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & SnowflakeFlagOptions & { expectUser?: string; expectAccount?: string; outboundToken?: boolean; checkOtherMethod?: boolean; driver?: string; adminConnection?: string }) => {
+    .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & SnowflakeFlagOptions & DoctorFlagOptions) => {
       const { doctor, doctorDocument, renderDoctor, failedReport } = await import('./commands/doctor.js');
       // With --json even a usage error is a doctor report (with exitCode), as the Lambda handler returns.
       const jsonFailure = (error: WifError) => ({ ...withoutWarnings(failedReport(error)), ...documentFields(options, methodOf(options.outboundToken)) });
+      if (options.inLambda) {
+        await runCommand(options, (printer) => runInLambda(options, printer), jsonFailure);
+        return;
+      }
       await runCommand(options, async (printer) => {
+        if (options.likeFunction !== undefined) throw usageError('--like-function needs --in-lambda', 'BAD_IN_LAMBDA', 'wif-check doctor --in-lambda --like-function NAME runs the check in a temporary copy of that function.');
         const stopSpinner = printer.spinner('Checking…', process.env, isTerminal(2));
         const report = await doctor({
           ...awsOptionsFrom(options, 30),
@@ -312,6 +330,62 @@ ${EXIT_CODE_HELP}`,
         return report.exitCode;
       }, jsonFailure);
     });
+}
+
+interface DoctorFlagOptions {
+  expectUser?: string;
+  expectAccount?: string;
+  outboundToken?: boolean;
+  checkOtherMethod?: boolean;
+  driver?: string;
+  adminConnection?: string;
+  inLambda?: boolean;
+  likeFunction?: string;
+}
+
+/**
+ * doctor --in-lambda: Ctrl-C (or SIGTERM) stops the run and deletes the temporary function before
+ * exiting 130; a second one exits at once, saying what to delete by hand.
+ */
+async function runInLambda(options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & SnowflakeFlagOptions & DoctorFlagOptions, printer: Printer): Promise<number> {
+  const { doctorInLambda, inLambdaDocument, renderInLambda } = await import('./commands/doctor-in-lambda.js');
+  const controller = new AbortController();
+  let manualDelete: string | undefined;
+  const onSignal = () => {
+    if (!controller.signal.aborted) {
+      printer.info('Interrupted: deleting the temporary function first (press Ctrl-C again to leave it).');
+      controller.abort();
+      return;
+    }
+    printer.info(manualDelete ? `Not waiting. Delete it by hand: ${manualDelete}` : 'Not waiting.');
+    process.exit(EXIT_CODES.interrupted);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const report = await doctorInLambda({
+      ...awsOptionsFrom(options, 30),
+      ...snowflakeOptionsFrom(options),
+      ...providerOptionsFrom(options),
+      expectUser: options.expectUser,
+      expectAccount: options.expectAccount,
+      outboundToken: options.outboundToken,
+      driver: options.driver,
+      adminConnection: options.adminConnection,
+      likeFunction: options.likeFunction,
+      signal: controller.signal,
+      onProgress: (text) => printer.info(text),
+      onFunction: (command) => (manualDelete = command),
+    });
+    for (const warning of report.warnings) printer.warn(warning);
+    if (printer.json) printer.document(inLambdaDocument(report));
+    else printer.render(report, renderInLambda);
+    await writeStepSummary(printer, 'doctor', report.ok, report.checks);
+    return report.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 function defineSandbox(program: Command): void {
@@ -379,8 +453,9 @@ function defineAudit(program: Command): void {
     .addHelpText(
       'after',
       `
-The password comes from SNOWFLAKE_PASSWORD only, never a flag. audit runs only SHOW and SELECT
-(it changes nothing); the role needs MONITOR on other users to list their identities.
+The password comes from SNOWFLAKE_PASSWORD only, never a flag. audit runs only SHOW, DESCRIBE and
+SELECT (it changes nothing); the role needs MONITOR on other users to list their identities, and
+APPLY AUTHENTICATION POLICY (SECURITYADMIN has it) to read the authentication policies in force.
 
 Examples:
   $ wif-check audit -c admin
@@ -388,6 +463,7 @@ Examples:
   $ SNOWFLAKE_TOKEN_FILE_PATH=~/.snowflake/pat wif-check audit --account myorg-myacct --json
   $ wif-check audit -c admin --arn arn:aws:iam::123456789012:role/service-role/my-fn-role
   $ wif-check audit -c admin --me --aws-account 123456789012 --stale-days 30
+  $ wif-check audit -c admin --role SECURITYADMIN --json   # also the authentication and network policies in force
   $ wif-check audit -c sandbox-admin --me       # against \`wif-check sandbox\`
 ${exitCodeHelp(AUDIT_EXIT_CODE_MEANINGS)}`,
     )

@@ -19,6 +19,7 @@ import {
   type LookupTarget,
 } from '../core/audit-findings.js';
 import { WifError, usageError } from '../core/errors.js';
+import { gateCheck, gateFindings, isGateFinding, type GateCheck, type GatesListing } from '../core/gate-findings.js';
 import { identifierForStoredName } from '../core/sql.js';
 import { isAllowedSnowflakeHost } from '../core/host.js';
 import { resolveSnowflakeSettings, type SnowflakeFlags, type SnowflakeSettings } from '../core/snowflake-settings.js';
@@ -118,12 +119,16 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
 
   const session = await openAdminSession(settings, credentials, deadline);
   let listing;
+  let gates: GatesListing;
   try {
     listing = await readAccount(session, options.onProgress);
+    // The gates before the mapping: the policies once per account (src/snowflake/gates-read.ts).
+    const { readGates } = await import('../snowflake/gates-read.js');
+    gates = await readGates(session, listing.users);
   } finally {
     await session.close();
   }
-  const { findings, lookup } = auditFindings({
+  const { findings: mappingFindings, lookup } = auditFindings({
     users: listing.users,
     role: session.role,
     now: options.now ?? Date.now(),
@@ -131,6 +136,7 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
     awsAccounts: accounts.accounts,
     lookup: target,
   });
+  const findings = [...mappingFindings, ...gateFindings(listing.users, gates, session.role)];
   const sorted = sortFindings(findings);
   // User names and the rest came from the server, which may echo what it was sent.
   return scrubDeep({
@@ -241,6 +247,8 @@ export interface RegistrationCheck {
   code?: string;
   /** The admin side's warnings (a connection or key file readable by others): doctor reports them. */
   warnings: string[];
+  /** Which gate before the mapping would stop this caller, and why (doctor's `snowflake-gates` check); absent when the account could not be read. */
+  gates?: GateCheck;
 }
 
 /**
@@ -269,14 +277,15 @@ export async function registrationCheck(input: {
   const expected = input.expectUser === undefined ? undefined : report.users.find((user) => user.name.toUpperCase() === input.expectUser?.replace(/^"|"$/g, '').toUpperCase());
   const registered = expected ? `; ${expected.name} has ${expected.identities.map((identity) => `${identity.name} = ${describeIdentity(identity)}`).join(', ') || 'no workload identity'}` : '';
   if (lookup && lookup.matches.length) {
-    // Mapped, and the login still failed: the user's own findings say why (disabled, not SERVICE, …).
-    const problems = report.findings.filter((finding) => finding.user !== null && lookup.matches.includes(finding.user) && finding.severity !== 'info');
+    // Mapped, and the login still failed: the user's own findings say why (not SERVICE, …); the gates have their own check.
+    const problems = report.findings.filter((finding) => finding.user !== null && lookup.matches.includes(finding.user) && finding.severity !== 'info' && !isGateFinding(finding));
     return {
       status: problems.length ? 'warn' : 'ok',
       ...(problems.length ? { code: problems[0]?.code } : {}),
       detail: `${lookup.arn} is registered for ${lookup.matches.join(', ')}${problems.length ? `: ${problems.map((finding) => finding.detail).join('; ')}` : ''}${registered}`,
       ...(problems.some((finding) => finding.fix) ? { fix: problems.flatMap((finding) => (finding.fix ? [finding.fix] : [])).join('\n') } : {}),
       warnings,
+      gates: gateCheck(report.findings, lookup.matches, (finding) => awsIdentityMatches(report, finding, lookup.snowflakeArn)),
     };
   }
   const noMatch = report.findings.find((finding) => finding.code === 'NO_MATCH');
@@ -285,4 +294,12 @@ export async function registrationCheck(input: {
   const named = expected && lookup?.probable.includes(expected.name) ? identifierForStoredName(expected.name) : undefined;
   const fix = named && noMatch?.fix ? noMatch.fix.replace('ALTER USER <your user> ', `ALTER USER ${named} `) : noMatch?.fix;
   return { status: 'warn', code: 'NO_MATCH', detail: `${input.callerArn} is registered for no user${probable}${registered}`, ...(fix ? { fix } : {}), warnings };
+}
+
+/** Whether a finding's identity is the one the caller maps to (a user's other identities have their own policy findings). */
+function awsIdentityMatches(report: AuditReport, finding: Finding, snowflakeArn: string): boolean {
+  const target = lookupTargetFor(snowflakeArn);
+  const identity = report.users.find((user) => user.name === finding.user)?.identities.find((candidate) => candidate.name === finding.identity);
+  if (!target.ok || !identity) return true;
+  return identity.awsAccount === target.target.account && identity.iamRole === target.target.name;
 }

@@ -12,7 +12,8 @@ import { parseImpersonationPath, resolveSnowflakeSettings, type SettingsSources,
 import { DEFAULT_AWS_TIMEOUT_MS, getCallerIdentity, resolveAwsContext, stsEndpoint, type AwsContext, type AwsOptions, type CallerIdentity } from '../aws/identity.js';
 import { findConnection, type FoundConnection } from '../snowflake/config-files.js';
 import { resolveProvider, type ProviderName } from '../providers/index.js';
-import { oidcConnectDocument, renderOidcConnect, type OidcConnectResult } from '../providers/oidc/connect.js';
+import type { OidcConnectResult } from '../providers/oidc/connect.js';
+import { loadProvider, loadedProvider, type ProviderConnectResult } from '../providers/registry.js';
 import { withDeadline } from '../deadline.js';
 import { hostEnv, httpsProxy, withProcessEnv } from '../process-env.js';
 import { diagnoseOutboundLogin, methodNote, resolveMethod, subjectToSnowflakeArn, type TokenSummary, type WifMethod } from '../core/jwt-claims.js';
@@ -143,29 +144,17 @@ export async function providerAndConnection(
 
 /** Log in as the workload would, and say which user it maps to (the provider the options or the environment name). */
 export async function connect(options?: ConnectOptions & { provider?: 'aws' | 'AWS' | undefined }): Promise<ConnectResult>;
-export async function connect(options: ConnectOptions): Promise<ConnectResult | OidcConnectResult>;
-export async function connect(options: ConnectOptions = {}): Promise<ConnectResult | OidcConnectResult> {
+export async function connect(options: ConnectOptions & { provider: 'oidc' | 'OIDC' }): Promise<OidcConnectResult>;
+export async function connect(options: ConnectOptions): Promise<ConnectResult | ProviderConnectResult>;
+export async function connect(options: ConnectOptions = {}): Promise<ConnectResult | ProviderConnectResult> {
   const started = performance.now();
   const env = hostEnv();
   const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const { provider, named } = await providerAndConnection(options, env, timeoutMs);
-  if (provider === 'oidc') {
-    const [{ oidcConnect }, { refuseAwsOptions }] = await Promise.all([import('../providers/oidc/connect.js'), import('../providers/oidc/token.js')]);
-    refuseAwsOptions({ ...options, impersonationPath: undefined });
-    return oidcConnect({
-      named,
-      settingsFlags: options,
-      settingsSources: settingsSources(named),
-      env,
-      tokenFile: options.tokenFile,
-      audience: options.audience,
-      expectUser: options.expectUser,
-      impersonationPath: options.impersonationPath,
-      timeoutMs,
-      deadline: Date.now() + timeoutMs,
-      onLoginStart: options.onLoginStart,
-      started,
-    });
+  if (provider !== 'aws') {
+    const module = await loadProvider(provider);
+    module.refuseOptions('connect', options);
+    return module.connect({ options, named, settingsSources: settingsSources(named), env, timeoutMs, deadline: Date.now() + timeoutMs, started });
   }
   return awsConnect(options, started);
 }
@@ -340,14 +329,14 @@ export function verifiedCallerArn(caller: CallerIdentity | null, impersonationPa
   return `arn:${role.arn.partition}:sts::${role.arn.account}:assumed-role/${role.arn.name}/identity-federation-session`;
 }
 
-export function connectDocument(result: ConnectResult | OidcConnectResult): Record<string, unknown> {
-  if (result.provider === 'oidc') return oidcConnectDocument(result);
+export function connectDocument(result: ConnectResult | ProviderConnectResult): Record<string, unknown> {
+  if (result.provider !== 'aws') return loadedProvider(result.provider).connectDocument(result);
   const { warnings: _warnings, ...document } = result;
   return document;
 }
 
-export function renderConnect(result: ConnectResult | OidcConnectResult, color: { green(text: string): string; bold(text: string): string; dim(text: string): string }): string {
-  if (result.provider === 'oidc') return renderOidcConnect(result, color);
+export function renderConnect(result: ConnectResult | ProviderConnectResult, color: { green(text: string): string; bold(text: string): string; dim(text: string): string }): string {
+  if (result.provider !== 'aws') return loadedProvider(result.provider).renderConnect(result, color);
   const method = result.method === 'outbound-token' ? ', JWT method (GetWebIdentityToken)' : '';
   const lines = [
     `${color.green('✔')} Logged in to ${result.accountIdentifier} with WORKLOAD_IDENTITY (AWS${method}) in ${(result.elapsedMs / 1000).toFixed(1)} s`,

@@ -28,6 +28,7 @@ import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, providerAn
 import type { ProviderName, Registration } from '../providers/types.js';
 import { OIDC_CHECK_TITLES, type OidcCheckId } from '../providers/oidc/checks.js';
 import { scrubDeep } from '../known-secrets.js';
+import type { PhaseTimings } from '../core/in-lambda.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'warn' | 'skip';
 export type CheckId =
@@ -44,6 +45,8 @@ export type CheckId =
   | OutboundCheckId
   | 'other-method'
   | 'snowflake-registration'
+  | 'snowflake-gates'
+  | 'function-timeout'
   | OidcCheckId;
 
 export interface Check {
@@ -113,6 +116,11 @@ export interface DoctorReport {
   method?: WifMethod;
   /** The driver the region, chaining and method checks speak for (--driver, or the Lambda runtime's); absent when doctor could not start. */
   driver?: DriverName;
+  /**
+   * How long each phase of the login took, in milliseconds (AWS provider): the credential chain,
+   * the caller's token or attestation (STS), the Snowflake login. A phase that did not run is absent.
+   */
+  timings?: PhaseTimings;
 }
 
 const TITLES: Record<CheckId, string> = {
@@ -127,10 +135,17 @@ const TITLES: Record<CheckId, string> = {
   login: 'Snowflake login',
   user: 'Mapped user',
   'snowflake-registration': 'Registration',
+  'snowflake-gates': 'Gates',
   ...OUTBOUND_CHECK_TITLES,
   ...OIDC_CHECK_TITLES,
   'other-method': 'Other method',
+  'function-timeout': 'Function timeout',
 };
+
+/** A check's display title; an id this version does not know (a report from elsewhere) is its own title. */
+export function checkTitle(id: string): string {
+  return (TITLES as Record<string, string>)[id] ?? id;
+}
 
 /** A check's `code` when nothing more specific applies (README "doctor": the codes are stable). */
 const DEFAULT_CODES: Record<CheckStatus, string> = { ok: 'OK', skip: 'SKIPPED', warn: 'WARNING', fail: 'FAILED' };
@@ -158,10 +173,11 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorReport>
   const env = options.env ?? hostEnv();
   const timeoutMs = libraryTimeoutMs(options.timeoutMs) ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const { provider, named } = await providerAndConnection(options, env, timeoutMs);
-  if (provider === 'oidc') {
-    const [{ oidcDoctor }, { refuseAwsOptions }] = await Promise.all([import('../providers/oidc/doctor.js'), import('../providers/oidc/token.js')]);
-    refuseAwsOptions({ ...options, impersonationPath: undefined, driver: undefined });
-    return scrubDeep(await oidcDoctor({ options, env, named, timeoutMs, deadline: Date.now() + timeoutMs }));
+  if (provider !== 'aws') {
+    const { loadProvider } = await import('../providers/registry.js');
+    const module = await loadProvider(provider);
+    module.refuseOptions('doctor', options);
+    return scrubDeep(await module.doctor({ options, env, named, timeoutMs, deadline: Date.now() + timeoutMs }));
   }
   return awsDoctor(options, env, timeoutMs);
 }
@@ -202,10 +218,14 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
   const { method, source } = resolveMethod(options.outboundToken, env);
   const note = methodNote(source);
   if (note) warnings.push(note);
+  const timings: PhaseTimings = {};
+  let phaseStart = performance.now();
   const aws = await checkAws(list, options, env, awsTimeoutMs, warnings, driver);
+  timings.credentialsMs = Math.round(performance.now() - phaseStart);
   // undefined: no AWS context; null: STS could not be reached (Snowflake may still reach it).
   let caller: CallerIdentity | null | undefined;
   if (aws) {
+    phaseStart = performance.now();
     caller = await checkCaller(list, aws, expectAccount.account);
     if (caller) facts.snowflakeArn = checkPrincipal(list, caller, impersonationPath);
     facts.caller = caller ?? null;
@@ -216,6 +236,23 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
       for (const check of jwt.checks) list.add(check.id, check.status, check.detail, check);
       if (jwt.facts?.subjectSnowflakeArn && impersonationPath.length === 0) facts.snowflakeArn = jwt.facts.subjectSnowflakeArn;
     }
+    timings.attestationMs = Math.round(performance.now() - phaseStart);
+  }
+
+  if (options.adminConnection) {
+    // Always (CONTRACT "audit"), before the login is tried: what is registered for the expected
+    // user, which user the caller maps to, and which gate before the mapping would stop it.
+    const { registrationCheck } = await import('./audit.js');
+    const registration = await registrationCheck({
+      connection: options.adminConnection,
+      callerArn: verifiedCallerArn(caller ?? null, impersonationPath),
+      expectUser,
+      env,
+      // Before the login: at most half of what is left, so a slow administrator side cannot starve it.
+      timeoutMs: Math.max(1_000, Math.floor(remainingMs(deadline) / 2)),
+    });
+    warnings.push(...registration.warnings);
+    addRegistrationChecks(list, registration);
   }
 
   if (!settings) {
@@ -225,7 +262,9 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
   } else {
     // The region check above already says where an application would differ: no warnings here.
     const { vars: driverEnv } = driverEnvironment(aws, options.profile, env);
+    phaseStart = performance.now();
     const outcome = await attemptLogin({ settings, aws, impersonationPath, timeoutMs, deadline, warnings: [], expectUser, driverEnv, method }, caller);
+    timings.snowflakeMs = Math.round(performance.now() - phaseStart);
     if (!outcome.ok) {
       list.fail('login', outcome.error);
       list.skip(['user'], 'skipped: no session');
@@ -247,20 +286,6 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
     }
   }
 
-  if (options.adminConnection) {
-    // Always (CONTRACT "audit"): what is registered for the expected user, which user the caller maps to.
-    const { registrationCheck } = await import('./audit.js');
-    const registration = await registrationCheck({
-      connection: options.adminConnection,
-      callerArn: verifiedCallerArn(caller ?? null, impersonationPath),
-      expectUser,
-      env,
-      timeoutMs: remainingMs(deadline),
-    });
-    warnings.push(...registration.warnings);
-    list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix, code: registration.code });
-  }
-
   const firstFailure = list.checks.find((check) => check.status === 'fail');
   // The report leaves the process (the library, Lambda, the Action): no credential it holds is in it.
   return scrubDeep({
@@ -276,6 +301,7 @@ async function awsDoctor(options: DoctorOptions, env: NodeJS.ProcessEnv, timeout
     warnings,
     method,
     driver,
+    timings,
   });
 }
 
@@ -387,6 +413,12 @@ function checkPrincipal(list: Checklist, caller: CallerIdentity, impersonationPa
   const removed = snowflake.notes.filter((note) => note.startsWith('removed IAM path'));
   list.add('snowflake-arn', 'ok', `${snowflake.arn}${removed.length ? ` (${removed.join('; ')})` : ''}`);
   return snowflake.arn;
+}
+
+/** doctor --admin-connection's checks: the registration, and the gates that would stop the caller. */
+export function addRegistrationChecks(list: Checklist, registration: import('./audit.js').RegistrationCheck): void {
+  list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix, code: registration.code });
+  if (registration.gates) list.add('snowflake-gates', registration.gates.status, registration.gates.detail, { fix: registration.gates.fix, code: registration.gates.code });
 }
 
 function checkUser(list: Checklist, session: { user: string; role: string | null }, expectUser: string | undefined, context: { callerArn: string | null; expectedArn: string | null }): void {

@@ -10,7 +10,8 @@ import type { WhoamiOptions } from './whoami.js';
 import type { AwsOptions } from '../aws/identity.js';
 import { BAD_ISSUER_HINT, resolveMethod, validateIssuer, type WifMethod } from '../core/jwt-claims.js';
 import { resolveProvider } from '../providers/index.js';
-import { oidcGenerateSql, type OidcGenerateSqlOptions, type OidcGeneratedSql } from '../providers/oidc/gen-sql.js';
+import type { OidcGenerateSqlOptions, OidcGeneratedSql } from '../providers/oidc/gen-sql.js';
+import { sqlProvider, type ProviderGeneratedSql } from '../providers/registry.js';
 
 /** AWS's options, and OIDC's (src/providers/oidc/gen-sql.ts: --subject, --audience, --github-repo and its context, the token file). */
 export interface GenerateSqlOptions extends AwsOptions, Omit<OidcGenerateSqlOptions, 'env' | 'issuer' | 'timeoutMs'> {
@@ -60,14 +61,15 @@ export interface GeneratedSql {
 
 /** The SQL that maps the workload (the provider the options or the environment name) to a service user. */
 export async function generateSql(options?: GenerateSqlOptions & { provider?: 'aws' | 'AWS' | undefined }): Promise<GeneratedSql>;
-export async function generateSql(options: GenerateSqlOptions): Promise<GeneratedSql | OidcGeneratedSql>;
-export async function generateSql(options: GenerateSqlOptions = {}): Promise<GeneratedSql | OidcGeneratedSql> {
+export async function generateSql(options: GenerateSqlOptions & { provider: 'oidc' | 'OIDC' }): Promise<OidcGeneratedSql>;
+export async function generateSql(options: GenerateSqlOptions): Promise<GeneratedSql | ProviderGeneratedSql>;
+export async function generateSql(options: GenerateSqlOptions = {}): Promise<GeneratedSql | ProviderGeneratedSql> {
   genSqlFormat(options.format);
   const { provider } = resolveProvider(options.provider, process.env);
-  if (provider === 'oidc') {
-    if (options.arn !== undefined || options.outboundToken) throw usageError('--arn and --outbound-token are for --provider aws', 'CONFLICTING_OPTIONS');
-    if (options.alter && (options.ifNotExists || options.orReplace)) throw usageError('--if-not-exists and --or-replace apply to CREATE USER, not to --alter', 'CONFLICTING_OPTIONS');
-    return oidcGenerateSql({ ...options, env: process.env });
+  if (provider !== 'aws') {
+    const module = sqlProvider(provider);
+    module.refuseOptions(options);
+    return module.generateSql(options, process.env);
   }
   const oidcOnly = (['subject', 'githubRepo', 'environment', 'ref', 'repoId', 'ownerId', 'tokenFile', 'audience'] as const).find((key) => options[key] !== undefined) ?? (options.pullRequest ? 'pullRequest' : undefined);
   if (oidcOnly) throw usageError(`--${oidcOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for --provider oidc`, 'CONFLICTING_OPTIONS', 'Add --provider oidc (or set SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER=oidc).');

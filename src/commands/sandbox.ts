@@ -66,7 +66,12 @@ function sandboxGate(gate: SandboxGate, user: string): { gates: SimGates; says: 
   switch (gate) {
     case 'network-policy':
       return {
-        gates: { networkPolicies: [{ name: 'SANDBOX_OFFICE_ONLY', allowedIpList: ['10.0.0.0/8'] }], accountNetworkPolicy: 'SANDBOX_OFFICE_ONLY' },
+        // The sandbox administrator (audit) has its own policy for 127.0.0.1: a user's own replaces the account's.
+        gates: {
+          networkPolicies: [{ name: 'SANDBOX_OFFICE_ONLY', allowedIpList: ['10.0.0.0/8'] }, { name: 'SANDBOX_ADMIN_LOOPBACK', allowedIpList: ['127.0.0.1'] }],
+          accountNetworkPolicy: 'SANDBOX_OFFICE_ONLY',
+          users: { [SANDBOX_ADMIN]: { networkPolicy: 'SANDBOX_ADMIN_LOOPBACK' } },
+        },
         says: 'gate       the account network policy SANDBOX_OFFICE_ONLY allows only 10.0.0.0/8: your 127.0.0.1 is refused (390422)',
         expect: 'NETWORK_POLICY_BLOCKED',
       };
@@ -87,6 +92,9 @@ function sandboxGate(gate: SandboxGate, user: string): { gates: SimGates; says: 
       };
   }
 }
+
+/** With --gate: the administrator `wif-check audit` logs in as (a PAT in a private temporary file), to see the policy and its fix from the Snowflake side. */
+export const SANDBOX_ADMIN = 'SANDBOX_ADMIN';
 
 /** The sandbox's OIDC trap: the same repository registered for its branch, while the job uses the `prod` environment. */
 export const SANDBOX_OIDC_TRAP_USER: SimUser = {
@@ -299,14 +307,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const gateName = parseSandboxGate(options.gate);
   const gated = gateName ? sandboxGate(gateName, oidc ? 'GHA_DEPLOY' : (options.users?.[0]?.name ?? SANDBOX_USERS[0]?.name ?? 'LAMBDA_LOADER')) : undefined;
   const gate = gateName && gated ? { name: gateName, says: gated.says, expect: gated.expect } : undefined;
-  const admin = options.admin ? undefined : sandboxAdmin();
+  // Every story's administrator (AUDITOR, connection sandbox-admin); with --gate, the gate's own (SANDBOX_ADMIN) instead.
+  const admin = options.admin || gated ? undefined : sandboxAdmin();
+  // --gate: an administrator for audit, whose PAT (random, fake) is only in a 0600 file, removed on exit.
+  const adminDir = gated ? mkdtempSync(join(tmpdir(), 'wif-check-sandbox-')) : undefined;
+  const adminTokenFile = adminDir ? join(adminDir, 'admin.token') : undefined;
+  const adminPat = `sandbox_pat_${randomBytes(24).toString('base64url')}`;
+  if (adminTokenFile) writeFileSync(adminTokenFile, `${adminPat}\n`, { mode: 0o600 });
+  const gateAdmin: TestBedOptions['admin'] = adminTokenFile
+    ? { ...(options.admin ?? {}), admins: [...(options.admin?.admins ?? []), { name: SANDBOX_ADMIN, defaultRole: 'SECURITYADMIN', pats: [adminPat] }] }
+    : options.admin;
+  const auditCommand = adminTokenFile ? [`wif-check audit --user ${SANDBOX_ADMIN} --token-file ${shellQuote(adminTokenFile)}   # the Snowflake side, read-only: the policy and its fix`] : [];
+  const removeAdmins = () => {
+    admin?.remove();
+    if (adminDir) rmSync(adminDir, { recursive: true, force: true });
+  };
   let bed: TestBed;
   try {
     bed = await startTestBed({
       ...(gated ? { gates: gated.gates } : {}),
       region: options.region ?? SANDBOX_REGIONS[name] ?? DEFAULT_TEST_BED_REGION,
       users: options.users ?? (oidc ? [...SANDBOX_USERS, ...DEFAULT_OIDC_TEST_BED_USERS, SANDBOX_OIDC_TRAP_USER] : [...SANDBOX_USERS]),
-      ...(options.admin ? { admin: options.admin } : admin ? { admin: admin.simulator } : {}),
+      ...(gateAdmin ? { admin: gateAdmin } : admin ? { admin: admin.simulator } : {}),
       ...(oidc ? { oidc: true } : {}),
     });
     if (!options.users) {
@@ -317,7 +339,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     admin?.write(bed);
   } catch (err) {
-    admin?.remove();
+    removeAdmins();
     throw err;
   }
   const started = bed;
@@ -325,7 +347,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     try {
       await started.close();
     } finally {
-      admin?.remove();
+      removeAdmins();
     }
   };
   const identity = TEST_IDENTITIES[name];
@@ -357,7 +379,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       unset: ['AWS_PROFILE', 'SNOWFLAKE_TOKEN_FILE_PATH'],
       commands: gate
-        ? ['wif-check whoami', `wif-check connect --expect-user GHA_DEPLOY   # refused at the gate: ${gate.expect}, with the fix`, 'wif-check doctor --expect-user GHA_DEPLOY']
+        ? ['wif-check whoami', `wif-check connect --expect-user GHA_DEPLOY   # refused at the gate: ${gate.expect}, with the fix`, 'wif-check doctor --expect-user GHA_DEPLOY', ...auditCommand]
         : [
             'wif-check whoami',
             'wif-check doctor --expect-user GHA_DEPLOY',
@@ -384,7 +406,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // as the credential source although the keys come from the environment.
     unset: [...(identity.sessionToken ? [] : ['AWS_SESSION_TOKEN']), 'AWS_PROFILE'],
     commands: gate
-      ? ['wif-check whoami', `wif-check connect --expect-user ${firstUser}   # refused at the gate: ${gate.expect}, with the fix`, `wif-check doctor --expect-user ${firstUser}`]
+      ? ['wif-check whoami', `wif-check connect --expect-user ${firstUser}   # refused at the gate: ${gate.expect}, with the fix`, `wif-check doctor --expect-user ${firstUser}`, ...auditCommand]
       : options.users
         ? ['wif-check whoami', `wif-check gen-sql --user ${firstUser}`, `wif-check doctor --expect-user ${firstUser}`]
         : sandboxCommands(name, admin !== undefined),

@@ -12,8 +12,8 @@ import { methodNote, resolveMethod, type WifMethod } from '../core/jwt-claims.js
 import type { OutboundFacts } from './outbound.js';
 import { outboundLines } from './outbound-render.js';
 import { resolveProvider } from '../providers/index.js';
-import { libraryTimeoutMs } from '../core/timeout.js';
-import { oidcWhoamiDocument, renderOidcWhoami, type OidcWhoamiReport } from '../providers/oidc/whoami.js';
+import type { OidcWhoamiReport } from '../providers/oidc/whoami.js';
+import { loadProvider, loadedProvider, type ProviderWhoamiReport } from '../providers/registry.js';
 
 export type PrincipalType = 'assumed-role' | 'iam-user' | 'root' | 'federated-user';
 
@@ -60,13 +60,14 @@ export interface WhoamiReport {
 
 /** Who the workload is to Snowflake, for the provider the options (or the environment) name. */
 export async function whoami(options?: WhoamiOptions & { provider?: 'aws' | 'AWS' | undefined }): Promise<WhoamiReport>;
-export async function whoami(options: WhoamiOptions): Promise<WhoamiReport | OidcWhoamiReport>;
-export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport | OidcWhoamiReport> {
+export async function whoami(options: WhoamiOptions & { provider: 'oidc' | 'OIDC' }): Promise<OidcWhoamiReport>;
+export async function whoami(options: WhoamiOptions): Promise<WhoamiReport | ProviderWhoamiReport>;
+export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport | ProviderWhoamiReport> {
   const { provider } = resolveProvider(options.provider, hostEnv());
-  if (provider === 'oidc') {
-    const [{ oidcWhoami }, { refuseAwsOptions }] = await Promise.all([import('../providers/oidc/whoami.js'), import('../providers/oidc/token.js')]);
-    refuseAwsOptions(options);
-    return oidcWhoami({ tokenFile: options.tokenFile, audience: options.audience, timeoutMs: libraryTimeoutMs(options.timeoutMs), env: hostEnv() });
+  if (provider !== 'aws') {
+    const module = await loadProvider(provider);
+    module.refuseOptions('whoami', options);
+    return module.whoami(options, hostEnv());
   }
   return awsWhoami(options);
 }
@@ -132,16 +133,16 @@ function principalTypeOf(kind: PrincipalKind): PrincipalType {
   return kind === 'iam-role' ? 'assumed-role' : kind;
 }
 
-export function whoamiDocument(report: WhoamiReport | OidcWhoamiReport): Record<string, unknown> {
-  if (report.provider === 'oidc') return oidcWhoamiDocument(report);
+export function whoamiDocument(report: WhoamiReport | ProviderWhoamiReport): Record<string, unknown> {
+  if (report.provider !== 'aws') return loadedProvider(report.provider).whoamiDocument(report);
   const { warnings: _warnings, token, ...document } = report;
   if (!token) return { ok: true, ...document };
   const { notes: _notes, warnings: _tokenWarnings, subjectSnowflakeArn: _arn, ...facts } = token;
   return { ok: true, ...document, ...facts };
 }
 
-export function renderWhoami(report: WhoamiReport | OidcWhoamiReport, c: ChalkInstance): string {
-  if (report.provider === 'oidc') return renderOidcWhoami(report, c);
+export function renderWhoami(report: WhoamiReport | ProviderWhoamiReport, c: ChalkInstance): string {
+  if (report.provider !== 'aws') return loadedProvider(report.provider).renderWhoami(report, c);
   const label = (text: string) => c.bold(text.padEnd(17));
   const kind = describeKind(report.principalType);
   const session = report.sessionName ? `, session ${report.sessionName}` : '';

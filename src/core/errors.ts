@@ -4,7 +4,7 @@
  * error boundary turns it into a message and `process.exitCode`.
  */
 
-export type ErrorKind = 'verification' | 'usage' | 'aws' | 'snowflake' | 'internal';
+export type ErrorKind = 'verification' | 'usage' | 'aws' | 'snowflake' | 'internal' | 'interrupted';
 
 export const EXIT_CODES: Readonly<Record<ErrorKind | 'ok' | 'output', number>> = {
   ok: 0,
@@ -16,6 +16,8 @@ export const EXIT_CODES: Readonly<Record<ErrorKind | 'ok' | 'output', number>> =
   internal: 70,
   // The result could not be written to stdout (a full disk, a closed descriptor). EX_IOERR.
   output: 74,
+  // Ctrl-C (SIGINT) after doctor --in-lambda cleaned up: 128 + 2, what a shell reports for SIGINT.
+  interrupted: 130,
 };
 
 export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
@@ -26,6 +28,7 @@ export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
   [4, 'Snowflake side: unreachable, timed out, or failed for a reason other than the identity mapping'],
   [70, 'internal error in wif-check (a bug: please report it)'],
   [74, 'the output could not be written to stdout (e.g. a full disk)'],
+  [130, 'interrupted (Ctrl-C); doctor --in-lambda deletes its temporary function first'],
 ];
 
 export interface WifErrorDetails {

@@ -2,9 +2,10 @@
  * Audit's rules for the gates before the mapping (issue 20, part 4, item 2), pure: the
  * authentication policy in force for a WIF user (the user's own, else `FOR ALL SERVICE USERS` for a
  * service user, else the account's) against that user's workload identity, as findings with stable
- * codes and the least change that admits the identity. Not wired into `wif-check audit` yet: the
- * read statements (SHOW AUTHENTICATION POLICIES, DESCRIBE AUTHENTICATION POLICY,
- * INFORMATION_SCHEMA.POLICY_REFERENCES) are the next step.
+ * codes and the least change that admits the identity. `wif-check audit` reads the policies once per
+ * account (src/snowflake/gates-read.ts: SHOW AUTHENTICATION POLICIES, DESCRIBE AUTHENTICATION POLICY,
+ * INFORMATION_SCHEMA.POLICY_REFERENCES per policy, SHOW NETWORK POLICIES, DESCRIBE NETWORK POLICY,
+ * SHOW PARAMETERS LIKE 'NETWORK_POLICY') and gateFindings turns them into findings.
  *
  * DESCRIBE AUTHENTICATION POLICY's value shapes (../../../shared/FACTS.md "The gates"; from the
  * terraform provider's integration tests, not the docs): AUTHENTICATION_METHODS `[ALL]` or a list;
@@ -12,7 +13,7 @@
  * ALLOWED_AWS_PARTITIONS=[ALL], …}`. Parsed leniently (brackets, parentheses, quotes, spaces).
  */
 import { quoteIdentifier, quoteStringLiteral } from './sql.js';
-import type { Finding, Severity } from './audit-findings.js';
+import type { AuditIdentity, AuditUser, Finding, Severity } from './audit-findings.js';
 
 export type GateFindingCode =
   | 'AUTHN_POLICY_NO_WORKLOAD_IDENTITY'
@@ -87,10 +88,13 @@ export function parseAuthenticationPolicy(name: string, rows: ReadonlyArray<{ pr
   return { name, authenticationMethods: methods.length ? methods : ['ALL'], workloadIdentityPolicy: parseWorkloadIdentityPolicy(value('WORKLOAD_IDENTITY_POLICY')) };
 }
 
+/** The user types FOR ALL SERVICE USERS covers (docs sql-reference/sql/alter-account: SERVICE or LEGACY_SERVICE). */
+const SERVICE_USER_TYPES: ReadonlySet<string> = new Set(['SERVICE', 'LEGACY_SERVICE']);
+
 /** Which policy is in force: the user's own, else FOR ALL SERVICE USERS (service users), else the account's. */
 export function policyInForce<P>(input: { userType: string | null; user?: P | undefined; serviceUsers?: P | undefined; account?: P | undefined }): { policy: P; level: PolicyLevel } | undefined {
   if (input.user !== undefined) return { policy: input.user, level: 'user' };
-  if (input.serviceUsers !== undefined && (input.userType ?? '').toUpperCase() === 'SERVICE') return { policy: input.serviceUsers, level: 'service-users' };
+  if (input.serviceUsers !== undefined && SERVICE_USER_TYPES.has((input.userType ?? '').toUpperCase())) return { policy: input.serviceUsers, level: 'service-users' };
   if (input.account !== undefined) return { policy: input.account, level: 'account' };
   return undefined;
 }
@@ -147,18 +151,118 @@ export function authenticationPolicyFindings(identity: GateIdentity, inForce: { 
   return findings;
 }
 
-/** A network policy on the user or the account, listed (the caller's address is only known to doctor). */
-export function networkPolicyFinding(user: string, policy: { name: string; level: 'user' | 'account'; allowedIpList: readonly string[]; blockedIpList: readonly string[] }): Finding {
+/** A network policy on the user or the account, listed (the caller's address is only known to doctor); an account's is listed once, with no user. */
+export function networkPolicyFinding(user: string | null, policy: { name: string; level: 'user' | 'account'; allowedIpList: readonly string[]; blockedIpList: readonly string[] }): Finding {
   return {
     code: 'NETWORK_POLICY_IN_FORCE',
     severity: GATE_SEVERITY.NETWORK_POLICY_IN_FORCE,
     user,
     identity: null,
-    detail: `the network policy ${policy.name} (${policy.level === 'user' ? "the user's own" : "the account's"}) admits only ALLOWED_IP_LIST = (${policy.allowedIpList.join(', ') || 'any'}), BLOCKED_IP_LIST = (${policy.blockedIpList.join(', ') || 'none'}): \`wif-check doctor\` from the workload says whether its address passes`,
+    detail: `the network policy ${policy.name} (${policy.level === 'user' ? "the user's own" : "the account's, for every user without one of its own"}) admits only ALLOWED_IP_LIST = (${policy.allowedIpList.join(', ') || 'any'}), BLOCKED_IP_LIST = (${policy.blockedIpList.join(', ') || 'none'}): \`wif-check doctor\` from the workload says whether its address passes`,
   };
 }
 
 /** What the administrator could not read is a warning naming the grant, never a silent pass. */
 export function gatesUnreadable(what: string, grant: string): Finding {
   return { code: 'GATES_UNREADABLE', severity: GATE_SEVERITY.GATES_UNREADABLE, user: null, identity: null, detail: `${what} could not be read: the gates were not checked`, fix: grant };
+}
+
+export interface NetworkPolicyLists {
+  allowedIpList: string[];
+  blockedIpList: string[];
+}
+
+/** What audit read of the gates (src/snowflake/gates-read.ts); names as Snowflake stores them. */
+export interface GatesListing {
+  /** Every authentication policy listed; null: listed (or referenced) but DESCRIBE could not read it. */
+  authenticationPolicies: ReadonlyMap<string, AuthenticationPolicy | null>;
+  accountPolicy?: string | undefined;
+  serviceUsersPolicy?: string | undefined;
+  /** User name → its own authentication policy. */
+  userPolicies: ReadonlyMap<string, string>;
+  /** null: listed, but DESCRIBE NETWORK POLICY could not read it. */
+  networkPolicies: ReadonlyMap<string, NetworkPolicyLists | null>;
+  accountNetworkPolicy?: string | undefined;
+  /** User name → its own network policy. */
+  userNetworkPolicies: ReadonlyMap<string, string>;
+  /** What could not be read at all (GATES_UNREADABLE findings). */
+  unreadable: readonly Finding[];
+}
+
+/** An audited identity as the gate rules see it: keyed by its TYPE, so AZURE rules apply to AZURE identities. */
+export function gateIdentity(user: string, identity: AuditIdentity): GateIdentity {
+  return { user, identity: identity.name, provider: identity.type, awsAccount: identity.awsAccount, awsPartition: identity.awsPartition, issuer: identity.issuer };
+}
+
+/**
+ * Every gate finding of an account: per WIF user, the authentication policy in force against each
+ * of its identities, and the network policy in force (the user's own per user; the account's once).
+ * A policy in force that could not be read is one GATES_UNREADABLE per policy, never a silent pass.
+ */
+export function gateFindings(users: readonly AuditUser[], listing: GatesListing, role: string | null): Finding[] {
+  const findings: Finding[] = [...listing.unreadable];
+  const unreadable = new Set<string>();
+  const grant = `GRANT APPLY AUTHENTICATION POLICY ON ACCOUNT TO ROLE ${role === null ? '<role>' : ident(role)};`;
+  let accountNetworkUsed = false;
+  for (const user of users) {
+    if (user.identities.length === 0) continue;
+    const inForce = policyInForce({ userType: user.type, user: listing.userPolicies.get(user.name), serviceUsers: listing.serviceUsersPolicy, account: listing.accountPolicy });
+    if (inForce) {
+      const policy = listing.authenticationPolicies.get(inForce.policy);
+      if (policy) {
+        for (const identity of user.identities) findings.push(...authenticationPolicyFindings(gateIdentity(user.name, identity), { policy, level: inForce.level }));
+      } else if (!unreadable.has(inForce.policy)) {
+        unreadable.add(inForce.policy);
+        findings.push(gatesUnreadable(`The authentication policy ${inForce.policy} (in force for ${user.name} and maybe others)`, grant));
+      }
+    }
+    const own = listing.userNetworkPolicies.get(user.name);
+    if (own !== undefined) {
+      const lists = listing.networkPolicies.get(own);
+      findings.push(networkPolicyFinding(user.name, { name: own, level: 'user', allowedIpList: lists?.allowedIpList ?? ['<unreadable>'], blockedIpList: lists?.blockedIpList ?? [] }));
+    } else if (listing.accountNetworkPolicy !== undefined) accountNetworkUsed = true;
+  }
+  if (accountNetworkUsed && listing.accountNetworkPolicy !== undefined) {
+    const lists = listing.networkPolicies.get(listing.accountNetworkPolicy);
+    findings.push(networkPolicyFinding(null, { name: listing.accountNetworkPolicy, level: 'account', allowedIpList: lists?.allowedIpList ?? ['<unreadable>'], blockedIpList: lists?.blockedIpList ?? [] }));
+  }
+  return findings;
+}
+
+export interface GateCheck {
+  status: 'ok' | 'warn';
+  /** GATE_PREDICTED (a gate refuses this identity), GATES_UNREADABLE, NETWORK_POLICY_IN_FORCE or OK. */
+  code: string;
+  detail: string;
+  fix?: string;
+}
+
+/** The findings that are a gate before the mapping (src/core/gate-findings.ts), and a disabled user. */
+export const isGateStop = (finding: Finding) => finding.code.startsWith('AUTHN_POLICY_') || finding.code === 'USER_DISABLED';
+export const isGateFinding = (finding: Finding) => isGateStop(finding) || finding.code === 'NETWORK_POLICY_IN_FORCE' || finding.code === 'GATES_UNREADABLE';
+
+/**
+ * doctor --admin-connection: which gate would stop the caller mapped to `users`, and why, read from
+ * the policies (not from a login): an authentication policy that refuses its identity, or a
+ * disabled user (GATE_PREDICTED, with the least change); what could not be read (GATES_UNREADABLE);
+ * else the network policy in force, listed (only Snowflake sees the caller's address).
+ */
+export function gateCheck(findings: readonly Finding[], users: readonly string[], identity?: (finding: Finding) => boolean): GateCheck {
+  const mine = findings.filter((finding) => (finding.user === null || users.includes(finding.user)) && (identity === undefined || finding.identity === null || identity(finding)));
+  const stops = mine.filter((finding) => finding.user !== null && isGateStop(finding));
+  const fixes = (list: readonly Finding[]) => [...new Set(list.flatMap((finding) => (finding.fix ? [finding.fix] : [])))].join('\n');
+  if (stops.length) {
+    const fix = fixes(stops);
+    return { status: 'warn', code: 'GATE_PREDICTED', detail: `a gate before the mapping would refuse this caller: ${stops.map((finding) => `${finding.user}: ${finding.detail}`).join('; ')}`, ...(fix ? { fix } : {}) };
+  }
+  const unreadable = mine.filter((finding) => finding.code === 'GATES_UNREADABLE');
+  if (unreadable.length) {
+    const fix = fixes(unreadable);
+    return { status: 'warn', code: 'GATES_UNREADABLE', detail: unreadable.map((finding) => finding.detail).join('; '), ...(fix ? { fix } : {}) };
+  }
+  const network = mine.filter((finding) => finding.code === 'NETWORK_POLICY_IN_FORCE');
+  // The user's own network policy replaces the account's.
+  const inForce = network.find((finding) => finding.user !== null) ?? network[0];
+  if (inForce) return { status: 'ok', code: 'NETWORK_POLICY_IN_FORCE', detail: `no authentication policy refuses this identity; ${inForce.detail.replace(/: `wif-check doctor`.*$/, '')} (a refused login shows the address Snowflake saw)` };
+  return { status: 'ok', code: 'OK', detail: 'no network or authentication policy refuses this identity, and the user is enabled' };
 }

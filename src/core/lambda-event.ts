@@ -37,7 +37,7 @@ export interface WifCheckEvent {
   provider?: string | null | undefined;
   /** oidc: the audience to ask a token service for. */
   audience?: string | null | undefined;
-  /** The Snowflake driver the workload runs (node or python): doctor's region, chaining and method checks speak for it (default: the function's runtime). */
+  /** The driver the checks speak for: node or python (default: the function's runtime; doctor --in-lambda sends the real function's). */
   driver?: string | null | undefined;
   /** true: a failed check fails the invocation (the handler throws), so Lambda's Errors metric and alarms see it. Also WIF_CHECK_FAIL_ON_ERROR=true. */
   failOnError?: boolean | null | undefined;
@@ -78,7 +78,7 @@ const TEXT_FIELDS = {
   adminConnection: 'a connection name from connections.toml or config.toml',
   provider: 'a workload identity provider: aws or oidc',
   audience: 'an OIDC audience',
-  driver: 'a Snowflake driver: node or python',
+  driver: 'a driver name: node or python',
 } as const satisfies Partial<Record<Field, string>>;
 
 const FIELDS: readonly Field[] = [

@@ -9,7 +9,7 @@
  * `workload_identity_provider`, then `aws` (everything v1 and v2 did).
  */
 import { usageError } from '../core/errors.js';
-import { PROVIDER_NAMES, type ProviderName } from './types.js';
+import { PROVIDER_NAMES, type ProviderName, type Registration } from './types.js';
 
 export { PROVIDER_NAMES, SNOWFLAKE_TYPE, type ProviderName, type Registration, type Trap } from './types.js';
 
@@ -58,4 +58,17 @@ export function resolveProvider(
     return { provider: parseProvider(fromFile, source), source };
   }
   return { provider: 'aws', source: 'default' };
+}
+
+/** One line for a registration (the job summary, messages): what Snowflake matches, by TYPE. */
+export function registrationSummary(registration: Registration): string {
+  switch (registration.type) {
+    case 'AWS':
+      return registration.issuer ? `ARN ${registration.arn}, issuer ${registration.issuer}` : `ARN ${registration.arn}`;
+    case 'OIDC':
+    case 'AZURE':
+      return `subject ${registration.subject}, issuer ${registration.issuer}`;
+    case 'GCP':
+      return `subject ${registration.subject}`;
+  }
 }

@@ -24,6 +24,7 @@ export * from './web-identity.js';
 export * from './snowflake-jwt.js';
 export * from './snowflake-oidc.js';
 export * from './snowflake-gates.js';
+export { DEFAULT_POLICY_DATABASE, DEFAULT_POLICY_SCHEMA, authenticationPolicyFullName } from './snowflake-admin-gates.js';
 export * from './oidc-issuer.js';
 export * from './oidc-claims.js';
 export * from './github-oidc.js';

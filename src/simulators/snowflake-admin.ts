@@ -35,7 +35,8 @@
  *   HUGE_FIELD_CHARS characters long (a server sending absurd values);
  * - 'identities-flood': every workload identity listing has IDENTITY_FLOOD_SIZE identities.
  */
-import type { GateRefusal, SimGate } from './snowflake-gates.js';
+import type { GateRefusal, SimGate, SimGates } from './snowflake-gates.js';
+import { answerGateStatement } from './snowflake-admin-gates.js';
 import { createHash, createPublicKey, randomBytes, randomInt, randomUUID, verify } from 'node:crypto';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -104,6 +105,11 @@ export interface AdminSimulatorOptions {
   profiles?: Record<string, SimUserProfile>;
   /** Role → the users it holds MONITOR on ('*': all). */
   monitor?: Record<string, '*' | string[]>;
+  /**
+   * Roles that hold APPLY AUTHENTICATION POLICY on the account and may read the network policies
+   * (./snowflake-admin-gates.ts); ACCOUNTADMIN and SECURITYADMIN always do.
+   */
+  policyReaders?: string[];
 }
 
 export interface AdminStatement {
@@ -134,6 +140,9 @@ export interface AdminSimulator {
   logins: AdminLoginRecord[];
   grantMonitor(role: string, user: string | '*'): void;
   revokeMonitor(role: string, user: string): void;
+  /** GRANT / REVOKE APPLY AUTHENTICATION POLICY ON ACCOUNT (and reading the network policies). */
+  grantPolicyRead(role: string): void;
+  revokePolicyRead(role: string): void;
   setProfile(user: string, profile: SimUserProfile): void;
   addAdmin(admin: SimAdmin): void;
   /** Hostile answers for SHOW (see the module comment). */
@@ -155,6 +164,8 @@ export interface AdminSideDeps {
   identityKey: (arn: string) => { partition: string; account: string; type: 'IAM_ROLE' | 'IAM_USER'; name: string } | undefined;
   /** The account ACCOUNT_NAME must name (case-insensitive); unset: any. */
   accountName?: string | undefined;
+  /** The gates the simulator enforces (./snowflake-gates.ts), as audit's read statements show them. */
+  gates?: () => Readonly<SimGates>;
 }
 
 export interface AdminSide {
@@ -219,6 +230,7 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
   const monitor = new Map<string, '*' | Set<string>>();
   for (const role of ALL_MONITOR_ROLES) monitor.set(role, '*');
   for (const [role, users] of Object.entries(options.monitor ?? {})) monitor.set(role.toUpperCase(), users === '*' ? '*' : new Set(users));
+  const policyReaders = new Set([...ALL_MONITOR_ROLES, ...(options.policyReaders ?? []).map((role) => role.toUpperCase())]);
   const sessions = new Map<string, AdminSession>();
   const statements: AdminStatement[] = [];
   const logins: AdminLoginRecord[] = [];
@@ -368,6 +380,16 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
   const run = (session: AdminSession, sqlText: string): Result => {
     const sql = sqlText.trim().replace(/;\s*$/, '').trim();
     let match: RegExpExecArray | null;
+    const gated = deps.gates
+      ? answerGateStatement(sql, {
+          gates: deps.gates(),
+          accountName: session.accountName,
+          mayReadPolicies: policyReaders.has(session.role),
+          mayMonitor: (user) => mayMonitor(session, user),
+          userExists: (user) => listing().byName.has(user),
+        })
+      : undefined;
+    if (gated) return 'error' in gated ? gated : table(gated.columns, gated.rows, { created_on: 'timestamp_ltz' });
     if ((match = /^SELECT\s+(.+)$/is.exec(sql))) return selectSession(session, match[1] ?? '');
     if ((match = new RegExp(`^USE\\s+ROLE\\s+${IDENT}$`, 'i').exec(sql))) {
       const role = identifier(match[1] ?? '');
@@ -393,7 +415,7 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
       const properties: Array<[string, string]> = [
         ['NAME', user.name],
         ['TYPE', user.type ?? 'null'],
-        ['DISABLED', String(user.disabled)],
+        ['DISABLED', String(disabledNow(user))],
         ['DEFAULT_ROLE', user.defaultRole ?? 'null'],
         ['HAS_WORKLOAD_IDENTITY', String(user.identities.length > 0)],
       ];
@@ -418,7 +440,10 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
   };
 
   const SHOW_USERS_COLUMNS = ['name', 'created_on', 'login_name', 'display_name', 'comment', 'disabled', 'default_role', 'owner', 'has_password', 'has_rsa_public_key', 'type', 'has_workload_identity'];
-  const userRow = (user: ListedUser): Array<string | null> => [user.name, user.createdOn, user.name, user.name, user.comment, String(user.disabled), user.defaultRole ?? '', 'USERADMIN', String(user.admin), String(user.admin), user.type, String(user.identities.length > 0)];
+  /** DISABLED as the profile says, or as the gates say (ALTER USER … SET DISABLED = TRUE refuses logins: ./snowflake-gates.ts). */
+  const disabledByGates = () => new Set(Object.entries(deps.gates?.().users ?? {}).flatMap(([name, gates]) => (gates.disabled === true ? [name.toUpperCase()] : [])));
+  const disabledNow = (user: ListedUser, gated: ReadonlySet<string> = disabledByGates()) => user.disabled || gated.has(user.name);
+  const userRow = (user: ListedUser, gated: ReadonlySet<string>): Array<string | null> => [user.name, user.createdOn, user.name, user.name, user.comment, String(disabledNow(user, gated)), user.defaultRole ?? '', 'USERADMIN', String(user.admin), String(user.admin), user.type, String(user.identities.length > 0)];
 
   const showUsers = (like: string | undefined, limit: number | undefined, from: string | undefined): Result => {
     if (mode === 'users-flood') {
@@ -427,9 +452,10 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
         const name = `FLOOD_${String(++flooded).padStart(9, '0')}`;
         return listed(name, {}, 'SERVICE', undefined, flooded % 10 === 0 ? [{ name: 'DEFAULT', arn: `arn:aws:iam::123456789012:role/${name.toLowerCase()}` }] : []);
       });
-      return table(SHOW_USERS_COLUMNS, page.map(userRow), { created_on: 'timestamp_ltz' });
+      return table(SHOW_USERS_COLUMNS, page.map((user) => userRow(user, new Set())), { created_on: 'timestamp_ltz' });
     }
     let users = listing().sorted;
+    const gated = disabledByGates();
     if (mode === 'huge-fields') users = [...users, { ...listed(HUGE_FIELDS_USER, {}, 'SERVICE', 'R'.repeat(HUGE_FIELD_CHARS), []), identities: [{ name: 'DEFAULT', arn: 'arn:aws:iam::123456789012:role/huge' }] }].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     if (like !== undefined) {
       const pattern = new RegExp(`^${like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.')}$`, 'is');
@@ -437,7 +463,7 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
     }
     if (from !== undefined) users = users.filter((user) => user.name > from);
     if (limit !== undefined) users = users.slice(0, limit);
-    return table(SHOW_USERS_COLUMNS, users.map(userRow), { created_on: 'timestamp_ltz' });
+    return table(SHOW_USERS_COLUMNS, users.map((user) => userRow(user, gated)), { created_on: 'timestamp_ltz' });
   };
 
   const identityRows = (user: ListedUser): Result =>
@@ -471,6 +497,12 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
       const current = monitor.get(role.toUpperCase());
       if (current === '*') monitor.set(role.toUpperCase(), new Set([...listing().byName.keys()].filter((name) => name !== user)));
       else current?.delete(user);
+    },
+    grantPolicyRead(role) {
+      policyReaders.add(role.toUpperCase());
+    },
+    revokePolicyRead(role) {
+      if (!ALL_MONITOR_ROLES.includes(role.toUpperCase())) policyReaders.delete(role.toUpperCase());
     },
     setProfile(user, profile) {
       profiles.set(user, profile);

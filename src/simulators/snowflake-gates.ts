@@ -37,6 +37,8 @@ export interface SimWorkloadIdentityPolicy {
   allowedProviders?: string[];
   /** 12-digit AWS account ids, or ALL; unset: ALL. */
   allowedAwsAccounts?: string[];
+  /** aws, aws-us-gov, aws-cn, or ALL; unset: ALL (DESCRIBE shows it; the docs pages do not name it). */
+  allowedAwsPartitions?: string[];
   /** Unset: ALL. */
   allowedAzureIssuers?: string[];
   /** Issuer URLs, or ALL; unset: ALL. */
@@ -45,6 +47,9 @@ export interface SimWorkloadIdentityPolicy {
 
 export interface SimAuthenticationPolicy {
   name: string;
+  /** The database and schema it lives in (authentication policies are schema objects); default SECURITY_DB.POLICIES. */
+  database?: string;
+  schema?: string;
   /** ALL | PASSWORD | KEYPAIR | PROGRAMMATIC_ACCESS_TOKEN | WORKLOAD_IDENTITY | OAUTH | SAML; unset: ALL. */
   authenticationMethods?: string[];
   workloadIdentityPolicy?: SimWorkloadIdentityPolicy;
@@ -80,7 +85,7 @@ export interface SimGates {
 export type SimGate = 'network-policy' | 'authentication-policy' | 'user-disabled' | 'user-locked';
 
 /** Which rule of the authentication policy refused (the simulator's log only: Snowflake does not say). */
-export type SimAuthenticationRule = 'AUTHENTICATION_METHODS' | 'ALLOWED_PROVIDERS' | 'ALLOWED_AWS_ACCOUNTS' | 'ALLOWED_OIDC_ISSUERS' | 'ALLOWED_AZURE_ISSUERS';
+export type SimAuthenticationRule = 'AUTHENTICATION_METHODS' | 'ALLOWED_PROVIDERS' | 'ALLOWED_AWS_ACCOUNTS' | 'ALLOWED_AWS_PARTITIONS' | 'ALLOWED_OIDC_ISSUERS' | 'ALLOWED_AZURE_ISSUERS';
 
 export interface GateRefusal {
   gate: SimGate;
@@ -119,6 +124,8 @@ export interface GateLogin {
   provider?: string;
   /** The verified AWS account, when known. */
   awsAccount?: string;
+  /** The verified AWS partition (aws, aws-us-gov, …), when known. */
+  awsPartition?: string;
   /** The verified OIDC (or Azure) issuer, when known. */
   issuer?: string;
 }
@@ -181,6 +188,7 @@ export function createGates(initial: SimGates = {}) {
       if (login.method === 'WORKLOAD_IDENTITY' && wif) {
         if (login.provider && !allows(wif.allowedProviders, login.provider)) return refuse('ALLOWED_PROVIDERS');
         if (login.provider === 'AWS' && login.awsAccount && !allows(wif.allowedAwsAccounts, login.awsAccount)) return refuse('ALLOWED_AWS_ACCOUNTS');
+        if (login.provider === 'AWS' && login.awsPartition && !allows(wif.allowedAwsPartitions, login.awsPartition)) return refuse('ALLOWED_AWS_PARTITIONS');
         if (login.provider === 'OIDC' && login.issuer && !allows(wif.allowedOidcIssuers, login.issuer, true)) return refuse('ALLOWED_OIDC_ISSUERS');
         if (login.provider === 'AZURE' && login.issuer && !allows(wif.allowedAzureIssuers, login.issuer, true)) return refuse('ALLOWED_AZURE_ISSUERS');
       }
@@ -211,6 +219,8 @@ export function createGates(initial: SimGates = {}) {
       settings = { ...settings, users };
     },
     snapshot: (): SimGates => structuredClone(settings),
+    /** The settings as they are (not a copy: read, never change; the administrator side's SHOW answers read it per statement). */
+    view: (): Readonly<SimGates> => settings,
   };
 }
 

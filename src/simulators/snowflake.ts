@@ -509,7 +509,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
   const oidcKeys = createOidcKeyCache({ resolveIssuerUrl: opts.resolveOidcIssuerUrl, jwksCacheSeconds: opts.oidcJwksCacheSeconds });
   let oidcSubjectWildcard = opts.oidcSubjectWildcard ?? false;
   const gates = createGates(opts.gates ?? {});
-  const adminSide = createAdminSide(opts.admin ?? {}, { users: () => users, identityKey: registeredIdentityKey, accountName: opts.accountName });
+  const adminSide = createAdminSide(opts.admin ?? {}, { users: () => users, identityKey: registeredIdentityKey, accountName: opts.accountName, gates: gates.view });
 
   const findUserForCaller = (callerArn: string): SimUser | undefined => {
     const caller = callerIdentityKey(callerArn);
@@ -543,13 +543,16 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
     // The gates, in Snowflake's order: network policy, authentication policy (both for the user the
     // credential maps to, else the account's), then the identity, then the user's state.
     const facts = outcome.facts;
-    const awsAccount = outcome.verifiedArn ? ARN_RE.exec(outcome.verifiedArn)?.[3] : undefined;
+    const verified = outcome.verifiedArn ? ARN_RE.exec(outcome.verifiedArn) : null;
+    const awsAccount = verified?.[3];
+    const awsPartition = verified?.[1];
     const refusal = gates.policies({
       clientAddress,
       method: 'WORKLOAD_IDENTITY',
       provider,
       ...(outcome.ok ? { user: outcome.user } : {}),
       ...(awsAccount ? { awsAccount } : {}),
+      ...(awsPartition ? { awsPartition } : {}),
       ...(outcome.verifiedIssuer ? { issuer: outcome.verifiedIssuer } : {}),
     }) ?? (outcome.ok ? gates.userState(outcome.user.name) : undefined);
     if (refusal) {

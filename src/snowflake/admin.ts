@@ -423,7 +423,7 @@ const truthy = (value: unknown): boolean => value === true || (typeof value === 
 const count = (value: number) => value.toLocaleString('en-US');
 
 /** A row's text, exact, or (past `max` characters) the server's fault: exit 4, UNEXPECTED_ANSWER. */
-function bounded(value: unknown, max: number, what: string): string | null {
+export function bounded(value: unknown, max: number, what: string): string | null {
   if (value === null || value === undefined || value === '') return null;
   const text = String(value);
   if (text.length > max) {
@@ -498,12 +498,12 @@ export function parseIdentityRow(row: Row): AuditIdentity | undefined {
 }
 
 /** A stored name as SQL: the safe identifier, else double-quoted as it is (read-only SHOW only). */
-function nameSql(name: string): string {
+export function nameSql(name: string): string {
   return identifierForStoredName(name) ?? `"${name.replaceAll('"', '""')}"`;
 }
 
 /** A stored name as a string literal for FROM '…' (server text: escaped, never refused). */
-function nameLiteral(name: string): string {
+export function nameLiteral(name: string): string {
   const quoted = quoteStringLiteral(name);
   return quoted.ok ? quoted.sql : `'${name.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
 }

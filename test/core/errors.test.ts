@@ -14,12 +14,13 @@ describe('EXIT_CODES: one code per kind of failure', () => {
     ['snowflake', 4],
     ['internal', 70], // EX_SOFTWARE (sysexits.h)
     ['output', 74], // EX_IOERR (sysexits.h)
+    ['interrupted', 130], // 128 + SIGINT
   ] as const)('%s → %i', (kind, code) => {
     expect(EXIT_CODES[kind]).toBe(code);
   });
 
   it('has exactly these kinds', () => {
-    expect(Object.keys(EXIT_CODES).sort()).toEqual(['aws', 'internal', 'ok', 'output', 'snowflake', 'usage', 'verification']);
+    expect(Object.keys(EXIT_CODES).sort()).toEqual(['aws', 'internal', 'interrupted', 'ok', 'output', 'snowflake', 'usage', 'verification']);
   });
 });
 
@@ -32,6 +33,7 @@ describe('EXIT_CODE_MEANINGS: what `wif-check --help` prints for each code', () 
     [4, 'Snowflake side: unreachable, timed out, or failed for a reason other than the identity mapping'],
     [70, 'internal error in wif-check (a bug: please report it)'],
     [74, 'the output could not be written to stdout (e.g. a full disk)'],
+    [130, 'interrupted (Ctrl-C); doctor --in-lambda deletes its temporary function first'],
   ])('%i: %s', (code, meaning) => {
     expect(EXIT_CODE_MEANINGS.filter(([c]) => c === code)).toEqual([[code, meaning]]);
   });

@@ -68,6 +68,8 @@ describe('parseLambdaEvent accepts the natural forms', () => {
     ['expectAccount as a 12-digit number', { expectAccount: 123456789012 }, { expectAccount: '123456789012' }],
     ['allowInsecureHttp false (the default; TLS stays on)', { allowInsecureHttp: false }, {}],
     ['outboundToken true', { outboundToken: true }, { outboundToken: true }],
+    ['driver as a string (doctor --in-lambda sends the real function\'s)', { driver: 'python' }, { driver: 'python' }],
+    ['driver null means unset', { driver: null }, {}],
   ])('%s', (_name, event, expected) => {
     expect(parseLambdaEvent(event)).toEqual({ ...UNSET, ...expected });
   });
@@ -104,6 +106,7 @@ describe('parseLambdaEvent refuses everything else, naming the field and the exp
     ['a number event', 42, 'the event must be an object of settings (or null), not the number 42', 'BAD_EVENT'],
     ['a Snowflake account as a number', { account: 123 }, 'event.account must be a string (a Snowflake account identifier such as myorg-myacct), not the number 123', 'BAD_EVENT'],
     ['expectUser as a number', { expectUser: 42 }, 'event.expectUser must be a string (a Snowflake user name), not the number 42', 'BAD_EVENT'],
+    ['driver as a boolean', { driver: true }, 'event.driver must be a string (a driver name: node or python), not the boolean true', 'BAD_EVENT'],
     ['host as an object', { host: {} }, 'event.host must be a string (a host name), not an object', 'BAD_EVENT'],
     ['host as an array', { host: ['a.example'] }, 'event.host must be a string (a host name), not an array', 'BAD_EVENT'],
     ['protocol as a boolean', { protocol: true }, 'event.protocol must be a string (http or https), not the boolean true', 'BAD_EVENT'],
@@ -240,7 +243,7 @@ describe('event.failOnError and WIF_CHECK_FAIL_ON_ERROR (issue 21, part 3)', () 
   it.each([
     ['failOnError', 'yes', "event.failOnError must be true or false, not the string \"yes\""],
     ['failOnError', 1, 'event.failOnError must be true or false, not the number 1'],
-    ['driver', 3, 'event.driver must be a string (a Snowflake driver: node or python), not the number 3'],
+    ['driver', 3, 'event.driver must be a string (a driver name: node or python), not the number 3'],
   ])('event.%s of the wrong type is refused', (field, value, message) => {
     expect(refusal({ [field]: value }).message).toBe(message);
   });

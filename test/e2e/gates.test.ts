@@ -7,9 +7,11 @@
  *
  * Tests share one test bed and run in order; each puts the gates back in `finally`.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_GITHUB_JOB, GITHUB_ACTIONS_ISSUER, TEST_IDENTITIES, credentialsEnv, startTestBed, type SimGates, type TestBedWithOidc } from '../../src/simulators/index.js';
-import { allOutput, cleanEnv, runCli, type CliResult } from './run-cli.js';
+import { allOutput, cleanEnv, runCli, tempDir, type CliResult } from './run-cli.js';
 
 let bed: TestBedWithOidc;
 
@@ -21,11 +23,20 @@ const POLICIES: SimGates['authenticationPolicies'] = [
   { name: 'KEYPAIR_ONLY', authenticationMethods: ['KEYPAIR'] },
   { name: 'OTHER_AWS_ACCOUNT', authenticationMethods: ['WORKLOAD_IDENTITY'], workloadIdentityPolicy: { allowedProviders: ['AWS'], allowedAwsAccounts: ['111111111111'] } },
   { name: 'OTHER_ISSUER', authenticationMethods: ['ALL'], workloadIdentityPolicy: { allowedProviders: ['OIDC'], allowedOidcIssuers: ['https://issuer.example'] } },
+  { name: 'ADMINS', authenticationMethods: ['ALL'] },
 ];
-const NO_GATES: Partial<SimGates> = { accountNetworkPolicy: undefined, accountAuthenticationPolicy: undefined, serviceUsersAuthenticationPolicy: undefined, users: {} };
+/** doctor --admin-connection's administrator (a PAT; its own policies let it in whatever the account's say). */
+const PAT = 'pat_EXAMPLEZ2F0ZXMtZG9jdG9yLXRva2VuLW5ldmVyLXByaW50ZWQ';
+const ADMIN_GATES = { networkPolicy: 'LOOPBACK_OK', authenticationPolicy: 'ADMINS' };
+const NO_GATES: Partial<SimGates> = { accountNetworkPolicy: undefined, accountAuthenticationPolicy: undefined, serviceUsersAuthenticationPolicy: undefined, users: { AUDITOR: ADMIN_GATES } };
 
 beforeAll(async () => {
-  bed = await startTestBed({ oidc: true, gates: { networkPolicies: ONLY_TEN, authenticationPolicies: POLICIES } });
+  bed = await startTestBed({
+    oidc: true,
+    gates: { networkPolicies: ONLY_TEN, authenticationPolicies: POLICIES, users: { AUDITOR: ADMIN_GATES } },
+    // AUDIT_ROLE: MONITOR on every user, but not APPLY AUTHENTICATION POLICY.
+    admin: { admins: [{ name: 'AUDITOR', defaultRole: 'SECURITYADMIN', roles: ['AUDIT_ROLE'], pats: [PAT] }], monitor: { AUDIT_ROLE: '*' } },
+  });
 });
 
 afterAll(async () => {
@@ -143,5 +154,92 @@ describe('connect --provider oidc (GitHub Actions): each gate', () => {
     expect(error.code).toBe('USER_DISABLED');
     expect(error.hint).toContain('ALTER USER GHA_DEPLOY SET MINS_TO_UNLOCK = 0;');
     expect(bed.snowflake.logins.at(-1)).toMatchObject({ gate: 'user-locked', user: 'GHA_DEPLOY' });
+  });
+});
+
+/** A SNOWFLAKE_HOME whose [admin] connection is AUDITOR's PAT on the test bed. */
+function adminHome(): string {
+  const home = tempDir('snowflake-home-');
+  const token = join(home, 'pat.token');
+  writeFileSync(token, `${PAT}\n`, { mode: 0o600 });
+  writeFileSync(
+    join(home, 'connections.toml'),
+    `[admin]\naccount = "${bed.env.SNOWFLAKE_ACCOUNT}"\nhost = "${bed.snowflake.host}"\nport = ${bed.snowflake.port}\nprotocol = "http"\nuser = "AUDITOR"\nauthenticator = "PROGRAMMATIC_ACCESS_TOKEN"\ntoken_file_path = "${token}"\n`,
+    { mode: 0o600 },
+  );
+  return home;
+}
+
+interface Check {
+  id: string;
+  status: string;
+  code: string;
+  detail: string;
+  fix?: string;
+}
+const checksOf = (result: CliResult) => (JSON.parse(result.stdout) as { checks: Check[] }).checks;
+
+describe('doctor --admin-connection: which gate would stop this caller, read from the policies before the login', () => {
+  it('AWS: a user-level policy that allows another AWS account → GATE_PREDICTED with the least change, before the refused login', async () => {
+    bed.snowflake.gates.setUser('LAMBDA_LOADER', { authenticationPolicy: 'OTHER_AWS_ACCOUNT' });
+    const result = await runCli(['doctor', '--expect-user', 'LAMBDA_LOADER', '--admin-connection', 'admin', '--json'], { env: { ...awsEnv(), SNOWFLAKE_HOME: adminHome() } });
+    expect(result.code, allOutput(result)).toBe(1);
+    const checks = checksOf(result);
+    const ids = checks.map((check) => check.id);
+    expect(ids.indexOf('snowflake-gates')).toBeLessThan(ids.indexOf('login'));
+    expect(checks.find((check) => check.id === 'snowflake-gates')).toMatchObject({
+      status: 'warn',
+      code: 'GATE_PREDICTED',
+      detail: expect.stringContaining("LAMBDA_LOADER: the authentication policy OTHER_AWS_ACCOUNT (the user's own) allows the AWS accounts 111111111111, not 123456789012"),
+      fix: "ALTER AUTHENTICATION POLICY OTHER_AWS_ACCOUNT SET WORKLOAD_IDENTITY_POLICY = (ALLOWED_AWS_ACCOUNTS = ('111111111111', '123456789012'));   -- keep its other lists",
+    });
+    // The prediction holds: the login is refused at that gate.
+    expect(checks.find((check) => check.id === 'login')).toMatchObject({ status: 'fail', code: 'AUTHENTICATION_POLICY_REJECTED' });
+    expect(checks.find((check) => check.id === 'snowflake-registration')).toMatchObject({ status: 'ok' });
+  });
+
+  it('AWS: a disabled user is predicted too; with no gate in the way the check is OK', async () => {
+    bed.snowflake.gates.setUser('LAMBDA_LOADER', { disabled: true });
+    // The gates' disabled flag is the login's; the administrator's SHOW USERS reads the profile.
+    bed.snowflake.admin.setProfile('LAMBDA_LOADER', { disabled: true });
+    try {
+      const result = await runCli(['doctor', '--admin-connection', 'admin', '--json'], { env: { ...awsEnv(), SNOWFLAKE_HOME: adminHome() } });
+      expect(checksOf(result).find((check) => check.id === 'snowflake-gates')).toMatchObject({ code: 'GATE_PREDICTED', fix: 'ALTER USER LAMBDA_LOADER SET DISABLED = FALSE;' });
+    } finally {
+      bed.snowflake.admin.setProfile('LAMBDA_LOADER', {});
+    }
+    bed.snowflake.gates.set(NO_GATES);
+    const clear = await runCli(['doctor', '--admin-connection', 'admin', '--json'], { env: { ...awsEnv(), SNOWFLAKE_HOME: adminHome() } });
+    expect(clear.code, allOutput(clear)).toBe(0);
+    expect(checksOf(clear).find((check) => check.id === 'snowflake-gates')).toMatchObject({ status: 'ok', code: 'OK' });
+  });
+
+  it('AWS: an account network policy is listed with its allowed list (only Snowflake sees the address)', async () => {
+    bed.snowflake.gates.set({ accountNetworkPolicy: 'LOOPBACK_OK' });
+    const result = await runCli(['doctor', '--admin-connection', 'admin', '--json'], { env: { ...awsEnv(), SNOWFLAKE_HOME: adminHome() } });
+    expect(result.code, allOutput(result)).toBe(0);
+    expect(checksOf(result).find((check) => check.id === 'snowflake-gates')).toMatchObject({ status: 'ok', code: 'NETWORK_POLICY_IN_FORCE', detail: expect.stringContaining('LOOPBACK_OK') });
+  });
+
+  it('OIDC: an account policy that allows another issuer → GATE_PREDICTED naming this issuer', async () => {
+    bed.snowflake.gates.set({ accountAuthenticationPolicy: 'OTHER_ISSUER' });
+    const result = await runCli(['doctor', '--provider', 'oidc', '--expect-user', 'GHA_DEPLOY', '--admin-connection', 'admin', '--json'], { env: { ...oidcEnv(), SNOWFLAKE_HOME: adminHome() } });
+    expect(result.code, allOutput(result)).toBe(1);
+    const checks = checksOf(result);
+    expect(checks.find((check) => check.id === 'snowflake-gates')).toMatchObject({
+      status: 'warn',
+      code: 'GATE_PREDICTED',
+      detail: expect.stringContaining("OTHER_ISSUER (the account's)"),
+      fix: expect.stringContaining(`ALLOWED_OIDC_ISSUERS = ('https://issuer.example', '${GITHUB_ACTIONS_ISSUER}')`),
+    });
+    expect(checks.find((check) => check.id === 'login')).toMatchObject({ status: 'fail', code: 'AUTHENTICATION_POLICY_REJECTED' });
+  });
+
+  it('the administrator cannot read the policies: GATES_UNREADABLE with the GRANT, never a silent OK', async () => {
+    bed.snowflake.gates.set({ accountAuthenticationPolicy: 'OTHER_ISSUER' });
+    const home = adminHome();
+    writeFileSync(join(home, 'connections.toml'), 'role = "AUDIT_ROLE"\n', { flag: 'a' });
+    const result = await runCli(['doctor', '--admin-connection', 'admin', '--json'], { env: { ...awsEnv(), SNOWFLAKE_HOME: home } });
+    expect(checksOf(result).find((check) => check.id === 'snowflake-gates')).toMatchObject({ status: 'warn', code: 'GATES_UNREADABLE', fix: expect.stringContaining('GRANT APPLY AUTHENTICATION POLICY ON ACCOUNT TO ROLE AUDIT_ROLE;') });
   });
 });

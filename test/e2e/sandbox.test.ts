@@ -275,13 +275,13 @@ describe('wif-check sandbox: every story of the README (issue 21, part 2)', () =
 
 describe('wif-check sandbox --gate (issue 20, part 4)', () => {
   it.each([
-    ['aws', 'network-policy', 'NETWORK_POLICY_BLOCKED', 'LAMBDA_LOADER'],
-    ['aws', 'authentication-policy', 'AUTHENTICATION_POLICY_REJECTED', 'LAMBDA_LOADER'],
-    ['aws', 'user-disabled', 'USER_DISABLED', 'LAMBDA_LOADER'],
-    ['oidc', 'network-policy', 'NETWORK_POLICY_BLOCKED', 'GHA_DEPLOY'],
-    ['oidc', 'authentication-policy', 'AUTHENTICATION_POLICY_REJECTED', 'GHA_DEPLOY'],
-    ['oidc', 'user-disabled', 'USER_DISABLED', 'GHA_DEPLOY'],
-  ])('--provider %s --gate %s: the connect it suggests is refused with %s', async (provider, gate, code, user) => {
+    ['aws', 'network-policy', 'NETWORK_POLICY_BLOCKED', 'LAMBDA_LOADER', ['NETWORK_POLICY_IN_FORCE', null]],
+    ['aws', 'authentication-policy', 'AUTHENTICATION_POLICY_REJECTED', 'LAMBDA_LOADER', ['AUTHN_POLICY_NO_WORKLOAD_IDENTITY', 'LAMBDA_LOADER']],
+    ['aws', 'user-disabled', 'USER_DISABLED', 'LAMBDA_LOADER', ['USER_DISABLED', 'LAMBDA_LOADER']],
+    ['oidc', 'network-policy', 'NETWORK_POLICY_BLOCKED', 'GHA_DEPLOY', ['NETWORK_POLICY_IN_FORCE', null]],
+    ['oidc', 'authentication-policy', 'AUTHENTICATION_POLICY_REJECTED', 'GHA_DEPLOY', ['AUTHN_POLICY_NO_WORKLOAD_IDENTITY', 'GHA_DEPLOY']],
+    ['oidc', 'user-disabled', 'USER_DISABLED', 'GHA_DEPLOY', ['USER_DISABLED', 'GHA_DEPLOY']],
+  ] as const)('--provider %s --gate %s: the connect it suggests is refused with %s, and the audit it suggests shows the gate', async (provider, gate, code, user, [finding, findingUser]) => {
     const served = serve(['--json', '--provider', provider, '--gate', gate]);
     await ready(served);
     const document = JSON.parse(served.stdout()) as SandboxJson & { gate: { name: string; expect: string; says: string } };
@@ -290,6 +290,13 @@ describe('wif-check sandbox --gate (issue 20, part 4)', () => {
     const refused = await runCli(['connect', '--expect-user', user, '--json'], { env: cleanEnv(document.env) });
     expect(refused.code, describeRun(refused)).toBe(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code } });
+    // The audit line, run as written (its token file is the sandbox's; the administrator's own policies let it in).
+    const line = document.commands.find((command) => command.startsWith('wif-check audit '));
+    const args = (line ?? '').replace(/ {3}#.*$/, '').split(' ').slice(1);
+    expect(args.slice(0, 3)).toEqual(['audit', '--user', 'SANDBOX_ADMIN']);
+    const audited = await runCli([...args, '--json'], { env: cleanEnv(document.env) });
+    const findings = (JSON.parse(audited.stdout) as { findings: Array<{ code: string; user: string | null }> }).findings;
+    expect(findings, describeRun(audited)).toContainEqual(expect.objectContaining({ code: finding, user: findingUser }));
     expect(await stop(served, 'SIGTERM')).toEqual({ code: 0, signal: null });
   });
 

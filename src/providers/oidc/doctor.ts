@@ -7,7 +7,7 @@
 import { parseExpectUser, userMatches } from '../../core/diagnose.js';
 import { EXIT_CODES, WifError } from '../../core/errors.js';
 import { identifierForTypedName } from '../../core/sql.js';
-import { Checklist, type DoctorOptions, type DoctorReport } from '../../commands/doctor.js';
+import { Checklist, addRegistrationChecks, type DoctorOptions, type DoctorReport } from '../../commands/doctor.js';
 import { settingsSources } from '../../commands/connect.js';
 import type { FoundConnection } from '../../snowflake/config-files.js';
 import type { SnowflakeSettings } from '../../core/snowflake-settings.js';
@@ -52,6 +52,22 @@ export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.Pr
     list.skip(['oidc-claims'], 'skipped: no token');
   }
 
+  if (options.adminConnection && identity) {
+    // Before the login is tried: what is registered, and which gate before the mapping would stop this token.
+    const { oidcRegistrationCheck } = await import('./registration.js');
+    const registration = await oidcRegistrationCheck({
+      connection: options.adminConnection,
+      facts: identity.facts,
+      registration: identity.registration,
+      expectUser: expectUser === undefined ? undefined : (identifierForTypedName(expectUser) ?? expectUser),
+      env,
+      // Before the login: at most half of what is left, so a slow administrator side cannot starve it.
+      timeoutMs: Math.max(1_000, Math.floor((deadline - Date.now()) / 2)),
+    });
+    warnings.push(...registration.warnings);
+    addRegistrationChecks(list, registration);
+  }
+
   const settings = prepared?.settings;
   if (prepared && !settings) {
     list.skip(['login', 'user'], 'no Snowflake account given (--account or SNOWFLAKE_ACCOUNT): the token only');
@@ -70,20 +86,6 @@ export async function oidcDoctor(input: { options: DoctorOptions; env: NodeJS.Pr
       if (expectUser === undefined || userMatches(expectUser, user)) list.add('user', 'ok', expectUser === undefined ? detail : `${detail}, as expected`);
       else list.fail('user', unexpectedOidcUser(user, expectUser, prepared.identity.registration));
     }
-  }
-
-  if (options.adminConnection && identity) {
-    const { oidcRegistrationCheck } = await import('./registration.js');
-    const registration = await oidcRegistrationCheck({
-      connection: options.adminConnection,
-      facts: identity.facts,
-      registration: identity.registration,
-      expectUser: expectUser === undefined ? undefined : (identifierForTypedName(expectUser) ?? expectUser),
-      env,
-      timeoutMs: Math.max(1_000, deadline - Date.now()),
-    });
-    warnings.push(...registration.warnings);
-    list.add('snowflake-registration', registration.status, registration.detail, { fix: registration.fix, code: registration.code });
   }
 
   const firstFailure = list.checks.find((check) => check.status === 'fail');

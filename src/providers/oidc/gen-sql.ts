@@ -6,6 +6,7 @@
  * registration holds is a warning (or, for a subject no workflow can present, a refusal with the one
  * that would match). Static in the CLI bundle (offline start-up budget); the live token is read lazily.
  */
+import type { SqlProvider } from '../registry.js';
 import { WifError, usageError } from '../../core/errors.js';
 import { generateSql as buildSql, type GenerateSqlOptions as SqlInputs } from '../../core/sql.js';
 import { hclString, terraformFor } from '../../core/terraform.js';
@@ -168,3 +169,13 @@ async function fromToken(options: OidcGenerateSqlOptions, audiences: string[] | 
 function definedOnly<T extends Record<string, string | undefined>>(values: T): Partial<Record<keyof T, string>> {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<Record<keyof T, string>>;
 }
+
+/** gen-sql behind the seam (src/providers/registry.ts). */
+export const oidcSql: SqlProvider<OidcGeneratedSql> = {
+  name: 'oidc',
+  refuseOptions(options) {
+    if (options.arn !== undefined || options.outboundToken) throw usageError('--arn and --outbound-token are for --provider aws', 'CONFLICTING_OPTIONS');
+    if (options.alter && (options.ifNotExists || options.orReplace)) throw usageError('--if-not-exists and --or-replace apply to CREATE USER, not to --alter', 'CONFLICTING_OPTIONS');
+  },
+  generateSql: (options, env) => oidcGenerateSql({ ...options, env }),
+};

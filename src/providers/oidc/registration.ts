@@ -5,9 +5,10 @@
  * — with the SQL that fixes it. A warning, never a failure of its own.
  */
 import { WifError } from '../../core/errors.js';
-import type { AuditIdentity, AuditUser } from '../../core/audit-findings.js';
+import type { AuditIdentity, AuditUser, Finding } from '../../core/audit-findings.js';
 import type { RegistrationCheck } from '../../commands/audit.js';
 import type { OidcTokenFacts, Registration, Trap } from '../types.js';
+import { gateCheck } from '../../core/gate-findings.js';
 import { registrationMismatch } from './rules.js';
 import { registrationSql } from './sql.js';
 
@@ -32,8 +33,9 @@ export async function oidcRegistrationCheck(input: {
   const { audit } = await import('../../commands/audit.js');
   const warnings: string[] = [];
   let users: AuditUser[];
+  let findings: Finding[];
   try {
-    users = (await audit({ connection: input.connection, env: input.env, timeoutMs: input.timeoutMs, isolatedConnection: true, onWarning: (text) => warnings.push(text) })).users;
+    ({ users, findings } = await audit({ connection: input.connection, env: input.env, timeoutMs: input.timeoutMs, isolatedConnection: true, onWarning: (text) => warnings.push(text) }));
   } catch (error) {
     if (!(error instanceof WifError)) throw error;
     return { status: 'warn', code: error.code, detail: `could not read the registration with connection '${input.connection}': ${error.message}`, ...(error.hint ? { fix: error.hint } : {}), warnings };
@@ -42,7 +44,11 @@ export async function oidcRegistrationCheck(input: {
   const matches = users.filter((user) => user.identities.some((identity) => matchesToken(identity, facts))).map((user) => user.name);
   const expected = input.expectUser === undefined ? undefined : users.find((user) => user.name.toUpperCase() === input.expectUser?.replace(/^"|"$/g, '').toUpperCase());
   const fix = registrationSql(input.expectUser ?? expected?.name ?? '<your user>', input.registration, 'alter');
-  if (matches.length) return { status: 'ok', detail: `subject ${facts.subject} (issuer ${facts.issuer}) is registered for ${matches.join(', ')}`, warnings };
+  if (matches.length) {
+    // The gates for the identity this token matches (a user's other identities have their own policy findings).
+    const matching = (finding: Finding) => users.some((user) => user.name === finding.user && user.identities.some((identity) => identity.name === finding.identity && matchesToken(identity, facts)));
+    return { status: 'ok', detail: `subject ${facts.subject} (issuer ${facts.issuer}) is registered for ${matches.join(', ')}`, warnings, gates: gateCheck(findings, matches, matching) };
+  }
   // The user meant: --expect-user, else the users registered with the same issuer.
   const candidates = expected ? [expected] : users.filter((user) => user.identities.some((identity) => isOidc(identity) && identity.issuer === facts.issuer));
   const explained = candidates.flatMap((user) =>
