@@ -53,8 +53,11 @@ for (const file of ['dist/cli.js', 'dist/simulators/index.js']) {
 
 // ---------------------------------------------------------------------------------------------
 // Environment: the test bed, a temporary HOME, nothing from the developer's machine.
-const { startTestBed, credentialsEnv, TEST_IDENTITIES } = await import(pathToFileURL(join(root, 'dist', 'simulators', 'index.js')).href);
-const bed = await startTestBed();
+const { startTestBed, credentialsEnv, TEST_IDENTITIES, AZURE_LOADER_IDENTITY } = await import(pathToFileURL(join(root, 'dist', 'simulators', 'index.js')).href);
+// With the Azure side (a VM's metadata service on loopback) for the --provider azure rows; the AWS rows are unchanged.
+const bed = await startTestBed({ azure: true });
+/** What a VM with a user-assigned identity has: the metadata service (the SDK's own override) and the identity's client ID. */
+const AZURE_ENV = { ...bed.azure.imdsEnv(), AZURE_CLIENT_ID: AZURE_LOADER_IDENTITY.clientId };
 const scratch = mkdtempSync(join(os.tmpdir(), 'wif-check-bench-'));
 const home = join(scratch, 'home');
 mkdirSync(join(home, '.aws'), { recursive: true });
@@ -117,6 +120,9 @@ async function main() {
     { id: 'gen-sql-terraform', label: 'wif-check gen-sql --arn … --format terraform', cmd: node, args: [BIN, 'gen-sql', '--arn', ARN, '--format', 'terraform'], expect: /snowflake_service_user/ },
     { id: 'gen-sql-oidc', label: 'wif-check gen-sql --provider oidc --issuer … --subject …', cmd: node, args: [BIN, 'gen-sql', '--provider', 'oidc', '--issuer', 'https://token.actions.githubusercontent.com', '--subject', 'repo:octo-org/app:environment:prod', '--user', 'GHA_DEPLOY'], expect: /TYPE = OIDC/ },
     { id: 'whoami', label: 'wif-check whoami', cmd: node, args: [BIN, 'whoami'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
+    { id: 'gen-sql-azure', label: 'wif-check gen-sql --provider azure --issuer … --subject …', cmd: node, args: [BIN, 'gen-sql', '--provider', 'azure', '--issuer', 'https://login.microsoftonline.com/3f1e2d4c-5b6a-4789-9abc-def012345678/v2.0', '--subject', '2c4e6a8b-0d1f-4b3c-9a5e-7f8e9d0c1b2a', '--user', 'AZ_LOADER'], expect: /TYPE = AZURE/ },
+    { id: 'whoami-azure', label: 'wif-check whoami --provider azure', cmd: node, args: [BIN, 'whoami', '--provider', 'azure'], expect: /2c4e6a8b-0d1f-4b3c-9a5e-7f8e9d0c1b2a/, env: AZURE_ENV },
+    { id: 'azure-minimal', label: 'azure-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'azure-minimal.mjs')], expect: /2c4e6a8b-0d1f-4b3c-9a5e-7f8e9d0c1b2a/, env: AZURE_ENV },
     { id: 'whoami-oidc', label: 'wif-check whoami --provider oidc --token-file F', cmd: node, args: [BIN, 'whoami', '--provider', 'oidc', '--token-file', oidcTokenFile()], expect: /repo:octo-org\/app:environment:prod/ },
     { id: 'whoami-jwt', label: 'wif-check whoami --outbound-token', cmd: node, args: [BIN, 'whoami', '--outbound-token'], expect: /arn:aws:iam::123456789012:role\/my-fn-role/ },
     { id: 'sts-minimal', label: 'sts-minimal.mjs', cmd: node, args: [join(root, 'bench', 'baselines', 'sts-minimal.mjs')], expect: /assumed-role\/my-fn-role/ },
@@ -243,6 +249,8 @@ async function main() {
   ratio('help', 'node-e-0', 1.35);
   ratio('gen-sql', 'node-e-0', 1.3);
   ratio('gen-sql-oidc', 'node-e-0', 1.3);
+  ratio('gen-sql-azure', 'node-e-0', 1.3);
+  ratio('whoami-azure', 'azure-minimal', 0.9);
   ratio('gen-sql-terraform', 'node-e-0', 1.3);
   ratio('whoami-oidc', 'node-e-0', 1.3);
   ratio('whoami', 'sts-minimal', 0.7);

@@ -11,6 +11,8 @@
 //   dist/chunks/jose.cjs         jose (the sandbox's simulators; the JWT method's decoding is in aws.cjs)
 //   dist/chunks/lambda.cjs       @aws-sdk/client-lambda (doctor --in-lambda only)
 //   dist/chunks/snowflake.cjs    snowflake-sdk (connect, doctor, audit)
+//   dist/chunks/azure.cjs        @azure/identity (--provider azure only: the driver's own token library;
+//                                the driver's copy inside snowflake.cjs stays the driver's)
 //   FILE.v8cache                 the file's build id and the Node version (bin/code-cache.cjs
 //                                cacheHeader) + V8's code cache for it, made by
 //                                running the commands below in child processes against the local
@@ -64,6 +66,7 @@ const CHUNKS = {
     '@aws-sdk/client-lambda': ['LambdaClient', 'CreateFunctionCommand', 'GetFunctionConfigurationCommand', 'InvokeCommand', 'DeleteFunctionCommand', 'waitUntilFunctionActive'],
   },
   jose: { jose: '*' },
+  azure: { '@azure/identity': ['DefaultAzureCredential'] },
   snowflake: {
     'snowflake-sdk': 'commonjs',
     // src/snowflake/http-guard.ts guards the driver's own axios instance: it must be the chunk's.
@@ -83,6 +86,8 @@ const WARM_RUNS = [
   { save: ['commands.cjs', 'aws.cjs'], runs: [['whoami'], ['whoami', '--outbound-token'], ['gen-sql']] },
   // The sandbox serves until a signal, so it cannot run here: its jose chunk is cached as loaded.
   { save: ['jose.cjs'], runs: [], load: ['jose.cjs'] },
+  // whoami --provider azure needs a managed identity to answer: its chunk is cached as loaded.
+  { save: ['azure.cjs'], runs: [], load: ['azure.cjs'] },
   // doctor --in-lambda creates a Lambda function (against the Lambda simulator it also runs one):
   // too much for a warm-up, so its chunk is cached as loaded, as the jose chunk is.
   { save: ['lambda.cjs'], runs: [], load: ['lambda.cjs'] },
@@ -103,7 +108,7 @@ function chunkPlugin(chunkPath) {
   return {
     name: 'wif-check-chunks',
     setup(b) {
-      b.onResolve({ filter: /^(@aws-sdk|@smithy|jose($|\/)|snowflake-sdk)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
+      b.onResolve({ filter: /^(@aws-sdk|@smithy|@azure\/identity$|jose($|\/)|snowflake-sdk)/ }, (args) => (chunkOf.has(args.path) ? { path: args.path, namespace: 'wif-check-chunk' } : undefined));
       b.onLoad({ filter: /.*/, namespace: 'wif-check-chunk' }, (args) => ({
         contents:
           `const { loadCached } = require(${JSON.stringify(loaderFile)});\n` +

@@ -116,6 +116,8 @@ Examples:
   $ wif-check whoami --expect-account 123456789012 --json
   $ wif-check whoami --provider oidc                 # in GitHub Actions (permissions: id-token: write)
   $ wif-check whoami --provider oidc --token-file /var/run/secrets/snowflake/token
+  $ wif-check whoami --provider azure                # on an Azure VM, in App Service/Functions, in an AKS pod
+  $ wif-check whoami --provider azure --azure-client-id 6f2b3c4d-…   # a user-assigned identity
 ${EXIT_CODE_HELP}`,
     )
     .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & { expectAccount?: string; outboundToken?: boolean }) => {
@@ -146,7 +148,7 @@ function defineGenSql(program: Command): void {
     .option('--no-verify', 'omit the SHOW … statement that checks the registration')
     .option('--outbound-token', `${OUTBOUND_TOKEN_HELP}: emit ARN and ISSUER (with --alter: migrate a user to it)`)
     .option('--issuer <url>', "aws: the account's JWT issuer (https://<id>.tokens.sts.global.api.aws), offline with --arn; implies --outbound-token. oidc: the token's issuer, offline with --subject")
-    .option('--subject <sub>', 'oidc: the token\'s subject, offline (with --issuer)')
+    .option('--subject <sub>', 'oidc: the token\'s subject, offline (with --issuer); azure: the identity\'s object (principal) ID')
     .option('--github-repo <owner/repo>', 'oidc: GitHub Actions, offline: the repository whose workflow logs in (with --environment, --ref or --pull-request)')
     .option('--environment <name>', 'oidc, with --github-repo: the job uses this environment')
     .option('--ref <ref>', 'oidc, with --github-repo: the job runs on this branch or tag (refs/heads/main, refs/tags/v1)')
@@ -172,6 +174,8 @@ Examples:
   $ wif-check gen-sql --provider oidc --user GHA_DEPLOY   # from the job's own token
   $ wif-check gen-sql --provider oidc --issuer https://token.actions.githubusercontent.com --subject repo:octo-org/app:environment:prod --user GHA_DEPLOY
   $ wif-check gen-sql --provider oidc --github-repo octo-org/app --environment prod --user GHA_DEPLOY
+  $ wif-check gen-sql --provider azure --user AZ_LOADER   # from the managed identity's own token
+  $ wif-check gen-sql --provider azure --issuer https://login.microsoftonline.com/<tenant ID>/v2.0 --subject <object ID> --user AZ_LOADER --format terraform
   $ wif-check gen-sql --arn arn:aws:iam::123456789012:role/my-fn-role --user LOADER --format terraform > snowflake_wif.tf
 ${EXIT_CODE_HELP}`,
     )
@@ -226,6 +230,7 @@ Examples:
   $ wif-check connect --connection prod --role LOADER --warehouse LOAD_WH
   $ wif-check connect --account myorg-myacct --impersonation-path arn:aws:iam::123456789012:role/snowflake-loader
   $ wif-check connect --account myorg-myacct --outbound-token --expect-user LAMBDA_LOADER
+  $ wif-check connect --provider azure --account myorg-myacct --expect-user AZ_LOADER
 ${EXIT_CODE_HELP}`,
     )
     .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & SnowflakeFlagOptions & { expectUser?: string; outboundToken?: boolean }) => {
@@ -294,6 +299,7 @@ Examples:
   $ wif-check doctor
   $ wif-check doctor --account myorg-myacct --expect-user LAMBDA_LOADER
   $ wif-check doctor --account myorg-myacct --expect-account 123456789012 --json
+  $ wif-check doctor --provider azure --account myorg-myacct --expect-user AZ_LOADER --admin-connection admin
   $ wif-check doctor --account myorg-myacct --outbound-token
   $ wif-check doctor --account myorg-myacct --expect-user LAMBDA_LOADER --admin-connection admin
   # where the workload runs: as my-python-fn's role, in its VPC, with its runtime's driver
@@ -392,7 +398,8 @@ function defineSandbox(program: Command): void {
   withCommonOptions(program.command('sandbox'))
     .description('run a local STS and Snowflake (on 127.0.0.1) to try wif-check and the drivers against, until Ctrl-C')
     .option('--identity <name>', 'the test identity whose keys the exports hold (default assumedRole; e.g. serviceRole, chainSource, iamUser, govCloud, root, expired)')
-    .option('--provider <name>', 'aws (default) or oidc: also a GitHub Actions job\'s token service, OIDC issuers and OIDC users')
+    .option('--provider <name>', 'aws (default), oidc (a GitHub Actions job\'s token service, OIDC issuers and users) or azure (a VM\'s managed identities, Entra\'s keys, AZURE users)')
+    .option('--azure-trap <name>', 'with --provider azure: start in a trap\'s state: v1-issuer, no-consent, sovereign-cloud or user-assigned-only')
     .option('--gate <gate>', 'refuse the working login at a gate before the mapping: network-policy, authentication-policy or user-disabled')
     .addHelpText(
       'after',
@@ -409,14 +416,16 @@ Examples:
   $ wif-check sandbox --identity govCloud         # exports a us-gov- region
   $ wif-check sandbox --identity iamUser
   $ wif-check sandbox --provider oidc
+  $ wif-check sandbox --provider azure
+  $ wif-check sandbox --provider azure --azure-trap v1-issuer
   $ wif-check sandbox --gate network-policy
   $ wif-check sandbox --json > sandbox.json
 ${EXIT_CODE_HELP}`,
     )
-    .action(async (options: CommonOptions & { identity?: string; provider?: string; gate?: string }) => {
+    .action(async (options: CommonOptions & { identity?: string; provider?: string; gate?: string; azureTrap?: string }) => {
       await runCommand(options, async (printer) => {
         const { startSandbox, sandboxDocument, renderSandbox, untilSignal } = await import('./commands/sandbox.js');
-        const sandbox = await startSandbox({ identity: options.identity, provider: options.provider, gate: options.gate });
+        const sandbox = await startSandbox({ identity: options.identity, provider: options.provider, gate: options.gate, azureTrap: options.azureTrap });
         try {
           // The handlers first: whoever reads "Serving until" may signal at once (a loaded machine can
           // run the reader between the write and the next line).
@@ -581,25 +590,31 @@ interface ProviderFlagOptions {
   workloadIdentityProvider?: string;
   tokenFile?: string;
   audience?: string;
+  azureClientId?: string;
+  azureResource?: string;
 }
 
 function withProviderOptions(command: Command): Command {
   return command
     .optionsGroup('Identity provider:')
-    .option('--provider <name>', 'aws (default) or oidc: the workload identity provider (env SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER)')
+    .option('--provider <name>', 'aws (default), oidc or azure: the workload identity provider (env SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER)')
     .addOption(new Option('--workload-identity-provider <name>', 'the same as --provider (the drivers\' name)').hideHelp())
     .option('--token-file <path>', 'oidc: the token the workload presents, - for standard input (default: the GitHub Actions token service, then SNOWFLAKE_TOKEN_FILE_PATH)')
     .option('--audience <aud>', 'oidc: the audience to ask the GitHub token service for (default snowflakecomputing.com); gen-sql: the OIDC_AUDIENCE_LIST, comma-separated')
+    .option('--azure-client-id <id>', "azure: a user-assigned managed identity's client ID (the Node driver's workloadIdentityAzureClientId; default AZURE_CLIENT_ID, then the system-assigned identity)")
+    .option('--azure-resource <uri>', "azure: the resource to ask a token for (the driver's workloadIdentityAzureEntraIdResource; default api://fd3f753b-eed3-462c-b6a7-a4b5bb650aad)")
     .optionsGroup('');
 }
 
 /** The provider options for the library: --provider wins over its alias. */
-function providerOptionsFrom(options: ProviderFlagOptions): { provider?: string; tokenFile?: string; audience?: string } {
+function providerOptionsFrom(options: ProviderFlagOptions): { provider?: string; tokenFile?: string; audience?: string; azureClientId?: string; azureResource?: string } {
   const provider = options.provider ?? options.workloadIdentityProvider;
   return {
     ...(provider !== undefined ? { provider } : {}),
     ...(options.tokenFile !== undefined ? { tokenFile: options.tokenFile } : {}),
     ...(options.audience !== undefined ? { audience: options.audience } : {}),
+    ...(options.azureClientId !== undefined ? { azureClientId: options.azureClientId } : {}),
+    ...(options.azureResource !== undefined ? { azureResource: options.azureResource } : {}),
   };
 }
 

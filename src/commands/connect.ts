@@ -38,6 +38,10 @@ export interface ConnectOptions extends AwsOptions, SnowflakeFlags {
   tokenFile?: string | undefined;
   /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
   audience?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureClientId (a user-assigned identity's client ID; --azure-client-id). */
+  azureClientId?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureEntraIdResource (default Snowflake's application; --azure-resource). */
+  azureResource?: string | undefined;
 }
 
 export type { OidcConnectResult } from '../providers/oidc/connect.js';

@@ -27,6 +27,7 @@ import { hostEnv, withProcessEnv } from '../process-env.js';
 import { DEFAULT_CONNECT_TIMEOUT_MS, attemptLogin, driverEnvironment, providerAndConnection, remainingMs, settingsSources, verifiedCallerArn } from './connect.js';
 import type { ProviderName, Registration } from '../providers/types.js';
 import { OIDC_CHECK_TITLES, type OidcCheckId } from '../providers/oidc/checks.js';
+import { AZURE_CHECK_TITLES, type AzureCheckId } from '../providers/azure/checks.js';
 import { scrubDeep } from '../known-secrets.js';
 import type { PhaseTimings } from '../core/in-lambda.js';
 
@@ -47,7 +48,8 @@ export type CheckId =
   | 'snowflake-registration'
   | 'snowflake-gates'
   | 'function-timeout'
-  | OidcCheckId;
+  | OidcCheckId
+  | AzureCheckId;
 
 export interface Check {
   id: CheckId;
@@ -91,6 +93,10 @@ export interface DoctorOptions extends AwsOptions, SnowflakeFlags {
   tokenFile?: string | undefined;
   /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
   audience?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureClientId (a user-assigned identity's client ID; --azure-client-id). */
+  azureClientId?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureEntraIdResource (default Snowflake's application; --azure-resource). */
+  azureResource?: string | undefined;
 }
 
 export interface DoctorReport {
@@ -138,6 +144,7 @@ const TITLES: Record<CheckId, string> = {
   'snowflake-gates': 'Gates',
   ...OUTBOUND_CHECK_TITLES,
   ...OIDC_CHECK_TITLES,
+  ...AZURE_CHECK_TITLES,
   'other-method': 'Other method',
   'function-timeout': 'Function timeout',
 };

@@ -35,6 +35,10 @@ export interface GenerateSqlOptions extends AwsOptions, Omit<OidcGenerateSqlOpti
   issuer?: string | undefined;
   /** aws (default) or oidc; then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER. */
   provider?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureClientId (a user-assigned identity's client ID; --azure-client-id). */
+  azureClientId?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureEntraIdResource (default Snowflake's application; --azure-resource). */
+  azureResource?: string | undefined;
   /** `sql` (default) or `terraform`: also render the registration as a snowflake_service_user (the result's `terraform`). */
   format?: string | undefined;
 }

@@ -27,6 +27,7 @@ import {
   type SimGates,
 } from '../simulators/index.js';
 import { parseProvider } from '../providers/index.js';
+import { azureSandboxCommands, azureSandboxState, parseAzureSandboxTrap } from '../providers/azure/sandbox.js';
 
 export const DEFAULT_SANDBOX_IDENTITY: TestIdentityName = 'assumedRole';
 
@@ -43,6 +44,8 @@ export interface SandboxOptions {
   provider?: string | undefined;
   /** A gate before the mapping that refuses the working login (SANDBOX_GATES): network-policy, authentication-policy or user-disabled. */
   gate?: string | undefined;
+  /** azure: start the metadata service in a trap's state (src/providers/azure/sandbox.ts AZURE_SANDBOX_TRAPS). */
+  azureTrap?: string | undefined;
 }
 
 /** The gates the sandbox can show failing (issue 20, part 4), and what each sets on the simulator. */
@@ -270,8 +273,8 @@ export interface Sandbox {
   snowflakeUrl: string;
   account: string;
   /** The Snowflake users and what each is registered with (an ARN, or an OIDC issuer and subject). */
-  users: Array<{ name: string; arn: string | null; issuer?: string; oidc?: { issuer: string; subject: string } }>;
-  provider: 'aws' | 'oidc';
+  users: Array<{ name: string; arn: string | null; issuer?: string; oidc?: { issuer: string; subject: string }; azure?: { issuer: string; subject: string } }>;
+  provider: 'aws' | 'oidc' | 'azure';
   /** The variables to export, in the order they are printed. */
   env: Record<string, string>;
   /** Variables to unset: ones that would otherwise mix the shell's own AWS setup into the sandbox's. */
@@ -302,13 +305,15 @@ export function parseIdentityName(name: string | undefined): TestIdentityName {
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const name = parseIdentityName(options.identity);
   const provider = options.provider === undefined ? 'aws' : parseProvider(options.provider, '--provider');
-  if (provider !== 'aws' && provider !== 'oidc') throw usageError(`the sandbox simulates aws and oidc, not ${provider}`, 'PROVIDER_NOT_SUPPORTED');
+  if (provider !== 'aws' && provider !== 'oidc' && provider !== 'azure') throw usageError(`the sandbox simulates aws, oidc and azure, not ${provider}`, 'PROVIDER_NOT_SUPPORTED');
   const oidc = provider === 'oidc';
+  const azureTrap = parseAzureSandboxTrap(options.azureTrap);
+  if (azureTrap && provider !== 'azure') throw usageError('--azure-trap is for --provider azure', 'CONFLICTING_OPTIONS');
   const gateName = parseSandboxGate(options.gate);
-  const gated = gateName ? sandboxGate(gateName, oidc ? 'GHA_DEPLOY' : (options.users?.[0]?.name ?? SANDBOX_USERS[0]?.name ?? 'LAMBDA_LOADER')) : undefined;
+  const gated = gateName ? sandboxGate(gateName, oidc ? 'GHA_DEPLOY' : provider === 'azure' ? 'AZ_LOADER' : (options.users?.[0]?.name ?? SANDBOX_USERS[0]?.name ?? 'LAMBDA_LOADER')) : undefined;
   const gate = gateName && gated ? { name: gateName, says: gated.says, expect: gated.expect } : undefined;
   // Every story's administrator (AUDITOR, connection sandbox-admin); with --gate, the gate's own (SANDBOX_ADMIN) instead.
-  const admin = options.admin || gated ? undefined : sandboxAdmin();
+  const admin = options.admin || gated || provider === 'azure' ? undefined : sandboxAdmin();
   // --gate: an administrator for audit, whose PAT (random, fake) is only in a 0600 file, removed on exit.
   const adminDir = gated ? mkdtempSync(join(tmpdir(), 'wif-check-sandbox-')) : undefined;
   const adminTokenFile = adminDir ? join(adminDir, 'admin.token') : undefined;
@@ -322,16 +327,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     admin?.remove();
     if (adminDir) rmSync(adminDir, { recursive: true, force: true });
   };
+  // The stories' users (SANDBOX_USERS) for aws and oidc; azure keeps the test bed's own users.
+  const storyUsers = !options.users && provider !== 'azure';
   let bed: TestBed;
   try {
     bed = await startTestBed({
       ...(gated ? { gates: gated.gates } : {}),
       region: options.region ?? SANDBOX_REGIONS[name] ?? DEFAULT_TEST_BED_REGION,
-      users: options.users ?? (oidc ? [...SANDBOX_USERS, ...DEFAULT_OIDC_TEST_BED_USERS, SANDBOX_OIDC_TRAP_USER] : [...SANDBOX_USERS]),
+      ...(options.users ? { users: options.users } : storyUsers ? { users: oidc ? [...SANDBOX_USERS, ...DEFAULT_OIDC_TEST_BED_USERS, SANDBOX_OIDC_TRAP_USER] : [...SANDBOX_USERS] } : {}),
       ...(gateAdmin ? { admin: gateAdmin } : admin ? { admin: admin.simulator } : {}),
       ...(oidc ? { oidc: true } : {}),
+      ...(provider === 'azure' ? { azure: azureSandboxState(azureTrap) } : {}),
     });
-    if (!options.users) {
+    if (storyUsers) {
       // The JWT method's users carry their account's ISSUER (the STS simulator's, as `enable-outbound-web-identity-federation` would print it).
       for (const user of SANDBOX_USERS) {
         if (SANDBOX_ISSUER_USERS.includes(user.name) && user.workloadIdentityArn) bed.snowflake.setUserArn(user.name, user.workloadIdentityArn, bed.sts.webIdentity.issuerFor(TEST_ACCOUNT));
@@ -356,6 +364,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     arn: user.workloadIdentityArn ?? null,
     ...(user.workloadIdentityIssuer ? { issuer: user.workloadIdentityIssuer } : {}),
     ...(user.workloadIdentity ? { oidc: { issuer: user.workloadIdentity.issuer, subject: user.workloadIdentity.subject } } : {}),
+    ...(user.azureIdentity ? { azure: { issuer: user.azureIdentity.issuer, subject: user.azureIdentity.subject } } : {}),
   }));
   const firstUser = users[0]?.name ?? 'LAMBDA_LOADER';
   const stories = options.users || gate ? [] : SANDBOX_STORIES;
@@ -389,6 +398,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           ],
       stories: [],
       ...adminInfo,
+      ...(gate ? { gate } : {}),
+      bed,
+      close,
+    };
+  }
+  if (bed.azure) {
+    return {
+      provider: 'azure',
+      identity: { name, arn: identity.arn },
+      stsUrl: bed.sts.url,
+      snowflakeUrl: bed.snowflake.url,
+      account: bed.env.SNOWFLAKE_ACCOUNT,
+      users,
+      // A VM: the instance metadata service on loopback (the SDK's own AZURE_POD_IDENTITY_AUTHORITY_HOST).
+      env: { ...sandboxEnv(bed, name), SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER: 'azure', ...bed.azure.imdsEnv() },
+      unset: ['AWS_PROFILE', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'AZURE_FEDERATED_TOKEN_FILE', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID', 'AZURE_AUTHORITY_HOST', 'MSI_ENDPOINT'],
+      commands: gate ? ['wif-check whoami', `wif-check connect --expect-user AZ_LOADER --azure-client-id ${bed.azure.state.identities.find((entry) => entry.name === 'snowflake-loader')?.clientId ?? ''}   # refused at the gate: ${gate.expect}`] : azureSandboxCommands(azureTrap),
+      stories: [],
       ...(gate ? { gate } : {}),
       bed,
       close,
@@ -464,8 +491,11 @@ export function renderSandbox(
     comment(`STS        ${sandbox.stsUrl}    identity ${sandbox.identity.name}: ${sandbox.identity.arn}`),
     ...(sandbox.provider === 'oidc' ? [comment('GitHub     a job of octo-org/app in environment prod, with permissions: id-token: write (its token service is exported below)')] : []),
     comment(`Snowflake  ${sandbox.snowflakeUrl}    account ${sandbox.account}`),
+    ...(sandbox.provider === 'azure' ? [comment('Azure      a VM\'s instance metadata service: its system-assigned identity etl-vm and user-assigned snowflake-loader, reporting, audit-writer')] : []),
     ...sandbox.users.map((user) =>
-      comment(`           user ${user.name} ← ${user.oidc ? `OIDC ${user.oidc.subject} (${user.oidc.issuer})` : `${user.arn ?? '(no workload identity)'}${user.issuer ? ` + ISSUER ${user.issuer}` : ''}`}`),
+      comment(
+        `           user ${user.name} ← ${user.oidc ? `OIDC ${user.oidc.subject} (${user.oidc.issuer})` : user.azure ? `AZURE ${user.azure.subject} (${user.azure.issuer})` : `${user.arn ?? '(no workload identity)'}${user.issuer ? ` + ISSUER ${user.issuer}` : ''}`}`,
+      ),
     ),
     ...(sandbox.admin ? [comment(`Admin      ${sandbox.admin.user}: connection ${sandbox.admin.connection} in $SNOWFLAKE_HOME=${sandbox.admin.snowflakeHome} (its PAT file is removed on exit)`)] : []),
     ...(sandbox.gate ? [comment(sandbox.gate.says)] : []),

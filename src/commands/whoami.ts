@@ -22,12 +22,16 @@ export interface WhoamiOptions extends AwsOptions {
   expectAccount?: string | undefined;
   /** AWS's JWT method (STS GetWebIdentityToken); default: SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN. */
   outboundToken?: boolean | undefined;
-  /** aws (default) or oidc (src/providers/index.ts: then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER). */
+  /** aws (default), oidc or azure (src/providers/index.ts: then SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER). */
   provider?: string | undefined;
   /** oidc: the token file (`-`: standard input); default: GitHub's token service, then SNOWFLAKE_TOKEN_FILE_PATH. */
   tokenFile?: string | undefined;
   /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
   audience?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureClientId (a user-assigned identity's client ID; --azure-client-id). */
+  azureClientId?: string | undefined;
+  /** azure: the driver's workloadIdentityAzureEntraIdResource (default Snowflake's application; --azure-resource). */
+  azureResource?: string | undefined;
 }
 
 export type { OidcWhoamiReport } from '../providers/oidc/whoami.js';

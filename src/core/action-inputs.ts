@@ -43,7 +43,7 @@ export interface ActionSettings {
   timeoutMs: number | undefined;
   adminConnection: string | undefined;
   maskAwsAccountId: boolean;
-  /** aws (default) or oidc: with oidc, the job's own GitHub OIDC token (needs `permissions: id-token: write`). */
+  /** aws (default), oidc (the job's own GitHub OIDC token, needs `permissions: id-token: write`) or azure (a self-hosted runner's managed identity). */
   provider: string | undefined;
   /** oidc: the audience to ask GitHub's token service for (default snowflakecomputing.com). */
   audience: string | undefined;

@@ -12,6 +12,7 @@
 import { parsePrincipalArn, toSnowflakeArn } from './arn.js';
 import { identifierForStoredName, quoteStringLiteral, workloadIdentityClause } from './sql.js';
 import { registrationTraps } from '../providers/oidc/rules.js';
+import { azureAuditFindings } from '../providers/azure/audit.js';
 
 export type Severity = 'error' | 'warn' | 'info';
 
@@ -190,6 +191,7 @@ export function auditFindings(inputs: AuditInputs): { findings: Finding[]; looku
     findings.push({ code, severity: SEVERITY_OF[code], user, identity, detail, ...(fix ? { fix } : {}) });
 
   findings.push(...oidcFindings(inputs.users));
+  findings.push(...azureAuditFindings(inputs.users));
   const looked = inputs.lookup ? lookUp(inputs.users, inputs.lookup) : undefined;
   for (const user of inputs.users) {
     const who = identifierForStoredName(user.name);

@@ -26,7 +26,7 @@ export type GateCode = 'NETWORK_POLICY_BLOCKED' | 'AUTHENTICATION_POLICY_REJECTE
 
 export interface GateContext {
   /** The login's provider. */
-  provider: 'AWS' | 'OIDC';
+  provider: 'AWS' | 'OIDC' | 'AZURE';
   /** The verified (or expected) AWS account of the caller, 12 digits. */
   awsAccount?: string | undefined;
   /** The OIDC token's issuer. */
@@ -107,8 +107,8 @@ function authenticationPolicy(context: GateContext): GateDiagnosis {
   const allowed =
     provider === 'AWS'
       ? `ALLOWED_PROVIDERS = (<its providers>, AWS) ALLOWED_AWS_ACCOUNTS = (<its accounts>, ${sqlString(context.awsAccount ?? '<your AWS account>')})`
-      : `ALLOWED_PROVIDERS = (<its providers>, OIDC) ALLOWED_OIDC_ISSUERS = (<its issuers>, ${sqlString(context.issuer ?? '<the token issuer>')})`;
-  const who = provider === 'AWS' ? `AWS account ${context.awsAccount ?? '(unknown)'}` : `OIDC issuer ${context.issuer ?? '(unknown)'}`;
+      : `ALLOWED_PROVIDERS = (<its providers>, ${provider}) ALLOWED_${provider}_ISSUERS = (<its issuers>, ${sqlString(context.issuer ?? '<the token issuer>')})`;
+  const who = provider === 'AWS' ? `AWS account ${context.awsAccount ?? '(unknown)'}` : `${provider} issuer ${context.issuer ?? '(unknown)'}`;
   return {
     kind: 'verification',
     code: 'AUTHENTICATION_POLICY_REJECTED',

@@ -33,7 +33,7 @@ export interface WifCheckEvent {
   outboundToken?: boolean | null | undefined;
   /** A connection (connections.toml / config.toml under SNOWFLAKE_HOME) with an administrator login: the Snowflake-side view of a failed login. */
   adminConnection?: string | null | undefined;
-  /** aws (default) or oidc (the token from SNOWFLAKE_TOKEN_FILE_PATH: a token file is the function's configuration, never the event's). */
+  /** aws (default), oidc (the token from SNOWFLAKE_TOKEN_FILE_PATH: a token file is the function's configuration, never the event's) or azure (the function's environment names the managed identity: AZURE_CLIENT_ID, never the event). */
   provider?: string | null | undefined;
   /** oidc: the audience to ask a token service for. */
   audience?: string | null | undefined;
@@ -76,7 +76,7 @@ const TEXT_FIELDS = {
   role: 'a Snowflake role name',
   warehouse: 'a Snowflake warehouse name',
   adminConnection: 'a connection name from connections.toml or config.toml',
-  provider: 'a workload identity provider: aws or oidc',
+  provider: 'a workload identity provider: aws, oidc or azure',
   audience: 'an OIDC audience',
   driver: 'a driver name: node or python',
 } as const satisfies Partial<Record<Field, string>>;

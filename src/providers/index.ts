@@ -16,7 +16,7 @@ export { PROVIDER_NAMES, SNOWFLAKE_TYPE, type ProviderName, type Registration, t
 export const PROVIDER_ENV = 'SNOWFLAKE_WORKLOAD_IDENTITY_PROVIDER';
 
 /** Providers whose folder exists: the others are refused with what to use meanwhile (part 3). */
-export const SUPPORTED_PROVIDERS: readonly ProviderName[] = ['aws', 'oidc'];
+export const SUPPORTED_PROVIDERS: readonly ProviderName[] = ['aws', 'oidc', 'azure'];
 
 export interface ResolvedProvider {
   provider: ProviderName;

@@ -19,6 +19,7 @@ import type { FoundConnection } from '../snowflake/config-files.js';
 import type { SettingsSources } from '../core/snowflake-settings.js';
 import type { ProviderName, Registration, Trap } from './types.js';
 import { oidcSql } from './oidc/gen-sql.js';
+import { azureSql } from './azure/gen-sql.js';
 
 export type TokenProviderName = Exclude<ProviderName, 'aws'>;
 
@@ -109,6 +110,7 @@ export interface TokenProvider<W extends ProviderWhoamiReport = ProviderWhoamiRe
 // CLI bundle, scripts/build-cli.mjs; its SDK in a chunk of its own).
 const SQL_PROVIDERS: Readonly<Partial<Record<TokenProviderName, SqlProvider>>> = {
   oidc: oidcSql as unknown as SqlProvider,
+  azure: azureSql as unknown as SqlProvider,
 };
 
 /** The provider's gen-sql. resolveProvider has already refused unsupported names. */
@@ -120,6 +122,7 @@ export function sqlProvider(name: TokenProviderName): SqlProvider {
 
 const LOADERS: Readonly<Partial<Record<TokenProviderName, () => Promise<TokenProvider>>>> = {
   oidc: async () => (await import('./oidc/index.js')).provider as unknown as TokenProvider,
+  azure: async () => (await import('./azure/index.js')).provider as unknown as TokenProvider,
 };
 
 const loaded = new Map<TokenProviderName, TokenProvider>();

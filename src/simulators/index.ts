@@ -14,6 +14,7 @@ import { startOidcIssuer, type OidcIssuer, type OidcSignOptions } from './oidc-i
 import { startSnowflakeSimulator, type SimUser, type SnowflakeSimulator, type SnowflakeSimulatorOptions } from './snowflake.js';
 import { OIDC_DEFAULT_AUDIENCE } from './snowflake-oidc.js';
 import { startStsSimulator, type StsSimulator, type StsSimulatorOptions } from './sts.js';
+import { AZURE_TEST_BED_IDENTITIES, AZURE_TEST_BED_TENANT, DEFAULT_AZURE_TEST_BED_USERS, startAzureIdentitySimulator, type AzureIdentitySimulator, type AzureIdentitySimulatorOptions } from './azure-identity.js';
 
 export * from './credentials.js';
 export * from './sigv4.js';
@@ -29,6 +30,9 @@ export * from './oidc-issuer.js';
 export * from './oidc-claims.js';
 export * from './github-oidc.js';
 export * from './kubernetes-token.js';
+export * from './azure-identity.js';
+export * from './azure-entra-proxy.js';
+export * from './snowflake-azure.js';
 
 /** The user table a fresh test bed starts with. */
 export const DEFAULT_TEST_BED_USERS: readonly SimUser[] = Object.freeze([
@@ -115,6 +119,8 @@ export interface TestBed {
   env: TestBedEnv;
   /** The OIDC side, when started with `oidc`. */
   oidc?: TestBedOidc;
+  /** The Azure side (Entra's keys, the managed-identity endpoints), when started with `azure`. */
+  azure?: AzureIdentitySimulator;
   close(): Promise<void>;
 }
 
@@ -151,6 +157,11 @@ export interface TestBedOptions {
   oidc?: boolean | TestBedOidcOptions;
   /** Network and authentication policies, disabled and locked users (SnowflakeSimulatorOptions.gates; later: bed.snowflake.gates). */
   gates?: SnowflakeSimulatorOptions['gates'];
+  /**
+   * Start the Azure side too (bed.azure: ./azure-identity.ts) and — unless `users` is given — add
+   * DEFAULT_AZURE_TEST_BED_USERS. `issuerForms`: how Snowflake compares a v1 and a v2 issuer (not publicly known; default 'exact').
+   */
+  azure?: boolean | (AzureIdentitySimulatorOptions & { issuerForms?: 'exact' | 'either'; explainMismatch?: boolean });
 }
 
 interface OidcServers {
@@ -188,11 +199,14 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
   const oidcOptions: TestBedOidcOptions | undefined = opts.oidc === true ? {} : opts.oidc || undefined;
   const oidcServers = oidcOptions ? await startOidcServers(oidcOptions) : undefined;
   const resolveIssuerUrl = (url: string): string | undefined => oidcServers?.github.resolve(url) ?? oidcServers?.kubernetes.resolve(url);
+  const azureOptions = opts.azure === true ? {} : opts.azure || undefined;
+  let azure: AzureIdentitySimulator | undefined;
   let sts: StsSimulator;
   try {
+    azure = azureOptions ? await startAzureIdentitySimulator({ tenant: AZURE_TEST_BED_TENANT, identities: [...AZURE_TEST_BED_IDENTITIES], ...azureOptions }) : undefined;
     sts = await startStsSimulator({ identities, ...(opts.webIdentity ? { webIdentity: opts.webIdentity } : {}) });
   } catch (err) {
-    await oidcServers?.close();
+    await Promise.all([oidcServers?.close(), azure?.close()]);
     throw err;
   }
   let snowflake: SnowflakeSimulator;
@@ -201,12 +215,13 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
       identities,
       // Classic attestations are replayed to the test bed's STS over HTTP, as Snowflake does.
       stsUrl: sts.url,
-      users: (opts.users ?? [...DEFAULT_TEST_BED_USERS, ...(oidcOptions ? DEFAULT_OIDC_TEST_BED_USERS : [])]).map((u) => ({ ...u })),
+      users: (opts.users ?? [...DEFAULT_TEST_BED_USERS, ...(oidcOptions ? DEFAULT_OIDC_TEST_BED_USERS : []), ...(azureOptions ? DEFAULT_AZURE_TEST_BED_USERS : [])]).map((u) => ({ ...u })),
       accountName,
       resolveIssuerUrl: sts.webIdentity.resolveIssuerUrl,
       ...(opts.explainIssuerMismatch ? { explainIssuerMismatch: true } : {}),
       ...(opts.admin ? { admin: opts.admin } : {}),
       ...(opts.gates ? { gates: opts.gates } : {}),
+      ...(azure ? { azure: { resolveUrl: azure.resolve, ...(azureOptions?.issuerForms ? { issuerForms: azureOptions.issuerForms } : {}), ...(azureOptions?.explainMismatch ? { explainMismatch: true } : {}) } } : {}),
       ...(oidcOptions
         ? {
             resolveOidcIssuerUrl: resolveIssuerUrl,
@@ -217,7 +232,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
         : {}),
     });
   } catch (err) {
-    await Promise.all([sts.close(), oidcServers?.close()]);
+    await Promise.all([sts.close(), oidcServers?.close(), azure?.close()]);
     throw err;
   }
   const projected: ProjectedToken[] = [];
@@ -243,6 +258,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
     snowflake,
     identities,
     ...(oidc ? { oidc } : {}),
+    ...(azure ? { azure } : {}),
     env: {
       AWS_ENDPOINT_URL_STS: sts.url,
       AWS_REGION: opts.region ?? DEFAULT_TEST_BED_REGION,
@@ -256,7 +272,7 @@ export async function startTestBed(opts: TestBedOptions = {}): Promise<TestBed> 
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     async close() {
-      await Promise.all([sts.close(), snowflake.close(), oidcServers?.close(), ...projected.map((token) => token.remove())]);
+      await Promise.all([sts.close(), snowflake.close(), oidcServers?.close(), azure?.close(), ...projected.map((token) => token.remove())]);
     },
   };
 }

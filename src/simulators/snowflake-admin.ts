@@ -66,6 +66,8 @@ export interface SimIdentity {
   issuer?: string;
   /** An OIDC identity instead (type OIDC; additional_info issuer, subject, audienceList). */
   oidc?: { issuer: string; subject: string; audienceList?: string[] | undefined };
+  /** An Azure identity (type AZURE; additional_info issuer, subject). */
+  azure?: { issuer: string; subject: string };
   disabled?: boolean;
   /** ISO 8601; null or absent: never used. */
   lastUsed?: string | null;
@@ -158,6 +160,7 @@ export interface AdminSideDeps {
     workloadIdentityArn?: string;
     workloadIdentityIssuer?: string;
     workloadIdentity?: { type: 'OIDC'; issuer: string; subject: string; audienceList?: string[] | undefined };
+    azureIdentity?: { type: 'AZURE'; issuer: string; subject: string };
     defaultRole?: string;
     type?: string;
   }>;
@@ -269,6 +272,9 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
           createdOn: profile.createdOn ?? SEEDED_CREATED_ON,
           ...(profile.defaultDisabled ? { disabled: true } : {}),
         });
+      }
+      if (user.azureIdentity) {
+        identities.push({ name: 'DEFAULT', azure: { issuer: user.azureIdentity.issuer, subject: user.azureIdentity.subject }, lastUsed: iso(profile.lastUsed), createdOn: profile.createdOn ?? SEEDED_CREATED_ON });
       }
       identities.push(...(profile.identities ?? []));
       byName.set(name, listed(name, profile, user.type ?? 'SERVICE', user.defaultRole, identities));
@@ -474,6 +480,9 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
           const oidc: Record<string, Json> = { issuer: identity.oidc.issuer, subject: identity.oidc.subject, audienceList: [...(identity.oidc.audienceList ?? [])] };
           if (identity.disabled) oidc['disabled'] = true;
           return [identity.name, 'OIDC', identity.comment ?? '', identity.lastUsed ?? null, identity.createdOn ?? SEEDED_CREATED_ON, JSON.stringify(oidc)];
+        }
+        if (identity.azure) {
+          return [identity.name, 'AZURE', identity.comment ?? '', identity.lastUsed ?? null, identity.createdOn ?? SEEDED_CREATED_ON, JSON.stringify({ issuer: identity.azure.issuer, subject: identity.azure.subject, ...(identity.disabled ? { disabled: true } : {}) })];
         }
         const key = identity.key ?? (identity.arn ? deps.identityKey(identity.arn) : undefined);
         const info: Record<string, Json> = key ? { awsPartition: key.partition, awsAccount: key.account, type: key.type, iamRole: key.name } : {};

@@ -69,6 +69,7 @@ import { lowerCaseHeaders } from './sigv4.js';
 import { startStsSimulator, type StsSimulator } from './sts.js';
 import { replayAttestation } from './sts-replay.js';
 import { looksLikeJwt, verifyJwtLogin } from './snowflake-jwt.js';
+import { AZURE_UNMAPPED_REASONS, verifyAzureLogin, type AzureRefusalReason, type AzureSimRegistration } from './snowflake-azure.js';
 import { OIDC_ISSUER_MAX_LENGTH, OIDC_SUBJECT_MAX_LENGTH, OIDC_UNMAPPED_REASONS, createOidcKeyCache, verifyOidcLogin, type OidcRefusalReason, type OidcRegistration } from './snowflake-oidc.js';
 import { createGates, normalizeAddress, type Gates, type SimAuthenticationRule, type SimGate, type SimGates } from './snowflake-gates.js';
 import { createAdminSide, type AdminSimulator, type AdminSimulatorOptions } from './snowflake-admin.js';
@@ -84,6 +85,8 @@ export interface SimUser {
    * (./snowflake-oidc.ts). A user holds one workload identity: this or workloadIdentityArn.
    */
   workloadIdentity?: OidcRegistration;
+  /** `WORKLOAD_IDENTITY = ( TYPE = AZURE ISSUER = '…' SUBJECT = '…' )` (./snowflake-azure.ts); instead of the others. */
+  azureIdentity?: AzureSimRegistration;
   defaultRole?: string;
   /** Default 'SERVICE'. PERSON users are never matched by a WIF login (WIF needs TYPE = SERVICE). */
   type?: 'SERVICE' | 'PERSON';
@@ -127,13 +130,13 @@ export interface SnowflakeLoginRecord {
   /** The AWS region the attestation was signed for, when it verified. */
   region?: string;
   /** 'OIDC' for an OIDC login (the fields below are set for those only). */
-  provider?: 'OIDC';
+  provider?: 'OIDC' | 'AZURE';
   /** The token's `iss`, `sub` and `aud` (as a list), when it could be decoded. */
   issuer?: string;
   subject?: string;
   audience?: string[];
   /** Why an OIDC login was refused (./snowflake-oidc.ts OidcRefusalReason). */
-  reason?: OidcRefusalReason | 'role-not-granted';
+  reason?: OidcRefusalReason | AzureRefusalReason | 'role-not-granted';
   /** The gate that refused the login (./snowflake-gates.ts): set only for those refusals. */
   gate?: SimGate;
   /** The policy that refused it (network and authentication policy gates). */
@@ -191,6 +194,8 @@ export interface SnowflakeSimulatorOptions {
    * Snowflake's order for every login, WIF and administrator (./snowflake-gates.ts). Default: none.
    */
   gates?: SimGates;
+  /** Azure logins (./snowflake-azure.ts): where Entra's public URLs are served, and how v1/v2 issuers compare (not publicly known). */
+  azure?: { resolveUrl?: (url: string) => string | undefined; issuerForms?: 'exact' | 'either'; explainMismatch?: boolean };
 }
 
 export interface SnowflakeSimulator {
@@ -208,6 +213,8 @@ export interface SnowflakeSimulator {
   setUserArn(name: string, arn: string, issuer?: string): void;
   /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = OIDC ISSUER = … SUBJECT = … [OIDC_AUDIENCE_LIST = …] )`: replaces any AWS identity. */
   setUserOidc(name: string, registration: Omit<OidcRegistration, 'type'>): void;
+  /** `ALTER USER name SET WORKLOAD_IDENTITY = ( TYPE = AZURE ISSUER = … SUBJECT = … )`: replaces any other identity. */
+  setUserAzure(name: string, registration: Omit<AzureSimRegistration, 'type'>): void;
   /** Every URL the OIDC check fetched (discovery documents, JWKS), in order: all on loopback. */
   oidcFetches: string[];
   /** Forgets the cached OIDC keys (as if the 60-minute cache had run out). */
@@ -508,6 +515,7 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
   for (const user of opts.users ?? []) addUser(user);
   const oidcKeys = createOidcKeyCache({ resolveIssuerUrl: opts.resolveOidcIssuerUrl, jwksCacheSeconds: opts.oidcJwksCacheSeconds });
   let oidcSubjectWildcard = opts.oidcSubjectWildcard ?? false;
+  const azureKeys = createOidcKeyCache({ resolveIssuerUrl: opts.azure?.resolveUrl, jwksCacheSeconds: opts.oidcJwksCacheSeconds });
   const gates = createGates(opts.gates ?? {});
   const adminSide = createAdminSide(opts.admin ?? {}, { users: () => users, identityKey: registeredIdentityKey, accountName: opts.accountName, gates: gates.view });
 
@@ -590,6 +598,14 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
         return { ok: false, code: unmapped ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, message: verdict.message, facts: { ...base, reason: verdict.reason }, ...(unmapped ? { verifiedIssuer: verdict.issuer } : {}) };
       }
       return { ok: true, user: verdict.user, facts: base, verifiedIssuer: verdict.issuer };
+    }
+    if (data['PROVIDER'] === 'AZURE') {
+      // TOKEN is the Entra access token the driver got for Snowflake's application (./snowflake-azure.ts).
+      const verdict = await verifyAzureLogin(data['TOKEN'], { users, keys: azureKeys, issuerForms: opts.azure?.issuerForms, explainMismatch: opts.azure?.explainMismatch });
+      const base = { provider: 'AZURE' as const, ...(verdict.issuer !== undefined ? { issuer: verdict.issuer } : {}), ...(verdict.subject !== undefined ? { subject: verdict.subject } : {}), ...(verdict.audience ? { audience: verdict.audience } : {}) };
+      if (verdict.ok) return { ok: true, user: verdict.user, facts: base, verifiedIssuer: verdict.issuer };
+      const unmapped = AZURE_UNMAPPED_REASONS.has(verdict.reason);
+      return { ok: false, code: unmapped ? SIM_CODES.WIF_USER_NOT_FOUND : SIM_CODES.WIF_ATTESTATION_INVALID, message: verdict.message, facts: { ...base, reason: verdict.reason }, ...(unmapped ? { verifiedIssuer: verdict.issuer } : {}) };
     }
     if (data['PROVIDER'] !== 'AWS') {
       return { ok: false, code: SIM_CODES.WIF_PROVIDER_UNSUPPORTED, message: `Workload identity provider '${String(data['PROVIDER'])}' is not supported by the Snowflake simulator.`, facts: {} };
@@ -908,6 +924,14 @@ export async function startSnowflakeSimulator(opts: SnowflakeSimulatorOptions = 
       const next: OidcRegistration = { type: 'OIDC', issuer: registration.issuer, subject: registration.subject, ...(registration.audienceList ? { audienceList: [...registration.audienceList] } : {}) };
       assertOidcRegistration(next);
       user.workloadIdentity = next;
+      delete user.workloadIdentityArn;
+      delete user.workloadIdentityIssuer;
+    },
+    setUserAzure(name, registration) {
+      const user = users.find((u) => u.name.toUpperCase() === name.toUpperCase());
+      if (!user) throw new Error(`User '${name.toUpperCase()}' does not exist or not authorized.`);
+      user.azureIdentity = { type: 'AZURE', issuer: registration.issuer, subject: registration.subject };
+      delete user.workloadIdentity;
       delete user.workloadIdentityArn;
       delete user.workloadIdentityIssuer;
     },

@@ -10,6 +10,7 @@ import { withDeadline } from '../deadline.js';
 import { setProcessEnv } from '../process-env.js';
 import { guardOrigin, installGuard, type GuardEvents } from './http-guard.js';
 import { timerDelayMs } from '../core/timeout.js';
+import type { SnowflakeProviderType } from '../providers/types.js';
 
 export interface LoginSettings {
   account: string;
@@ -28,9 +29,13 @@ export interface LoginSettings {
   /** Called with the JWT the driver sent as TOKEN (the JWT method), for its claims; never keep or print it. */
   onLoginToken?: ((token: string) => void) | undefined;
   /** The driver's workloadIdentityProvider (default AWS). */
-  provider?: 'AWS' | 'OIDC' | undefined;
+  provider?: SnowflakeProviderType | undefined;
   /** OIDC: the token the driver sends as TOKEN (the driver's `token` option). */
   token?: string | undefined;
+  /** AZURE: the driver's workloadIdentityAzureClientId (a user-assigned identity's client ID). */
+  azureClientId?: string | undefined;
+  /** AZURE: the driver's workloadIdentityAzureEntraIdResource (default Snowflake's application). */
+  azureResource?: string | undefined;
 }
 
 export interface SessionIdentity {
@@ -152,6 +157,8 @@ function connectionOptions(settings: LoginSettings): ConnectionOptions {
   if (settings.impersonationPath?.length) options.workloadIdentityImpersonationPath = [...settings.impersonationPath];
   if (settings.outboundToken) options.workloadIdentityAwsUseOutboundToken = true;
   if (settings.token !== undefined) options.token = settings.token;
+  if (settings.azureClientId !== undefined) options.workloadIdentityAzureClientId = settings.azureClientId;
+  if (settings.azureResource !== undefined) options.workloadIdentityAzureEntraIdResource = settings.azureResource;
   return options;
 }
 

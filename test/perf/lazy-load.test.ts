@@ -81,7 +81,8 @@ let bed: TestBed;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  bed = await startTestBed();
+  // With the Azure side: its metadata service answers whoami --provider azure below.
+  bed = await startTestBed({ azure: true });
   env = cleanEnv({ ...bed.env, ...credentialsEnv(TEST_IDENTITIES.assumedRole) });
 });
 
@@ -136,6 +137,9 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name loads
     // OIDC offline (issue 18): the registration from --issuer/--subject is in the CLI bundle too.
     { args: ['gen-sql', '--provider', 'oidc', '--issuer', 'https://token.actions.githubusercontent.com', '--subject', 'repo:o/r:environment:prod', '--user', 'U'], chunks: [] },
     { args: ['gen-sql', '--help'], chunks: [] },
+    // Azure offline (issue 19): in the CLI bundle; live, @azure/identity in a chunk of its own, never the AWS SDK's or the driver's.
+    { args: ['gen-sql', '--provider', 'azure', '--issuer', 'https://login.microsoftonline.com/3f1e2d4c-5b6a-4789-9abc-def012345678/v2.0', '--subject', '2c4e6a8b-0d1f-4b3c-9a5e-7f8e9d0c1b2a', '--user', 'U'], chunks: [] },
+    { args: ['whoami', '--provider', 'azure'], chunks: ['azure', 'commands', 'jose'], env: { WIF_PROBE_FORBID_SNOWFLAKE: '1', AZURE_POD_IDENTITY_AUTHORITY_HOST: 'azure-imds' } },
     { args: ['whoami'], chunks: ['aws', 'commands'] },
     { args: ['gen-sql'], chunks: ['aws', 'commands'] },
     // The JWT method decodes with jose's decoding functions, which ride in the AWS chunk.
@@ -143,7 +147,8 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name loads
     { args: ['connect'], chunks: ['aws', 'commands', 'snowflake'], env: {} },
   ])('wif-check $args.0 $args.1 → $chunks', async ({ args, chunks, env: extra }) => {
     const report = join(tempDir('wif-check-probe-'), 'probe.json');
-    const result = await run(entry(args), name === 'bin/wif-check.js' ? args : [], { ...env, ...(extra ?? noJose), WIF_PROBE_OUT: report });
+    const azure = extra?.AZURE_POD_IDENTITY_AUTHORITY_HOST === 'azure-imds' ? bed.azure?.imdsEnv() : undefined;
+    const result = await run(entry(args), name === 'bin/wif-check.js' ? args : [], { ...env, ...((extra ?? noJose) as Record<string, string>), ...azure, WIF_PROBE_OUT: report });
     expect(result.code, result.stderr).toBe(0);
     const probe = JSON.parse(readFileSync(report, 'utf8')) as { chunks: string[]; jose: boolean };
     expect(probe.chunks.sort()).toEqual(chunks);

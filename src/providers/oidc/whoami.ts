@@ -64,15 +64,23 @@ export function renderOidcWhoami(report: OidcWhoamiReport, c: ChalkInstance, now
     `${label('Register')}${c.green(oidcIdentityClause(report.registration))}`,
     `${' '.repeat(17)}${c.dim('↑ exactly this: wif-check gen-sql --provider oidc --user NAME prints the statement')}`,
   ];
-  const paint = { error: c.red, warn: c.yellow, info: c.dim } as const;
-  for (const trap of report.traps) {
-    lines.push('', `${paint[trap.severity](MARKS[trap.severity])} ${trap.message} ${c.dim(`(${trap.code})`)}`);
-    if (trap.fix) lines.push(...trap.fix.split('\n').map((line) => `  ${line}`));
-  }
+  lines.push(...trapLines(report.traps, c));
   return lines.join('\n');
 }
 
-function relative(ms: number): string {
+/** Each trap as whoami prints it: a mark, the message and its code, then the fix indented (shared by the token providers). */
+export function trapLines(traps: readonly Trap[], c: ChalkInstance): string[] {
+  const paint = { error: c.red, warn: c.yellow, info: c.dim } as const;
+  const lines: string[] = [];
+  for (const trap of traps) {
+    lines.push('', `${paint[trap.severity](MARKS[trap.severity])} ${trap.message} ${c.dim(`(${trap.code})`)}`);
+    if (trap.fix) lines.push(...trap.fix.split('\n').map((line) => `  ${line}`));
+  }
+  return lines;
+}
+
+/** `in 42 min`, `expired 3 h ago` (shared by the token providers). */
+export function relative(ms: number): string {
   if (!Number.isFinite(ms)) return 'unknown';
   const minutes = Math.round(Math.abs(ms) / 60_000);
   const span = minutes < 1 ? 'less than a minute' : minutes < 120 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
