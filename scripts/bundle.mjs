@@ -56,9 +56,17 @@ const result = await build({
   metafile: true,
 });
 
-// The repository is "type": "module"; the bundle is CommonJS wherever it is unpacked.
+// The repository is "type": "module"; the bundle is CommonJS wherever it is unpacked. Named and
+// with exports, the same files are also a package: under nodejs/node_modules/wif-check/ in a layer,
+// `require('wif-check/lambda')` (and `require('wif-check')`) finds the handler.
 const packageJson = join(outDir, 'package.json');
-await writeFile(packageJson, `${JSON.stringify({ type: 'commonjs' })}\n`);
+const manifest = {
+  name: 'wif-check',
+  type: 'commonjs',
+  main: './index.js',
+  exports: { '.': './index.js', './lambda': './index.js', './package.json': './package.json' },
+};
+await writeFile(packageJson, `${JSON.stringify(manifest)}\n`);
 await writeFile(
   entryFile,
   [

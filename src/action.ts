@@ -5,6 +5,7 @@
  * and snowflake-sdk into dist-action/index.cjs, which the runner starts from a plain checkout.
  */
 import { parseActionInputs, inputLabel, type ActionSettings } from './core/action-inputs.js';
+import { actionFix, errorLine, maskedSqlNote, missingAccountCheck } from './core/action-advice.js';
 import { EXIT_CODES } from './core/errors.js';
 import { escapeControl } from './core/terminal-text.js';
 import { getInput, setOutputs, withoutCommands, workflowCommand } from './github/workflow.js';
@@ -19,7 +20,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, stdout: { 
   let report: DoctorReport;
   try {
     settings = parseActionInputs((name) => getInput(name, env));
-    report = await doctor(doctorOptions(settings));
+    report = actionReport(await doctor(doctorOptions(settings)), settings, env);
   } catch (error) {
     // Inputs no check could mean anything with (a bad host, a malformed ARN): exit 2; a bug: 70.
     report = failedSettings(error);
@@ -39,8 +40,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, stdout: { 
     detail: mask(check.detail),
     ...(check.fix ? { fix: mask(check.fix) } : {}),
   }));
-  const problem = await appendStepSummary(summaryMarkdown('doctor', report.ok, rows), env);
+  const note = maskedSqlNote(masked.length > 0, rows.flatMap((row) => (row.fix ? [row.fix] : [])));
+  const markdown = summaryMarkdown('doctor', report.ok, rows);
+  const problem = await appendStepSummary(note ? `${markdown}\n${note}\n` : markdown, env);
   if (problem) write(workflowCommand('warning', problem));
+  const summaryWritten = Boolean(env.GITHUB_STEP_SUMMARY) && problem === undefined;
 
   setOutputs(
     {
@@ -55,7 +59,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, stdout: { 
   );
 
   const failed = report.checks.find((check) => check.status === 'fail');
-  if (failed) write(workflowCommand('error', escapeControl(`wif-check doctor: ${failed.title}: ${failed.detail} (exit ${report.exitCode}; the fix is in the job summary)`)));
+  // "The fix is in the job summary" only when there is a fix and the summary was written.
+  if (failed) write(workflowCommand('error', escapeControl(errorLine(failed.title, mask(failed.detail), report.exitCode, summaryWritten && Boolean(failed.fix)))));
   return report.exitCode;
 }
 
@@ -76,6 +81,21 @@ function doctorOptions(settings: ActionSettings): DoctorOptions {
     ...(settings.audience ? { audience: settings.audience } : {}),
     ...(settings.timeoutMs !== undefined ? { timeoutMs: settings.timeoutMs } : {}),
   };
+}
+
+/**
+ * doctor's report as a job needs it: a job's fix for missing AWS credentials, and a failed check
+ * (exit 2) when no Snowflake account was given, since doctor then checks only the AWS half.
+ */
+function actionReport(report: DoctorReport, settings: ActionSettings, env: NodeJS.ProcessEnv): DoctorReport {
+  const checks = report.checks.map((check) => {
+    const fix = actionFix(check.code, check.fix);
+    return fix === check.fix ? check : { ...check, ...(fix ? { fix } : {}) };
+  });
+  const missing = missingAccountCheck(settings.account, env.SNOWFLAKE_ACCOUNT);
+  if (!missing) return { ...report, checks };
+  const { id, status, code, title, detail, fix } = missing;
+  return { ...report, ok: false, exitCode: report.exitCode === 0 ? EXIT_CODES.usage : report.exitCode, checks: [...checks, { id, status, code, title, detail, fix, exitCode: EXIT_CODES.usage }] };
 }
 
 /** The report for a run that could not start (bad inputs, a bug): doctor's, with one failed "settings" check. */

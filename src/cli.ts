@@ -23,7 +23,21 @@ interface CommonOptions {
   debug?: boolean;
 }
 
-const EXIT_CODE_HELP = `\nExit codes:\n${EXIT_CODE_MEANINGS.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}\n`;
+const exitCodeHelp = (meanings: ReadonlyArray<readonly [number, string]>) => `\nExit codes:\n${meanings.map(([code, meaning]) => `  ${String(code).padEnd(3)} ${meaning}`).join('\n')}\n`;
+const EXIT_CODE_HELP = exitCodeHelp(EXIT_CODE_MEANINGS);
+/** audit's own meanings: its 1 is a finding, not a refused login (README "audit"). */
+export const AUDIT_EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
+  [0, 'no finding is an error (warnings and notes may be listed)'],
+  [1, 'a finding is an error: a mapping that can never work (PATH_SEGMENT_ROLE, NO_MATCH, …)'],
+  [2, 'usage: no administrator credentials, a bad flag, key, token or connections file, a host not allowed'],
+  [3, 'AWS side (--me only): no credentials, STS refused or unreachable'],
+  [4, "Snowflake side: the administrator's login refused, unreachable, timed out, the account too large"],
+  [70, 'internal error in wif-check (a bug: please report it)'],
+  [74, 'the output could not be written to stdout (e.g. a full disk)'],
+];
+
+/** whoami's spinner appears only when STS has not answered by then. */
+const WHOAMI_SPINNER_DELAY_MS = 700;
 
 export const COMMAND_NAMES = ['whoami', 'gen-sql', 'connect', 'doctor', 'sandbox', 'audit'] as const;
 
@@ -112,7 +126,9 @@ ${EXIT_CODE_HELP}`,
     .action(async (options: CommonOptions & AwsFlagOptions & ProviderFlagOptions & { expectAccount?: string; outboundToken?: boolean; impersonationPath?: string }) => {
       await runCommand(options, async (printer) => {
         const { whoami, whoamiDocument, renderWhoami } = await import('./commands/whoami.js');
-        const report = await whoami({ ...awsOptionsFrom(options), ...providerOptionsFrom(options), expectAccount: options.expectAccount, outboundToken: options.outboundToken, ...(options.impersonationPath !== undefined ? { impersonationPath: options.impersonationPath } : {}) });
+        // STS answers in well under a second; when it does not (a VPC without a route, a slow proxy), say what is being waited for.
+        const stopSpinner = printer.spinner('Asking AWS STS who you are…', process.env, isTerminal(2), WHOAMI_SPINNER_DELAY_MS);
+        const report = await whoami({ ...awsOptionsFrom(options), ...providerOptionsFrom(options), expectAccount: options.expectAccount, outboundToken: options.outboundToken, ...(options.impersonationPath !== undefined ? { impersonationPath: options.impersonationPath } : {}) }).finally(stopSpinner);
         for (const warning of report.warnings) printer.warn(warning);
         if (printer.json) printer.document(whoamiDocument(report));
         else printer.render(report, renderWhoami);
@@ -388,7 +404,7 @@ async function runInLambda(options: CommonOptions & AwsFlagOptions & ProviderFla
 function defineSandbox(program: Command): void {
   withCommonOptions(program.command('sandbox'))
     .description('run a local STS and Snowflake (on 127.0.0.1) to try wif-check and the drivers against, until Ctrl-C')
-    .option('--identity <name>', 'the test identity whose keys the exports hold (default assumedRole; e.g. iamUser, root, expired)')
+    .option('--identity <name>', 'the test identity whose keys the exports hold (default assumedRole; e.g. serviceRole, chainSource, iamUser, govCloud, root, expired)')
     .option('--provider <name>', 'aws (default), oidc (a GitHub Actions job\'s token service, OIDC issuers and users), azure (a VM\'s managed identities, Entra\'s keys, AZURE users) or gcp (a GCE metadata server, Google\'s issuer, the IAM API, GCP users)')
     .option('--azure-trap <name>', 'with --provider azure: start in a trap\'s state: v1-issuer, no-consent, sovereign-cloud or user-assigned-only')
     .option('--gate <gate>', 'refuse the working login at a gate before the mapping: network-policy, authentication-policy or user-disabled')
@@ -396,10 +412,15 @@ function defineSandbox(program: Command): void {
       'after',
       `
 Prints export lines (a shell script: everything else is a # comment) and serves until SIGINT or
-SIGTERM, then exits 0. The keys are fake: they work only against the sandbox.
+SIGTERM, then exits 0. The keys are fake: they work only against the sandbox. It has a user for
+every story of the README (the path trap, the JWT method, role chaining, GovCloud and China) and an
+administrator for audit (connection sandbox-admin; its PAT is in a private file, removed on exit).
 
 Examples:
   $ wif-check sandbox
+  $ wif-check sandbox --identity serviceRole      # the service-role/ trap, start to fix
+  $ wif-check sandbox --identity chainSource      # role chaining to snowflake-loader
+  $ wif-check sandbox --identity govCloud         # exports a us-gov- region
   $ wif-check sandbox --identity iamUser
   $ wif-check sandbox --provider oidc
   $ wif-check sandbox --provider azure
@@ -460,7 +481,8 @@ Examples:
   $ wif-check audit -c admin --arn arn:aws:iam::123456789012:role/service-role/my-fn-role
   $ wif-check audit -c admin --me --aws-account 123456789012 --stale-days 30
   $ wif-check audit -c admin --role SECURITYADMIN --json   # also the authentication and network policies in force
-${EXIT_CODE_HELP}`,
+  $ wif-check audit -c sandbox-admin --me       # against \`wif-check sandbox\`
+${exitCodeHelp(AUDIT_EXIT_CODE_MEANINGS)}`,
     )
     .action(async (options: CommonOptions & AwsFlagOptions & AuditFlagOptions) => {
       await runCommand(options, async (printer) => {

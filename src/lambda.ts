@@ -1,12 +1,13 @@
 /**
  * A ready AWS Lambda handler: `import { handler } from 'wif-check/lambda'`. It runs doctor with
  * settings from the event, falling back to the function's environment, and resolves to the doctor
- * report plus `exitCode` (what the CLI would exit with). It never throws for a failed check and
- * writes nothing outside /tmp.
+ * report plus `exitCode` (what the CLI would exit with), and writes a one-line summary to the
+ * function's log. It throws for a failed check only when asked to (event.failOnError,
+ * WIF_CHECK_FAIL_ON_ERROR=true: Lambda's error metrics then count it), and writes nothing outside /tmp.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ALLOW_INSECURE_HTTP_ENV, lambdaBudgetMs, parseLambdaEvent, type WifCheckEvent } from './core/lambda-event.js';
+import { ALLOW_INSECURE_HTTP_ENV, FAIL_ON_ERROR_ENV, failOnError, lambdaBudgetMs, lambdaSummaryLine, parseLambdaEvent, type WifCheckEvent } from './core/lambda-event.js';
 import type { DoctorOptions, PublicDoctorReport } from './commands/doctor.js';
 
 export type { WifCheckEvent } from './core/lambda-event.js';
@@ -18,7 +19,32 @@ export interface LambdaContextLike {
   getRemainingTimeInMillis?: () => number;
 }
 
+/**
+ * Thrown (only with event.failOnError or WIF_CHECK_FAIL_ON_ERROR=true) when a check failed, so that
+ * the invocation fails and Lambda's Errors metric and alarms see it. Its message is the one-line
+ * summary; `report` is the report the handler would have returned.
+ */
+export class WifCheckFailed extends Error {
+  override name = 'WifCheckFailed';
+  constructor(
+    message: string,
+    readonly report: WifCheckLambdaResult,
+  ) {
+    super(message);
+  }
+}
+
 export async function handler(event?: WifCheckEvent | null, context?: LambdaContextLike): Promise<WifCheckLambdaResult> {
+  const report = await check(event, context);
+  // One line in the function's log (CloudWatch), whatever the outcome: codes and ARNs, no server text.
+  const summary = lambdaSummaryLine(report);
+  console.log(summary);
+  const eventFlag = event !== null && typeof event === 'object' && typeof event.failOnError === 'boolean' ? event.failOnError : undefined;
+  if (!report.ok && failOnError(eventFlag, process.env[FAIL_ON_ERROR_ENV])) throw new WifCheckFailed(summary, report);
+  return report;
+}
+
+async function check(event: WifCheckEvent | null | undefined, context: LambdaContextLike | undefined): Promise<WifCheckLambdaResult> {
   const env = process.env;
   // The driver keeps an OCSP cache under $HOME, which is read-only in Lambda: keep it in /tmp.
   env.SF_OCSP_RESPONSE_CACHE_DIR ??= join(tmpdir(), 'wif-check-snowflake-cache');

@@ -106,18 +106,32 @@ export class Printer {
     if (error.hint) this.err(`${indent(escapeControlKeepNewlines(error.hint))}\n`);
   }
 
-  /** A spinner on stderr, only on an interactive terminal, never with --json or in CI. */
-  spinner(text: string, env: Readonly<Record<string, string | undefined>>, isTTY: boolean): () => void {
+  /**
+   * A spinner on stderr, only on an interactive terminal, never with --json or in CI. With
+   * `delayMs`, it appears only if the work is still running then (a quick answer draws nothing).
+   */
+  spinner(text: string, env: Readonly<Record<string, string | undefined>>, isTTY: boolean, delayMs = 0): () => void {
     if (this.json || !isTTY || env.CI) return () => {};
     const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
     let frame = 0;
-    const draw = () => this.streams.stderr.write(`\r${this.color.cyan(frames[frame++ % frames.length] ?? '')} ${text}`);
-    draw();
-    const timer = setInterval(draw, 80);
-    timer.unref();
+    let drawn = false;
+    const draw = () => {
+      drawn = true;
+      this.streams.stderr.write(`\r${this.color.cyan(frames[frame++ % frames.length] ?? '')} ${text}`);
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const start = () => {
+      draw();
+      timer = setInterval(draw, 80);
+      timer.unref();
+    };
+    const delay = delayMs > 0 ? setTimeout(start, delayMs) : undefined;
+    delay?.unref();
+    if (delay === undefined) start();
     return () => {
-      clearInterval(timer);
-      this.streams.stderr.write('\r\u001b[2K');
+      if (delay !== undefined) clearTimeout(delay);
+      if (timer !== undefined) clearInterval(timer);
+      if (drawn) this.streams.stderr.write('\r\u001b[2K');
     };
   }
 }

@@ -74,6 +74,9 @@ describe('wif-check/lambda with outboundToken', () => {
       cwd: task,
       env: { PATH: process.env.PATH, ...lambdaEnv(), NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, method: 'outbound-token', user: 'LAMBDA_LOADER' });
+    // The handler's one-line log summary comes first; the result is the last line.
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^wif-check: ok exitCode=0 user=LAMBDA_LOADER /);
+    expect(JSON.parse(lines.at(-1) ?? '')).toMatchObject({ ok: true, method: 'outbound-token', user: 'LAMBDA_LOADER' });
   }, 60_000);
 });

@@ -4,11 +4,11 @@
  * Also the bundled zip's entry file, required as CommonJS the way the runtime loads it.
  */
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler, type WifCheckEvent } from '../src/lambda.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { WifCheckFailed, handler, type WifCheckEvent } from '../src/lambda.js';
 import { seededAuditAccount } from '../src/simulators/snowflake-admin.js';
 import { TEST_IDENTITIES, credentialsEnv, startTestBed, type TestBed } from '../src/simulators/index.js';
 import { REPO_ROOT, closedPort, tempDir } from './e2e/run-cli.js';
@@ -78,6 +78,50 @@ describe('wif-check/lambda handler', () => {
       expect(login?.fix).toContain("ALTER USER <your user> SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role')");
     } finally {
       bed.snowflake.setUserArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/my-fn-role');
+    }
+  });
+
+  it("writes one summary line to the function's log, and fails the invocation only when asked (event.failOnError, WIF_CHECK_FAIL_ON_ERROR)", async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    bed.snowflake.setUserArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/service-role/my-fn-role');
+    try {
+      const quiet = await handler({});
+      expect(quiet).toMatchObject({ ok: false, exitCode: 1 });
+      expect(log.mock.calls.at(-1)).toEqual(['wif-check: FAILED exitCode=1 check=login code=USER_NOT_MAPPED user=- caller=arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn']);
+      const thrown = await handler({ failOnError: true }).then(() => undefined, (error: unknown) => error);
+      expect(thrown).toBeInstanceOf(WifCheckFailed);
+      expect((thrown as WifCheckFailed).message).toBe('wif-check: FAILED exitCode=1 check=login code=USER_NOT_MAPPED user=- caller=arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn');
+      expect((thrown as WifCheckFailed).report).toMatchObject({ ok: false, exitCode: 1 });
+      process.env.WIF_CHECK_FAIL_ON_ERROR = 'true';
+      await expect(handler({})).rejects.toBeInstanceOf(WifCheckFailed);
+      // The event may turn it off for one invocation, and a usage error fails too.
+      await expect(handler({ failOnError: false })).resolves.toMatchObject({ ok: false });
+      await expect(handler({ port: 'eighty' })).rejects.toThrow(/^wif-check: FAILED exitCode=2 check=settings code=BAD_PORT /);
+    } finally {
+      delete process.env.WIF_CHECK_FAIL_ON_ERROR;
+      bed.snowflake.setUserArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/my-fn-role');
+      log.mockRestore();
+    }
+    const log2 = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await expect(handler({ failOnError: true, expectUser: 'LAMBDA_LOADER' })).resolves.toMatchObject({ ok: true });
+      expect(log2.mock.calls).toEqual([['wif-check: ok exitCode=0 user=LAMBDA_LOADER caller=arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn']]);
+    } finally {
+      log2.mockRestore();
+    }
+  });
+
+  it('event.driver: the checks speak for the Python connector (its region rule), in a Node.js function', async () => {
+    const saved = process.env.AWS_DEFAULT_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    try {
+      const [python, node, bad] = await Promise.all([handler({ driver: 'python' }), handler({}), handler({ driver: 'go' })]);
+      expect(python.driver).toBe('python');
+      expect(node.driver).toBe('node');
+      expect(python.checks.find((check) => check.id === 'region')?.detail).toMatch(/Python/);
+      expect(bad).toMatchObject({ ok: false, exitCode: 2, checks: [{ code: 'BAD_DRIVER' }] });
+    } finally {
+      if (saved !== undefined) process.env.AWS_DEFAULT_REGION = saved;
     }
   });
 
@@ -273,6 +317,12 @@ describe('npm run bundle', () => {
   }
 
   const invoke = `require('./index.js').handler({}).then((r) => console.log(JSON.stringify(r)))`;
+  /** The handler's result: the last line (the handler's one-line summary comes first). */
+  const result = (stdout: string) => {
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^wif-check: (ok|FAILED) exitCode=\d+ /);
+    return JSON.parse(lines.at(-1) ?? '') as Record<string, unknown>;
+  };
 
   it('prints the zip and its size, and leaves build/ alone with --out-dir', () => {
     expect(printed.default).toMatch(/zip\s+\S*wif-check-lambda\.zip\s+\d+\.\d\d MB/);
@@ -285,7 +335,7 @@ describe('npm run bundle', () => {
       cwd: unpack(defaultOut),
       env: { PATH: process.env.PATH, ...lambdaEnv(), NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
+    expect(result(stdout)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
   });
 
   it('--include-aws-sdk builds a self-contained bundle that needs no node_modules at all', async () => {
@@ -294,7 +344,32 @@ describe('npm run bundle', () => {
       cwd: unpack(fullOut),
       env: { PATH: process.env.PATH, ...lambdaEnv(), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
-    expect(JSON.parse(stdout)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
+    expect(result(stdout)).toMatchObject({ ok: true, user: 'LAMBDA_LOADER' });
+  });
+
+  it("the documented layer layout: nodejs/node_modules/wif-check/ in the layer, and the function's own code calls require('wif-check/lambda') (issue 21, part 3)", async () => {
+    // /opt as Lambda unpacks a layer, and a function's task root that has no node_modules of its own.
+    const opt = tempDir('wif-check-layer-opt-');
+    const packageDir = join(opt, 'nodejs', 'node_modules', 'wif-check');
+    mkdirSync(packageDir, { recursive: true });
+    for (const file of ['index.js', 'wif-check.js', 'package.json']) copyFileSync(join(defaultOut, 'lambda', file), join(packageDir, file));
+    const task = tempDir('wif-check-layer-task-');
+    writeFileSync(
+      join(task, 'index.js'),
+      [
+        "const { handler } = require('wif-check/lambda');",
+        "const same = require('wif-check').handler === handler;",
+        'exports.handler = async (event, context) => ({ same, report: await handler(event, context) });',
+        '',
+      ].join('\n'),
+    );
+    const invokeOwn = `require('./index.js').handler({ expectUser: 'LAMBDA_LOADER' }).then((r) => console.log(JSON.stringify(r)))`;
+    const { stdout } = await run('node', ['-e', invokeOwn], {
+      cwd: task,
+      // Lambda's NODE_PATH lists /opt/nodejs/node_modules (layers) and the runtime's own modules (@aws-sdk/*).
+      env: { PATH: process.env.PATH, ...lambdaEnv(), NODE_PATH: [join(opt, 'nodejs', 'node_modules'), join(REPO_ROOT, 'node_modules')].join(':'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
+    expect(result(stdout)).toMatchObject({ same: true, report: { ok: true, user: 'LAMBDA_LOADER' } });
   });
 
   it('runs from a read-only task root with a read-only HOME, as an unprivileged user (as in Lambda)', async () => {
@@ -315,7 +390,7 @@ describe('npm run bundle', () => {
         cwd: task,
         env: { PATH: process.env.PATH, ...env, HOME: readOnlyHome, TMPDIR: lambdaTmp, NODE_PATH: join(REPO_ROOT, 'node_modules'), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       });
-      expect(JSON.parse(stdout)).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
+      expect(result(stdout)).toMatchObject({ ok: true, exitCode: 0, user: 'LAMBDA_LOADER' });
       expect(readdirSync(task).sort()).toEqual(['index.js', 'package.json', 'wif-check.js']);
       expect(readdirSync(readOnlyHome)).toEqual([]);
       expect(readdirSync(lambdaTmp)).toContain('wif-check-snowflake-cache');

@@ -21,6 +21,31 @@ describe('colorLevel', () => {
   });
 });
 
+describe('Printer.spinner with a delay (whoami: only when STS is slow)', () => {
+  const capture = () => {
+    const written: string[] = [];
+    const sink = { write: (chunk: string) => written.push(chunk) };
+    return { written, printer: new Printer({ stdout: sink, stderr: sink }, { json: false, colorLevel: 0 }) };
+  };
+
+  it('draws nothing, and clears nothing, when stopped before the delay', async () => {
+    const { written, printer } = capture();
+    const stop = printer.spinner('Asking…', {}, true, 50);
+    stop();
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 80));
+    expect(written).toEqual([]);
+  });
+
+  it('draws after the delay, and clears its line when stopped', async () => {
+    const { written, printer } = capture();
+    const stop = printer.spinner('Asking…', {}, true, 20);
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 60));
+    expect(written[0]).toBe('\r⠋ Asking…');
+    stop();
+    expect(written.at(-1)).toBe('\r\u001b[2K');
+  });
+});
+
 describe('Printer.spinner', () => {
   const capture = (json: boolean) => {
     const written: string[] = [];

@@ -30,6 +30,7 @@ import type { AdminAuthFlags } from '../snowflake/admin.js';
 import { settingsSources } from './connect.js';
 import { libraryTimeoutMs } from '../core/timeout.js';
 import { scrubDeep } from '../known-secrets.js';
+import { wrapText } from '../core/wrap-text.js';
 
 /** SHOW for thousands of users takes seconds; leave room (docs/performance.md). */
 export const DEFAULT_AUDIT_TIMEOUT_MS = 120_000;
@@ -94,7 +95,7 @@ export async function audit(options: AuditOptions = {}): Promise<AuditReport> {
   const settingsEnv: Readonly<Record<string, string | undefined>> = isolated ? {} : env;
   const credentialEnv = isolated ? { SNOWFLAKE_PASSWORD: env.SNOWFLAKE_PASSWORD, PRIVATE_KEY_PASSPHRASE: env.PRIVATE_KEY_PASSPHRASE } : env;
   const flags: AuditOptions = isolated ? { allowInsecureHttp: false } : options;
-  const named = await findConnection(options.connection, env, { accountGiven: Boolean(flags.account?.trim() || settingsEnv.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs });
+  const named = await findConnection(options.connection, env, { accountGiven: Boolean(flags.account?.trim() || settingsEnv.SNOWFLAKE_ACCOUNT?.trim()), timeoutMs, instead: isolated ? null : '--account and --user' });
   const settings = resolveSnowflakeSettings(flags, settingsEnv, named?.values, { sources: settingsSources(named) });
   // The administrator's PAT, password or key goes only where an attestation may (the driver's WIF allow-list).
   refuseForeignHost(settings, env);
@@ -180,6 +181,8 @@ export function auditDocument(report: AuditReport): Record<string, unknown> {
 }
 
 const MARKS = { error: '✖', warn: '!', info: '·' } as const;
+/** audit's text output fits this many columns (SQL fixes excepted: they are copied whole). */
+export const AUDIT_WIDTH = 80;
 
 function describeIdentity(identity: AuditIdentity | undefined): string {
   if (!identity) return '';
@@ -194,24 +197,29 @@ function describeIdentity(identity: AuditIdentity | undefined): string {
 export function renderAudit(report: AuditReport, color: ChalkInstance): string {
   const withIdentity = report.users.filter((user) => user.identities.length > 0).length;
   const lines = [
-    `Snowflake account ${report.account}: ${report.usersTotal} users, ${withIdentity} with a workload identity (${report.identitiesTotal} ${report.identitiesTotal === 1 ? 'identity' : 'identities'})`,
-    color.dim(`  read as ${report.adminUser} (role ${report.role ?? 'none'}); nothing was changed`),
+    ...wrapText(`Snowflake account ${report.account}: ${report.usersTotal} users, ${withIdentity} with a workload identity (${report.identitiesTotal} in all)`, AUDIT_WIDTH),
+    ...wrapText(`read as ${report.adminUser} (role ${report.role ?? 'none'}); nothing was changed`, AUDIT_WIDTH, '  ').map((line) => color.dim(line)),
     '',
   ];
   if (report.lookup) {
     const { lookup } = report;
-    if (lookup.matches.length) lines.push(`${color.green('✔')} ${lookup.arn} maps to ${lookup.matches.join(', ')}`, '');
+    if (lookup.matches.length) {
+      const [first = '', ...more] = wrapText(`${lookup.arn} maps to ${lookup.matches.join(', ')}`, AUDIT_WIDTH - 2);
+      lines.push(`${color.green('✔')} ${first}`, ...more.map((line) => `  ${line}`), '');
+    }
   }
   const paint = { error: color.red, warn: color.yellow, info: color.dim } as const;
   const users = new Map(report.users.map((user) => [user.name, user]));
   const nameWidth = Math.min(24, Math.max(8, ...report.findings.map((finding) => (finding.user ?? '').length)));
+  // 80 columns: the user, identity and what it holds on one line, the detail wrapped under it. A
+  // fix is SQL to copy: it is never wrapped (a line break inside a quoted ARN would change it).
   for (const finding of report.findings) {
     const user = finding.user === null ? undefined : users.get(finding.user);
     const identity = user?.identities.find((candidate) => candidate.name === finding.identity) ?? (finding.identity === null ? user?.identities[0] : undefined);
-    const who = (finding.user ?? '').padEnd(nameWidth);
-    const which = (finding.identity ?? '').padEnd(8);
-    const what = describeIdentity(identity).padEnd(40);
-    lines.push(`${paint[finding.severity](MARKS[finding.severity])} ${who} ${which} ${what} ${finding.detail}`);
+    const head = [(finding.user ?? '').padEnd(nameWidth), (finding.identity ?? '').padEnd(8), describeIdentity(identity)].join(' ').trimEnd();
+    const [first = '', ...more] = head === '' ? [''] : wrapText(head, AUDIT_WIDTH - 2);
+    lines.push(`${paint[finding.severity](MARKS[finding.severity])} ${first}`.trimEnd(), ...more.map((line) => `  ${line}`));
+    lines.push(...wrapText(finding.detail, AUDIT_WIDTH, '    '));
     if (finding.fix) lines.push(...finding.fix.split('\n').map((line) => `    ${color.dim('fix:')} ${line}`));
   }
   if (report.findings.length === 0) lines.push(color.green('✔ no findings: every workload identity can match'));

@@ -9,7 +9,7 @@ import { EXIT_CODES, WifError, usageError, type ErrorKind } from '../core/errors
 import { serverText } from '../core/redact.js';
 import { type ResolvedRegion } from '../core/region.js';
 import { halfBudgetMs, libraryTimeoutMs } from '../core/timeout.js';
-import { DRIVER_RULES, chainingProblem, driverOfLambdaRuntime, outboundTokenByEnvironment, parseDriverName, regionSeenBy, type DriverName } from '../core/driver-rules.js';
+import { DRIVER_RULES, chainingProblem, driverOfLambdaRuntime, outboundTokenByEnvironment, parseDriverName, regionSeenBy, stsHostProblem, type DriverName } from '../core/driver-rules.js';
 import { parseImpersonationPath, resolveSnowflakeSettings, type SnowflakeFlags } from '../core/snowflake-settings.js';
 import {
   DEFAULT_AWS_TIMEOUT_MS,
@@ -362,6 +362,8 @@ function regionCheck(region: ResolvedRegion, env: NodeJS.ProcessEnv, driver: Dri
   const seen = regionSeenBy(driver, env);
   const variables = DRIVER_RULES[driver].regionVariables.join(' or ');
   if (seen?.region === region.region) {
+    const stsHost = stsHostProblem(driver, region.region);
+    if (stsHost) return ['region', 'warn', `${region.region} (${region.description}): ${stsHost}`, { code: 'DRIVER_STS_HOST' }];
     return ['region', 'ok', `${region.region} (${region.description}); the Snowflake ${driver === 'node' ? '' : 'Python '}driver sees the same (${seen.variable})`];
   }
   const reads = driver === 'node' ? 'the Snowflake Node driver reads only AWS_REGION, which is' : `the Snowflake Python connector reads ${variables} (then EC2 metadata, never a profile), and sees`;

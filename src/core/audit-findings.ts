@@ -215,6 +215,7 @@ export function auditFindings(inputs: AuditInputs): { findings: Finding[]; looku
   findings.push(...oidcFindings(inputs.users));
   findings.push(...azureAuditFindings(inputs.users));
   findings.push(...gcpFindings(inputs.users));
+  const looked = inputs.lookup ? lookUp(inputs.users, inputs.lookup) : undefined;
   for (const user of inputs.users) {
     const who = identifierForStoredName(user.name);
     if (!user.identitiesListed) {
@@ -235,7 +236,7 @@ export function auditFindings(inputs: AuditInputs): { findings: Finding[]; looku
     for (const identity of user.identities) {
       const aws = identity.type.toUpperCase() === 'AWS';
       if (aws && identity.identityType === 'IAM_ROLE' && identity.iamRole !== null && PATH_SEGMENTS.has(identity.iamRole)) {
-        add('PATH_SEGMENT_ROLE', user.name, identity.name, `role ${identity.iamRole} is an IAM path segment: registered with a path ARN, never matches`, pathFix(user, identity, inputs.lookup));
+        add('PATH_SEGMENT_ROLE', user.name, identity.name, `role ${identity.iamRole} is an IAM path segment: registered with a path ARN, never matches`, pathFix(user, identity, inputs.lookup, looked));
       }
       if (identity.disabled === true) {
         const name = identifierForStoredName(identity.name);
@@ -253,8 +254,8 @@ export function auditFindings(inputs: AuditInputs): { findings: Finding[]; looku
     }
   }
 
-  if (!inputs.lookup) return { findings };
-  const lookup = lookUp(inputs.users, inputs.lookup);
+  if (!inputs.lookup || !looked) return { findings };
+  const lookup = looked;
   if (lookup.matches.length === 0) {
     const target = inputs.lookup;
     const only = lookup.probable.length === 1 ? lookup.probable[0] : undefined;
@@ -266,15 +267,20 @@ export function auditFindings(inputs: AuditInputs): { findings: Finding[]; looku
   return { findings, lookup };
 }
 
-/** The ALTER USER for a path-registered DEFAULT identity; the real role name when --arn/--me names it. */
-function pathFix(user: AuditUser, identity: AuditIdentity, lookup: LookupTarget | undefined): string | undefined {
+/**
+ * The ALTER USER for a path-registered DEFAULT identity; the real role name when --arn/--me names
+ * it: an ARN whose path starts with the stored segment, or (--me gives the caller's path-free role)
+ * a role that maps to no user while this user is the only probable one, as NO_MATCH's fix says.
+ */
+function pathFix(user: AuditUser, identity: AuditIdentity, lookup: LookupTarget | undefined, looked: LookupResult | undefined): string | undefined {
   // Only DEFAULT is set by WORKLOAD_IDENTITY; a named identity's exact MODIFY syntax is not documented.
   if (identity.name.toUpperCase() !== 'DEFAULT') return undefined;
   const who = identifierForStoredName(user.name);
   const partition = identity.awsPartition ?? 'aws';
   const account = identity.awsAccount;
   if (!who || account === null) return undefined;
-  const known = lookup && lookup.partition === partition && lookup.account === account && lookup.identityType === 'IAM_ROLE' && firstSegment(lookup.path) === identity.iamRole;
+  const onlyProbable = looked !== undefined && looked.matches.length === 0 && looked.probable.length === 1 && looked.probable[0] === user.name;
+  const known = lookup && lookup.partition === partition && lookup.account === account && lookup.identityType === 'IAM_ROLE' && (firstSegment(lookup.path) === identity.iamRole || (lookup.path === '' && onlyProbable));
   const arn = known ? lookup.snowflakeArn : `arn:${partition}:iam::${account}:role/<role name>`;
   const literal = quoteStringLiteral(arn, 'ARN');
   return literal.ok ? `ALTER USER ${who} SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = ${literal.sql});` : undefined;

@@ -23,6 +23,8 @@ export interface DriverRules {
   hostAllowList: boolean;
   /** How the JWT method is switched on. */
   outboundToken: { option: string; env?: string };
+  /** The setting that names another STS host for the attestation (and the chain's AssumeRole), if the driver has one. */
+  stsHostOption?: string;
   source: string;
 }
 
@@ -34,7 +36,8 @@ export const DRIVER_RULES: Readonly<Record<DriverName, DriverRules>> = {
     chainingRegion: 'login-region',
     hostAllowList: true,
     outboundToken: { option: 'workloadIdentityAwsUseOutboundToken: true' },
-    source: 'snowflake-sdk 3.3.0 dist/lib/authentication/auth_workload_identity/attestation_aws.js (getAwsRegion, getAwsCredentials), host_allowlist.js',
+    stsHostOption: 'workloadIdentityHost (snowflake-sdk ≥ 3.4.0)',
+    source: 'snowflake-sdk 3.4.1 dist/lib/authentication/auth_workload_identity/attestation_aws.js (getAwsRegion, getStsHostname, getAwsCredentials; workloadIdentityHost since 3.4.0), host_allowlist.js',
   },
   python: {
     name: 'python',
@@ -43,7 +46,7 @@ export const DRIVER_RULES: Readonly<Record<DriverName, DriverRules>> = {
     chainingRegion: 'boto3-default',
     hostAllowList: false,
     outboundToken: { option: 'workload_identity_aws_use_outbound_token=True', env: 'SNOWFLAKE_ENABLE_AWS_WIF_OUTBOUND_TOKEN=true' },
-    source: 'snowflake-connector-python 4.7 wif_util.py (region, AssumeRole without a region, no host allow-list); release note 2026-05-12 (outbound token, ≥ 4.5)',
+    source: 'snowflake-connector-python 4.7 wif_util.py (region, sts_host_from_region, AssumeRole without a region, no host allow-list); release note 2026-05-12 (outbound token, ≥ 4.5)',
   },
 };
 
@@ -65,6 +68,34 @@ export function chainingProblem(driver: DriverName, env: Env, profileRegion: str
   if (DRIVER_RULES[driver].chainingRegion !== 'boto3-default') return undefined;
   if (env.AWS_DEFAULT_REGION?.trim() || profileRegion?.trim()) return undefined;
   return `${DRIVER_RULES[driver].label} calls AssumeRole for the impersonation path through boto3 with no region: it needs AWS_DEFAULT_REGION or a profile region${env.AWS_REGION ? ' (AWS_REGION alone fails with NoRegionError)' : ''}`;
+}
+
+/**
+ * The STS host both drivers sign the classic attestation for when nothing overrides it:
+ * `sts.<region>.amazonaws.com`, `.amazonaws.com.cn` for a `cn-` region (snowflake-sdk
+ * getStsHostname; Python wif_util.py sts_host_from_region).
+ */
+export function attestationStsHost(region: string): string {
+  return `sts.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
+}
+
+/** AWS's isolated partitions (aws-iso, aws-iso-b, aws-iso-e, aws-iso-f): their STS is not under amazonaws.com. */
+const ISOLATED_REGION = /^(us-iso-|us-isob-|us-isof-|eu-isoe-)/;
+
+/**
+ * Why the driver's attestation would name the wrong STS host in `region`, if it would: in an
+ * isolated partition the derived `sts.<region>.amazonaws.com` is not that partition's STS. The Node
+ * driver takes the host from `workloadIdentityHost` (≥ 3.4.0, snowflake-sdk CHANGELOG "so AWS
+ * partitions unknown to the driver can be reached"); the Python connector has no such setting (wif_util.py).
+ * Whether Snowflake accepts an attestation from those partitions at all is not known.
+ */
+export function stsHostProblem(driver: DriverName, region: string): string | undefined {
+  if (!ISOLATED_REGION.test(region.trim())) return undefined;
+  const option = DRIVER_RULES[driver].stsHostOption;
+  const derived = attestationStsHost(region.trim());
+  return option
+    ? `${DRIVER_RULES[driver].label} signs its attestation for ${derived}, which is not the STS of ${region.trim()}'s isolated partition: set ${option} to your partition's STS host`
+    : `${DRIVER_RULES[driver].label} signs its attestation for ${derived}, which is not the STS of ${region.trim()}'s isolated partition, and has no setting for another host`;
 }
 
 /** Whether the environment switches this driver to the JWT method by itself. */

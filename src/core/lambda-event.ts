@@ -39,6 +39,8 @@ export interface WifCheckEvent {
   audience?: string | null | undefined;
   /** The driver the checks speak for: node or python (default: the function's runtime; doctor --in-lambda sends the real function's). */
   driver?: string | null | undefined;
+  /** true: a failed check fails the invocation (the handler throws), so Lambda's Errors metric and alarms see it. Also WIF_CHECK_FAIL_ON_ERROR=true. */
+  failOnError?: boolean | null | undefined;
 }
 
 /** The event's settings with their types checked; undefined means unset (fall back to env). */
@@ -59,6 +61,7 @@ export interface LambdaSettings {
   provider: string | undefined;
   audience: string | undefined;
   driver: string | undefined;
+  failOnError: boolean | undefined;
   /** For the report's warnings: ignored fields, an account id restored from a number. */
   notes: string[];
 }
@@ -80,7 +83,8 @@ const TEXT_FIELDS = {
 
 const FIELDS: readonly Field[] = [
   'account', 'host', 'port', 'protocol', 'expectUser', 'expectAccount', 'role', 'warehouse',
-  'impersonationPath', 'timeout', 'allowInsecureHttp', 'outboundToken', 'adminConnection', 'provider', 'audience', 'driver',
+  'impersonationPath', 'timeout', 'allowInsecureHttp', 'outboundToken', 'adminConnection', 'provider', 'audience',
+  'driver', 'failOnError',
 ];
 
 const MAX_ACCOUNT_ID = 999_999_999_999;
@@ -143,7 +147,7 @@ function refuseInsecureHttp(event: Record<string, unknown>): void {
   refuse('allowInsecureHttp', 'false or unset (the function\'s environment decides)', value);
 }
 
-function flag(event: Record<string, unknown>, field: 'outboundToken'): boolean | undefined {
+function flag(event: Record<string, unknown>, field: 'outboundToken' | 'failOnError'): boolean | undefined {
   const value = event[field];
   if (isUnset(value)) return undefined;
   if (typeof value !== 'boolean') refuse(field, 'true or false', value);
@@ -245,6 +249,7 @@ function parseFields(event: Record<string, unknown>): LambdaSettings {
     provider: text(event, 'provider'),
     audience: text(event, 'audience'),
     driver: text(event, 'driver'),
+    failOnError: flag(event, 'failOnError'),
     notes,
   };
   notes.push(...unknownFieldsNote(event));
@@ -263,4 +268,42 @@ export function lambdaBudgetMs(requestedMs: number | undefined, remainingMs: num
   const requested = requestedMs ?? DEFAULT_LAMBDA_TIMEOUT_MS;
   if (typeof remainingMs !== 'number' || !Number.isFinite(remainingMs)) return requested;
   return Math.max(1_000, Math.min(requested, Math.floor(remainingMs) - 1_000));
+}
+
+/** The function's environment variable that makes a failed check a failed invocation (like event.failOnError: true). */
+export const FAIL_ON_ERROR_ENV = 'WIF_CHECK_FAIL_ON_ERROR';
+
+/** event.failOnError wins (true or false); else WIF_CHECK_FAIL_ON_ERROR=true (any case, spaces ignored); else false. */
+export function failOnError(eventValue: boolean | undefined, envValue: string | undefined): boolean {
+  if (eventValue !== undefined) return eventValue;
+  return (envValue ?? '').trim().toLowerCase() === 'true';
+}
+
+/** The report's parts that the one-line log summary names. */
+export interface SummaryReport {
+  ok: boolean;
+  exitCode: number;
+  checks: ReadonlyArray<{ id: string; status: string; code: string }>;
+  user?: string | null | undefined;
+  callerArn?: string | null | undefined;
+}
+
+/**
+ * The one line the handler writes to the function's log (CloudWatch): the verdict, the exit code,
+ * the first failed check and its code, the user and the caller. Codes, ids and ARNs only (no
+ * server text), each cut to a bounded length and stripped of anything but printable ASCII, so
+ * the line is always one line and carries nothing an invoker or a server wrote.
+ */
+export function lambdaSummaryLine(report: SummaryReport): string {
+  const safe = (text: string | null | undefined, max = 200) => (text ?? '').replace(/[^\x21-\x7e]/g, '?').slice(0, max) || '-';
+  const failed = report.checks.find((check) => check.status === 'fail');
+  const warned = report.checks.filter((check) => check.status === 'warn').length;
+  return [
+    `wif-check: ${report.ok ? 'ok' : 'FAILED'}`,
+    `exitCode=${Number.isInteger(report.exitCode) ? report.exitCode : '?'}`,
+    ...(failed ? [`check=${safe(failed.id, 40)}`, `code=${safe(failed.code, 60)}`] : []),
+    ...(warned > 0 ? [`warnings=${warned}`] : []),
+    `user=${safe(report.user, 255)}`,
+    `caller=${safe(report.callerArn)}`,
+  ].join(' ');
 }

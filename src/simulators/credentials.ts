@@ -37,7 +37,8 @@ export type TestIdentityName =
   | 'govCloud'
   | 'china'
   | 'otherAccount'
-  | 'chainSource';
+  | 'chainSource'
+  | 'serviceRole';
 
 /** The main test account. */
 export const TEST_ACCOUNT = '123456789012';
@@ -133,6 +134,18 @@ export const TEST_IDENTITIES: Readonly<Record<TestIdentityName, TestIdentity>> =
     userId: 'AROASIMEXAMPLECIRUNNR:ci-job',
     account: TEST_ACCOUNT,
     assumableRoles: [CHAIN_TARGET_ROLE_ARN],
+  },
+  /**
+   * Another Lambda function's execution role, which lives under the console's `/service-role/` path
+   * (web-identity.ts DEFAULT_ROLE_PATHS): the README's trap, registered with that path in the sandbox.
+   */
+  serviceRole: {
+    accessKeyId: 'ASIASIMSERVICEROLE00',
+    secretAccessKey: 'wifSimSecret/serviceRole/EXAMPLEKEYEXAMP',
+    sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE//sim-session-token-serviceRole',
+    arn: `arn:aws:sts::${TEST_ACCOUNT}:assumed-role/etl-fn-role/etl-fn`,
+    userId: 'AROASIMEXAMPLEETLROLE:etl-fn',
+    account: TEST_ACCOUNT,
   },
 });
 

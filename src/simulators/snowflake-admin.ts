@@ -8,7 +8,9 @@
  *   auth_oauth_pat.js, auth_default.js): `SNOWFLAKE_JWT` with TOKEN = an RS256 JWT whose `iss` is
  *   `ACCOUNT.USER.SHA256:<base64 SHA-256 of the DER public key>` and `sub` `ACCOUNT.USER` (the driver
  *   puts `iat`/`exp` in milliseconds); `PROGRAMMATIC_ACCESS_TOKEN` with TOKEN = the PAT; the default
- *   authenticator with PASSWORD. Real codes: 390100 (incorrect username or password), 390144 (JWT
+ *   authenticator with PASSWORD, where a PAT is accepted too (Snowflake: "use the token in place of a
+ *   password", user-guide/programmatic-access-tokens; how the Python connector and the Snowflake CLI
+ *   send a PAT given as `password`). Real codes: 390100 (incorrect username or password), 390144 (JWT
  *   token is invalid), 390189 (role not granted).
  * - SHOW USERS (a subset of Snowflake's columns, including `type`, `disabled` and
  *   `has_workload_identity`), with `LIKE` and `LIMIT n [FROM 'name']` (pagination, BCR 2023_05).
@@ -336,8 +338,14 @@ export function createAdminSide(options: AdminSimulatorOptions, deps: AdminSideD
       admin = admins.find((candidate) => (candidate.pats ?? []).includes(token) && (!loginName || candidate.name.toUpperCase() === loginName.toUpperCase()));
       if (!admin) return refuse(authenticator, ADMIN_CODES.INCORRECT_USERNAME_PASSWORD, 'Programmatic access token is invalid.', loginName || undefined);
     } else if (authenticator === 'SNOWFLAKE') {
+      // A PAT is accepted where a password goes, as Snowflake documents (user-guide/programmatic-access-tokens).
       const password = typeof data['PASSWORD'] === 'string' ? data['PASSWORD'] : '';
-      admin = admins.find((candidate) => candidate.name.toUpperCase() === loginName.toUpperCase() && candidate.password !== undefined && candidate.password === password);
+      admin = admins.find(
+        (candidate) =>
+          candidate.name.toUpperCase() === loginName.toUpperCase() &&
+          password !== '' &&
+          ((candidate.password !== undefined && candidate.password === password) || (candidate.pats ?? []).includes(password)),
+      );
       if (!admin) return wrong();
     } else {
       return wrong();

@@ -42,7 +42,7 @@ export interface WebIdentityOptions {
   disabledAccounts?: readonly string[];
   /** Caller ARNs (as STS reports them) whose policy does not allow sts:GetWebIdentityToken. */
   deniedCallers?: readonly string[];
-  /** IAM paths of roles by name (default: my-fn-role lives under /service-role/, as in the README's story). */
+  /** IAM paths of roles by name (default: my-fn-role and etl-fn-role live under /service-role/, as in the README's story). */
   rolePaths?: Readonly<Record<string, string>>;
   /** Whether `sub` keeps the role's IAM path (not documented by AWS): default 'keep'. */
   subjectPath?: 'keep' | 'drop';
@@ -56,7 +56,7 @@ export interface WebIdentityOptions {
   orgId?: string;
 }
 
-export const DEFAULT_ROLE_PATHS: Readonly<Record<string, string>> = Object.freeze({ 'my-fn-role': '/service-role/' });
+export const DEFAULT_ROLE_PATHS: Readonly<Record<string, string>> = Object.freeze({ 'my-fn-role': '/service-role/', 'etl-fn-role': '/service-role/' });
 export const DEFAULT_MAX_PAYLOAD_BYTES = 4096;
 export const MIN_DURATION_SECONDS = 60;
 export const MAX_DURATION_SECONDS = 3600;

@@ -1,18 +1,26 @@
 /**
  * A named connection the way the Snowflake CLI finds it, for `wif-check audit -c NAME`: in
- * connections.toml (`[NAME]`) and in config.toml (`[connections.NAME]`), both in $SNOWFLAKE_HOME,
- * else ~/.snowflake/. A connection in connections.toml wins over one of the same name in
- * config.toml. Without a name: SNOWFLAKE_DEFAULT_CONNECTION_NAME, then config.toml's
- * `default_connection_name`, then `default` (../shared/FACTS.md, "Neighbours and conventions").
+ * connections.toml (`[NAME]`) or, only when there is no connections.toml, in config.toml
+ * (`[connections.NAME]`): the CLI's configuration manager replaces config.toml's `connections` with
+ * connections.toml whenever that file exists (snowflake-connector-python config_manager.py; the
+ * Snowflake CLI docs: "If a connections.toml file exists, Snowflake CLI uses the connections defined
+ * in it instead of those defined in the config.toml file"). Both files are in $SNOWFLAKE_HOME, else
+ * ~/.snowflake/, and when that directory does not exist in the platform's config directory
+ * (~/.config/snowflake on Linux; src/core/snowflake-config-dir.ts). Without a name:
+ * SNOWFLAKE_DEFAULT_CONNECTION_NAME, then config.toml's `default_connection_name`, then `default`
+ * (../shared/FACTS.md, "Neighbours and conventions"); a default named by the first two that is
+ * missing is an error that names where the name came from.
  *
  * connect and doctor use it too (`-c/--connection`), for the keys they need (account, host, port,
  * protocol, role, warehouse). Reads are bounded (src/fs/read-bounded.ts). Secrets in the files are
  * never read out: a `password`, `token` or passphrase key is reported, not used (audit takes a
  * password only from SNOWFLAKE_PASSWORD, a PAT from a token file).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { usageError } from '../core/errors.js';
+import { chooseConfigDir, snowflakeConfigDirs } from '../core/snowflake-config-dir.js';
 import { readableByOthers } from '../core/file-trust.js';
 import { BoundedReadError, DEFAULT_READ_TIMEOUT_MS, formatBytes, readBoundedFile } from '../fs/read-bounded.js';
 
@@ -30,8 +38,10 @@ export interface FoundConnection {
 /** Keys that hold secrets: never used from a file by audit. */
 const SECRET_KEYS = ['password', 'token', 'private_key_file_pwd', 'private_key_passphrase', 'private_key_raw'];
 
+/** The directory of connections.toml and config.toml: $SNOWFLAKE_HOME or ~/.snowflake when it exists, else the platform's config directory. */
 export function snowflakeHome(env: Readonly<Record<string, string | undefined>>): string {
-  return env.SNOWFLAKE_HOME || join(homedir(), '.snowflake');
+  const dirs = snowflakeConfigDirs({ snowflakeHome: env.SNOWFLAKE_HOME, homeDir: homedir(), platform: process.platform, xdgConfigHome: env.XDG_CONFIG_HOME, localAppData: env.LOCALAPPDATA });
+  return chooseConfigDir(dirs, existsSync(dirs.home));
 }
 
 type Parsed = { path: string; document: Record<string, unknown>; mode: number } | undefined;
@@ -72,19 +82,25 @@ const isTable = (value: unknown): value is Record<string, unknown> => typeof val
 export async function findConnection(
   name: string | undefined,
   env: Readonly<Record<string, string | undefined>>,
-  options: { accountGiven?: boolean; timeoutMs?: number; /** Warn about secrets in the file (audit, which never uses them). */ warnAboutSecrets?: boolean } = {},
+  options: {
+    accountGiven?: boolean;
+    timeoutMs?: number;
+    /** Warn about secrets in the file (audit, which never uses them). */
+    warnAboutSecrets?: boolean;
+    /** What to pass instead of a connection, in the command's own flags (default '--account'; audit: '--account and --user'; null: nothing). */
+    instead?: string | null;
+  } = {},
 ): Promise<FoundConnection | undefined> {
   if (name === undefined && options.accountGiven) return undefined;
   const home = snowflakeHome(env);
   const timeoutMs = options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS;
   const [connections, config] = await Promise.all([readToml(join(home, 'connections.toml'), timeoutMs), readToml(join(home, 'config.toml'), timeoutMs)]);
-  const configConnections = config && isTable(config.document.connections) ? config.document.connections : {};
-  const configDefault = config && typeof config.document.default_connection_name === 'string' ? config.document.default_connection_name : undefined;
-  const wanted = name ?? (env.SNOWFLAKE_DEFAULT_CONNECTION_NAME || configDefault || 'default');
-  const candidates: Array<[Parsed, Record<string, unknown>]> = [
-    [connections, connections?.document ?? {}],
-    [config, configConnections],
-  ];
+  // connections.toml, when it exists, replaces config.toml's [connections] (it is not merged with it).
+  const configConnections = !connections && config && isTable(config.document.connections) ? config.document.connections : {};
+  const configDefault = config && typeof config.document.default_connection_name === 'string' && config.document.default_connection_name.trim() !== '' ? config.document.default_connection_name : undefined;
+  const envDefault = env.SNOWFLAKE_DEFAULT_CONNECTION_NAME?.trim() ? env.SNOWFLAKE_DEFAULT_CONNECTION_NAME : undefined;
+  const wanted = name ?? envDefault ?? configDefault ?? 'default';
+  const candidates: Array<[Parsed, Record<string, unknown>]> = connections ? [[connections, connections.document]] : [[config, configConnections]];
   for (const [file, tables] of candidates) {
     const entry = tables[wanted];
     if (!file || !isTable(entry)) continue;
@@ -102,11 +118,24 @@ export async function findConnection(
     const values = Object.fromEntries(Object.entries({ ...entry, ...connectionEnvOverrides(wanted, env) }).filter(([key]) => !SECRET_KEYS.includes(key)));
     return { name: wanted, path: file.path, values, warnings };
   }
-  if (name === undefined) return undefined;
   const known = [...Object.keys(connections?.document ?? {}).filter((key) => isTable(connections?.document[key])), ...Object.keys(configConnections)];
-  const where = `${join(home, 'connections.toml')} or ${join(home, 'config.toml')} [connections.${name}]`;
-  if (!connections && !config) throw usageError(`Connection '${name}' was requested but neither ${where} exists`, 'NO_CONNECTIONS_FILE', 'Create one, set SNOWFLAKE_HOME, or pass --account and --user instead.');
-  throw usageError(`Connection '${name}' is not in ${where}`, 'UNKNOWN_CONNECTION', known.length ? `Known connections: ${[...new Set(known)].join(', ')}` : undefined);
+  const knownHint = known.length ? `Known connections: ${[...new Set(known)].join(', ')}` : undefined;
+  const where = connections ? `${connections.path} ([${wanted}]; config.toml's connections are not read while connections.toml exists)` : `${join(home, 'connections.toml')} or ${join(home, 'config.toml')} [connections.${wanted}]`;
+  if (name === undefined) {
+    // Only a default someone named is an error, and only where there are connection files (the variable may be set for other tools).
+    if ((!connections && !config) || (envDefault === undefined && configDefault === undefined)) return undefined;
+    const source = envDefault !== undefined ? 'SNOWFLAKE_DEFAULT_CONNECTION_NAME' : `default_connection_name in ${config?.path ?? 'config.toml'}`;
+    throw usageError(`The default connection '${wanted}' (from ${source}) is not in ${where}`, 'UNKNOWN_CONNECTION', knownHint ?? `Unset ${envDefault !== undefined ? 'SNOWFLAKE_DEFAULT_CONNECTION_NAME' : 'default_connection_name'}, or add the connection.`);
+  }
+  const instead = options.instead === undefined ? '--account' : options.instead;
+  if (!connections && !config) {
+    throw usageError(
+      `Connection '${name}' was requested but neither ${join(home, 'connections.toml')} nor ${join(home, 'config.toml')} exists`,
+      'NO_CONNECTIONS_FILE',
+      instead === null ? 'Create one, or set SNOWFLAKE_HOME.' : `Create one, set SNOWFLAKE_HOME, or pass ${instead} instead.`,
+    );
+  }
+  throw usageError(`Connection '${name}' is not in ${where}`, 'UNKNOWN_CONNECTION', knownHint);
 }
 
 /** A string value of a connection, trimmed; undefined when absent or empty. */

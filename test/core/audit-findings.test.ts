@@ -123,6 +123,22 @@ describe('reverse lookup', () => {
     expect(result.find((finding) => finding.code === 'PATH_SEGMENT_ROLE' && finding.user === 'SSO')?.fix).toContain('<role name>');
   });
 
+  it.each([
+    // --me gives the caller's path-free role: with one probable user, its fix names the caller's role (issue 21, part 3).
+    ['an assumed-role caller, one probable user', [account[0], account[2]], 'arn:aws:sts::123456789012:assumed-role/my-fn-role/s1', 'LAMBDA_LOADER', "'arn:aws:iam::123456789012:role/my-fn-role'"],
+    ['a path-free role ARN, one probable user', [account[1], account[2]], 'arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_abc', 'SSO', "'arn:aws:iam::123456789012:role/AWSReservedSSO_Admin_abc'"],
+    ['two probable users: neither fix guesses', account, 'arn:aws:sts::123456789012:assumed-role/my-fn-role/s1', 'LAMBDA_LOADER', 'role/<role name>'],
+    ['the caller already maps to a user: the other fix does not name its role', [account[0], user({ name: 'MINE' }, [identity({ iamRole: 'my-fn-role' })])], 'arn:aws:sts::123456789012:assumed-role/my-fn-role/s1', 'LAMBDA_LOADER', 'role/<role name>'],
+    ['another account: no name', [account[4]], 'arn:aws:sts::123456789012:assumed-role/my-fn-role/s1', 'OTHER_ACCOUNT', 'role/<role name>'],
+    ['an IAM user caller: no role name', [account[0]], 'arn:aws:iam::123456789012:user/bob', 'LAMBDA_LOADER', 'role/<role name>'],
+    ['another path than the stored segment', [account[0]], 'arn:aws:iam::123456789012:role/team/my-fn-role', 'LAMBDA_LOADER', 'role/<role name>'],
+  ] as const)('PATH_SEGMENT_ROLE fix with a lookup: %s', (_name, users, arn, who, expected) => {
+    const target = lookupTargetFor(arn);
+    if (!target.ok) throw new Error(target.error);
+    const { findings: result } = auditFindings({ users: users.flatMap((entry) => (entry ? [entry] : [])), role: null, now: NOW, lookup: target.target });
+    expect(result.find((finding) => finding.code === 'PATH_SEGMENT_ROLE' && finding.user === who)?.fix).toContain(expected);
+  });
+
   it('several probable users: the fix says <your user>', () => {
     expect(lookUp('arn:aws:sts::123456789012:assumed-role/my-fn-role/s1').findings.find((finding) => finding.code === 'NO_MATCH')?.fix).toBe(
       "ALTER USER <your user> SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');",

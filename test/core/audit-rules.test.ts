@@ -174,9 +174,17 @@ describe('the path fix uses the real ARN only when --arn/--me names that very ro
     ['another partition', 'arn:aws-cn:iam::123456789012:role/service-role/my-fn-role', placeholder],
     ['an IAM user under service-role/', 'arn:aws:iam::123456789012:user/service-role/bob', placeholder],
     ['a role under another path', 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/r', placeholder],
-    ['a role without a path', 'arn:aws:iam::123456789012:role/my-fn-role', placeholder],
+    // --me gives the caller's path-free role; LOADER is then the only probable user (issue 21, part 3).
+    ['a role without a path, one probable user', 'arn:aws:iam::123456789012:role/my-fn-role', "ALTER USER LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');"],
+    ['an assumed-role caller, one probable user', 'arn:aws:sts::123456789012:assumed-role/my-fn-role/my-fn', "ALTER USER LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/my-fn-role');"],
   ])('%s', (_name, arn, fix) => {
     expect(fixFor(arn)).toBe(fix);
+  });
+
+  it('a role without a path and two probable users: no guess', () => {
+    const other = user({ name: 'OTHER' }, [identity({ iamRole: 'service-role' })]);
+    const fix = auditFindings({ users: [pathed, other], role: null, now: NOW, lookup: target('arn:aws:iam::123456789012:role/my-fn-role') }).findings.find((f) => f.code === 'PATH_SEGMENT_ROLE')?.fix;
+    expect(fix).toBe(placeholder);
   });
 });
 

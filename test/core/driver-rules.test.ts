@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DRIVER_NAMES, DRIVER_RULES, chainingProblem, driverOfLambdaRuntime, outboundTokenByEnvironment, parseDriverName, regionSeenBy } from '../../src/core/driver-rules.js';
+import { DRIVER_NAMES, DRIVER_RULES, attestationStsHost, chainingProblem, driverOfLambdaRuntime, outboundTokenByEnvironment, parseDriverName, regionSeenBy, stsHostProblem } from '../../src/core/driver-rules.js';
 
 describe('regionSeenBy: where each driver reads the region', () => {
   it.each([
@@ -114,5 +114,35 @@ describe('each driver, as doctor --driver states it', () => {
 
   it('outboundTokenByEnvironment: python without the variable', () => {
     expect(outboundTokenByEnvironment('python', {})).toBe(false);
+  });
+});
+
+describe('the STS host the attestation is signed for (snowflake-sdk 3.4 workloadIdentityHost)', () => {
+  it.each([
+    ['eu-west-1', 'sts.eu-west-1.amazonaws.com'],
+    ['us-gov-west-1', 'sts.us-gov-west-1.amazonaws.com'],
+    ['cn-north-1', 'sts.cn-north-1.amazonaws.com.cn'],
+    ['cn-northwest-1', 'sts.cn-northwest-1.amazonaws.com.cn'],
+    ['us-isob-east-1', 'sts.us-isob-east-1.amazonaws.com'],
+  ])('%s → %s', (region, host) => {
+    expect(attestationStsHost(region)).toBe(host);
+  });
+
+  it.each<[string, 'node' | 'python', RegExp | undefined]>([
+    ['eu-west-1', 'node', undefined],
+    ['us-gov-west-1', 'node', undefined],
+    ['cn-north-1', 'python', undefined],
+    ['us-iso-east-1', 'node', /signs its attestation for sts\.us-iso-east-1\.amazonaws\.com, .*set workloadIdentityHost \(snowflake-sdk ≥ 3\.4\.0\)/],
+    ['us-isob-east-1', 'node', /workloadIdentityHost/],
+    ['us-isof-south-1', 'node', /workloadIdentityHost/],
+    ['eu-isoe-west-1', 'node', /workloadIdentityHost/],
+    [' us-iso-east-1 ', 'node', /sts\.us-iso-east-1\.amazonaws\.com/],
+    ['us-iso-east-1', 'python', /Python connector .* has no setting for another host/],
+    ['us-isolated-1', 'node', undefined],
+    ['xus-iso-east-1', 'node', undefined],
+  ])('%s with %s', (region, driver, problem) => {
+    const found = stsHostProblem(driver, region);
+    if (problem === undefined) expect(found).toBeUndefined();
+    else expect(found).toMatch(problem);
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WifError } from '../../src/core/errors.js';
-import { ALLOW_INSECURE_HTTP_ENV, parseLambdaEvent, type LambdaSettings } from '../../src/core/lambda-event.js';
+import { ALLOW_INSECURE_HTTP_ENV, failOnError, lambdaSummaryLine, parseLambdaEvent, type LambdaSettings, type SummaryReport } from '../../src/core/lambda-event.js';
 
 const UNSET: LambdaSettings = {
   account: undefined,
@@ -19,12 +19,14 @@ const UNSET: LambdaSettings = {
   provider: undefined,
   audience: undefined,
   driver: undefined,
+  failOnError: undefined,
   notes: [],
 };
 
 const EVERY_FIELD_NULL = {
   account: null, host: null, port: null, protocol: null, expectUser: null, expectAccount: null, role: null,
   warehouse: null, impersonationPath: null, timeout: null, allowInsecureHttp: null, outboundToken: null, adminConnection: null,
+  driver: null, failOnError: null,
 };
 
 /** The error parseLambdaEvent throws for `event`, checked to be a one-line usage error (exit 2). */
@@ -52,6 +54,10 @@ describe('parseLambdaEvent accepts the natural forms', () => {
     ['undefined values (a library call) mean unset', { account: undefined, timeout: undefined }, {}],
     ['the string fields as strings', { account: 'myorg-myacct', host: 'h.example', protocol: 'https', expectUser: 'LOADER', role: 'R', warehouse: 'W' }, { account: 'myorg-myacct', host: 'h.example', protocol: 'https', expectUser: 'LOADER', role: 'R', warehouse: 'W' }],
     ['port as a number', { port: 8443 }, { port: 8443 }],
+    ['driver python', { driver: 'python' }, { driver: 'python' }],
+    ['driver node', { driver: 'node' }, { driver: 'node' }],
+    ['failOnError true', { failOnError: true }, { failOnError: true }],
+    ['failOnError false', { failOnError: false }, { failOnError: false }],
     ['port as a string', { port: '8443' }, { port: '8443' }],
     ['timeout as a number of seconds', { timeout: 10 }, { timeoutMs: 10_000 }],
     ['timeout as a string', { timeout: '2.5' }, { timeoutMs: 2_500 }],
@@ -213,5 +219,53 @@ describe('the event rules at their edges, one line per value', () => {
     expect(parseLambdaEvent({ ['a'.repeat(40)]: 1, ['b'.repeat(41)]: 2 }).notes).toEqual([
       `ignored event fields that are not wif-check settings: ${'a'.repeat(40)}, (a name of 41 characters)`,
     ]);
+  });
+});
+
+describe('event.failOnError and WIF_CHECK_FAIL_ON_ERROR (issue 21, part 3)', () => {
+  it.each<[boolean | undefined, string | undefined, boolean]>([
+    [undefined, undefined, false],
+    [undefined, '', false],
+    [undefined, 'true', true],
+    [undefined, 'TRUE', true],
+    [undefined, ' true ', true],
+    [undefined, '1', false],
+    [undefined, 'yes', false],
+    [undefined, 'false', false],
+    [true, undefined, true],
+    [true, 'false', true],
+    [false, 'true', false],
+    [false, undefined, false],
+  ])('event %j, env %j → %j', (eventValue, envValue, expected) => {
+    expect(failOnError(eventValue, envValue)).toBe(expected);
+  });
+
+  it.each([
+    ['failOnError', 'yes', "event.failOnError must be true or false, not the string \"yes\""],
+    ['failOnError', 1, 'event.failOnError must be true or false, not the number 1'],
+    ['driver', 3, 'event.driver must be a string (a driver name: node or python), not the number 3'],
+  ])('event.%s of the wrong type is refused', (field, value, message) => {
+    expect(refusal({ [field]: value }).message).toBe(message);
+  });
+});
+
+describe("the handler's one-line log summary", () => {
+  const report = (over: Partial<SummaryReport> = {}): SummaryReport => ({ ok: true, exitCode: 0, checks: [{ id: 'login', status: 'ok', code: 'OK' }], user: 'LAMBDA_LOADER', callerArn: 'arn:aws:sts::123456789012:assumed-role/r/s', ...over });
+  it.each<[string, SummaryReport, string]>([
+    ['a pass', report(), 'wif-check: ok exitCode=0 user=LAMBDA_LOADER caller=arn:aws:sts::123456789012:assumed-role/r/s'],
+    [
+      'a failure names the first failed check and its code',
+      report({ ok: false, exitCode: 1, user: null, checks: [{ id: 'region', status: 'warn', code: 'DRIVER_REGION_DIFFERS' }, { id: 'login', status: 'fail', code: 'USER_NOT_MAPPED' }, { id: 'user', status: 'fail', code: 'X' }] }),
+      'wif-check: FAILED exitCode=1 check=login code=USER_NOT_MAPPED warnings=1 user=- caller=arn:aws:sts::123456789012:assumed-role/r/s',
+    ],
+    ['no caller, no user', report({ ok: false, exitCode: 2, checks: [{ id: 'settings', status: 'fail', code: 'BAD_EVENT' }], user: undefined, callerArn: null }), 'wif-check: FAILED exitCode=2 check=settings code=BAD_EVENT user=- caller=-'],
+    ['control characters and spaces cannot break the line', report({ user: 'A B\nC\u001b[2J' }), 'wif-check: ok exitCode=0 user=A?B?C?[2J caller=arn:aws:sts::123456789012:assumed-role/r/s'],
+    ['a quoted user with non-ASCII', report({ user: 'Zoë' }), 'wif-check: ok exitCode=0 user=Zo? caller=arn:aws:sts::123456789012:assumed-role/r/s'],
+    ['a non-integer exit code', report({ exitCode: Number.NaN }), 'wif-check: ok exitCode=? user=LAMBDA_LOADER caller=arn:aws:sts::123456789012:assumed-role/r/s'],
+    ['a user of 256 characters is cut to 255', report({ user: 'U'.repeat(256) }), `wif-check: ok exitCode=0 user=${'U'.repeat(255)} caller=arn:aws:sts::123456789012:assumed-role/r/s`],
+    ['an id of 41 and a code of 61 characters are cut', report({ ok: false, exitCode: 1, checks: [{ id: 'i'.repeat(41), status: 'fail', code: 'C'.repeat(61) }] }), `wif-check: FAILED exitCode=1 check=${'i'.repeat(40)} code=${'C'.repeat(60)} user=LAMBDA_LOADER caller=arn:aws:sts::123456789012:assumed-role/r/s`],
+    ['a caller of 201 characters is cut to 200', report({ callerArn: 'a'.repeat(201) }), `wif-check: ok exitCode=0 user=LAMBDA_LOADER caller=${'a'.repeat(200)}`],
+  ])('%s', (_name, input, line) => {
+    expect(lambdaSummaryLine(input)).toBe(line);
   });
 });

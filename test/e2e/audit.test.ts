@@ -9,7 +9,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDENTITIES, credentialsEnv, startSnowflakeSimulator, type SnowflakeSimulator, type StsSimulator } from '../../src/simulators/index.js';
-import { ANSI_ESCAPE, auditEnv, cleanEnv, closedPort, describeRun, doctorWithAdminEnv, runCliWithoutSecrets, startAuditTestBed, tempDir, type AuditTestBed } from './run-cli.js';
+import { ANSI_ESCAPE, auditEnv, cleanEnv, closedPort, describeRun, runCli, doctorWithAdminEnv, runCliWithoutSecrets, startAuditTestBed, tempDir, type AuditTestBed } from './run-cli.js';
 
 const PASSPHRASE = 'correct horse battery staple 42';
 const PASSWORD = 'Adm1n-pa55word-never-printed';
@@ -85,11 +85,14 @@ describe('audit: each admin login method', () => {
   it('key pair (SNOWFLAKE_JWT, encrypted key, PRIVATE_KEY_PASSPHRASE): the table, exit 1 for the path-registered user', async () => {
     const result = await audit(['--private-key-file', keyFile], env({ PRIVATE_KEY_PASSPHRASE: PASSPHRASE }));
     expect(result.code, describeRun(result)).toBe(1);
-    expect(result.stdout).toMatch(/Snowflake account WIFCHECK: 13 users, 11 with a workload identity \(12 identities\)/);
-    expect(result.stdout).toMatch(/✖ LAMBDA_LOADER +DEFAULT +AWS 123456789012 role service-role +role service-role is an IAM path segment/);
+    expect(result.stdout).toMatch(/Snowflake account WIFCHECK: 13 users, 11 with a workload identity \(12 in all\)/);
+    expect(result.stdout).toMatch(/✖ LAMBDA_LOADER +DEFAULT +AWS 123456789012 role service-role\n {4}role service-role is an IAM path segment/);
+    // 80 columns (issue 21, part 3), except the SQL of a fix, which is copied whole.
+    for (const line of result.stdout.split('\n').filter((text) => !text.startsWith('    fix: '))) expect([...line].length, line).toBeLessThanOrEqual(80);
     expect(result.stdout).toContain("fix: ALTER USER LAMBDA_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/<role name>');");
-    expect(result.stdout).toMatch(/! ANALYST_BOT .*user TYPE is PERSON, not SERVICE/);
-    expect(result.stdout).toMatch(/· ETL_OLD +DEFAULT .*last used 212 days ago/);
+    const unwrapped = result.stdout.replace(/\n {4}(?!fix:)/g, ' ');
+    expect(unwrapped).toMatch(/! ANALYST_BOT .*user TYPE is PERSON, not SERVICE/);
+    expect(unwrapped).toMatch(/· ETL_OLD +DEFAULT .*last used 212 days ago/);
     expect(result.stdout).toMatch(/\d+ errors?, \d+ warnings?, \d+ notes?\n$/);
     expect(sim.admin.logins.at(-1)).toMatchObject({ ok: true, authenticator: 'SNOWFLAKE_JWT', user: 'AUDITOR' });
   });
@@ -213,7 +216,8 @@ describe('audit: partial privileges and the read-only guarantee', () => {
     expect(hidden).toMatchObject({ identitiesListed: false, identities: [] });
     expect(doc.users.filter((user) => user.identitiesListed).length).toBe(10);
     const text = await audit(['--role', 'AUDIT_ROLE'], keyPair());
-    expect(text.stdout).toMatch(/! HIDDEN_SVC .*role AUDIT_ROLE lacks MONITOR on the user/);
+    // The detail is wrapped under its user (80 columns): read it unwrapped.
+    expect(text.stdout.replace(/\n {4}(?!fix:)/g, ' ')).toMatch(/! HIDDEN_SVC .*role AUDIT_ROLE lacks MONITOR on the user/);
     expect(text.stdout).toContain('fix: GRANT MONITOR ON USER HIDDEN_SVC TO ROLE AUDIT_ROLE;');
   });
 
@@ -227,6 +231,18 @@ describe('audit: partial privileges and the read-only guarantee', () => {
     expect(statements.filter((sql) => !READ_ONLY.test(sql))).toEqual([]);
     // Over the whole file, too.
     expect(sim.admin.statements.filter((statement) => !READ_ONLY.test(statement.sql))).toEqual([]);
+  });
+});
+
+describe('audit --help (issue 21, part 3)', () => {
+  it("explains audit's own exit codes: 1 is an error finding, 3 only with --me", async () => {
+    const result = await runCli(['audit', '--help'], { env: cleanEnv() });
+    expect(result.code).toBe(0);
+    const codes = result.stdout.slice(result.stdout.indexOf('Exit codes:'));
+    expect(codes).toMatch(/^ {2}0 {3}no finding is an error/m);
+    expect(codes).toMatch(/^ {2}1 {3}a finding is an error: a mapping that can never work/m);
+    expect(codes).toMatch(/^ {2}3 {3}AWS side \(--me only\)/m);
+    expect(codes).not.toContain('Snowflake rejected the identity');
   });
 });
 
@@ -264,7 +280,8 @@ describe('audit: connections (connections.toml and config.toml, like the Snowfla
   it('an unknown connection is a usage error naming the known ones', async () => {
     const result = await audit(['-c', 'nope'], home({ 'connections.toml': `[admin]\n${entry()}`, 'config.toml': `[connections.cfg]\n${entry()}` }));
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Connection 'nope' is not in .*\n.*Known connections: admin, cfg/);
+    // config.toml's connections are not read while connections.toml exists (the Snowflake CLI replaces them).
+    expect(result.stderr).toMatch(/Connection 'nope' is not in .*connections\.toml.*\n.*Known connections: admin$/m);
   });
 
   it('the host rules of issue 9 hold for the admin connection (BAD_HOST before any login)', async () => {

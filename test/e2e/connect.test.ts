@@ -502,6 +502,65 @@ describe('connect --connection (connections.toml)', () => {
     expect(missingFile.stderr).toContain('connections.toml');
   });
 
+  it("where the Snowflake CLI looks (issue 21, part 3): ~/.config/snowflake (or $XDG_CONFIG_HOME/snowflake) when ~/.snowflake does not exist; config.toml's connections only without connections.toml", async () => {
+    const xdgUser = envWithoutSnowflake();
+    writeConnections(join(xdgUser.HOME!, '.config', 'snowflake'), 0o600, bed.snowflake.port);
+    const ownXdg = envWithoutSnowflake();
+    const xdg = tempDir('wif-check-xdg-');
+    writeConnections(join(xdg, 'snowflake'), 0o600, bed.snowflake.port);
+    // ~/.snowflake exists (empty): it is the directory, so ~/.config/snowflake is not read.
+    const dotWins = envWithoutSnowflake();
+    mkdirSync(join(dotWins.HOME!, '.snowflake'));
+    writeConnections(join(dotWins.HOME!, '.config', 'snowflake'), 0o600, bed.snowflake.port);
+    // Both files: config.toml's [connections.cfg] is not read, as the CLI replaces it with connections.toml.
+    const both = tempDir('wif-check-snowflake-home-');
+    writeConnections(both, 0o600, bed.snowflake.port);
+    writeFileSync(join(both, 'config.toml'), `[connections.cfg]\naccount = "${bed.env.SNOWFLAKE_ACCOUNT}"\n`, { mode: 0o600 });
+    // Only config.toml: its [connections.cfg] is read.
+    const configOnly = tempDir('wif-check-snowflake-home-');
+    writeFileSync(join(configOnly, 'config.toml'), `[connections.cfg]\naccount = "${bed.env.SNOWFLAKE_ACCOUNT}"\nhost = "${bed.snowflake.host}"\nport = ${bed.snowflake.port}\nprotocol = "http"\n`, { mode: 0o600 });
+
+    const [fromXdgDefault, fromXdg, dotSnowflakeWins, notMerged, fromConfig] = await Promise.all([
+      connect(['-c', 'sim', '--json'], { baseEnv: xdgUser }),
+      connect(['-c', 'sim', '--json'], { baseEnv: { ...ownXdg, XDG_CONFIG_HOME: xdg } }),
+      connect(['-c', 'sim', '--json'], { baseEnv: dotWins }),
+      connect(['-c', 'cfg', '--json'], { baseEnv: envWithoutSnowflake({ SNOWFLAKE_HOME: both }) }),
+      connect(['-c', 'cfg', '--json'], { baseEnv: envWithoutSnowflake({ SNOWFLAKE_HOME: configOnly }) }),
+    ]);
+    expect(fromXdgDefault.code, fromXdgDefault.stderr).toBe(0);
+    expect(json(fromXdgDefault)).toMatchObject({ ok: true, role: 'FILE_ROLE' });
+    expect(fromXdg.code, fromXdg.stderr).toBe(0);
+    expect(dotSnowflakeWins.code).toBe(2);
+    expect(json(dotSnowflakeWins)).toMatchObject({ ok: false, error: { code: 'NO_CONNECTIONS_FILE' } });
+    expect(json(dotSnowflakeWins).error.message).toContain(join(dotWins.HOME!, '.snowflake', 'connections.toml'));
+    expect(notMerged.code).toBe(2);
+    expect(json(notMerged)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CONNECTION' } });
+    expect(json(notMerged).error.message).toContain("config.toml's connections are not read while connections.toml exists");
+    expect(fromConfig.code, fromConfig.stderr).toBe(0);
+  });
+
+  it('a default connection someone named but that is missing says where the name came from; "neither … nor" names only connect\'s flags', async () => {
+    const home = tempDir('wif-check-snowflake-home-');
+    writeConnections(home, 0o600, bed.snowflake.port);
+    const configHome = tempDir('wif-check-snowflake-home-');
+    writeFileSync(join(configHome, 'config.toml'), 'default_connection_name = "gone"\n[connections.cfg]\naccount = "x"\n', { mode: 0o600 });
+    const [fromEnv, fromConfig, noFiles] = await Promise.all([
+      connect(['--json'], { baseEnv: envWithoutSnowflake({ SNOWFLAKE_HOME: home, SNOWFLAKE_DEFAULT_CONNECTION_NAME: 'prod' }) }),
+      connect([], { baseEnv: envWithoutSnowflake({ SNOWFLAKE_HOME: configHome }) }),
+      connect(['-c', 'sim'], { baseEnv: envWithoutSnowflake({ SNOWFLAKE_HOME: tempDir('wif-check-empty-home-') }) }),
+    ]);
+    expect(fromEnv.code).toBe(2);
+    expect(json(fromEnv)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CONNECTION' } });
+    expect(json(fromEnv).error.message).toMatch(/^The default connection 'prod' \(from SNOWFLAKE_DEFAULT_CONNECTION_NAME\) is not in /);
+    expect(json(fromEnv).hint).toBe('Known connections: sim, other');
+    expect(fromConfig.code).toBe(2);
+    expect(fromConfig.stderr).toMatch(/The default connection 'gone' \(from default_connection_name in .*config\.toml\) is not in /);
+    expect(noFiles.code).toBe(2);
+    expect(noFiles.stderr).toMatch(/neither .*connections\.toml nor .*config\.toml exists/);
+    expect(noFiles.stderr).toContain('Create one, set SNOWFLAKE_HOME, or pass --account instead.');
+    expect(noFiles.stderr).not.toContain('--user');
+  });
+
   it('SNOWFLAKE_DEFAULT_CONNECTION_NAME is only a fallback: with an account given, none of its fields apply', async () => {
     const home = tempDir('wif-check-snowflake-home-');
     writeConnections(home, 0o600, await closedPort());

@@ -54,6 +54,15 @@ describe('doctor --driver', () => {
     expect(python.stderr, describeRun(python)).not.toContain('is not read by');
   });
 
+  it("an isolated partition's region: the attestation would name the wrong STS host; node is told of workloadIdentityHost (snowflake-sdk 3.4), python that it has no setting", async () => {
+    const env = { AWS_REGION: 'us-iso-east-1', AWS_DEFAULT_REGION: 'us-iso-east-1', SNOWFLAKE_ACCOUNT: undefined };
+    const [node, python] = await Promise.all([doctor([], env), doctor(['--driver', 'python'], env)]);
+    expect(check(node, 'region')).toMatchObject({ status: 'warn', code: 'DRIVER_STS_HOST', detail: expect.stringContaining('set workloadIdentityHost (snowflake-sdk ≥ 3.4.0)') });
+    expect(check(python, 'region')).toMatchObject({ status: 'warn', code: 'DRIVER_STS_HOST', detail: expect.stringContaining('has no setting for another host') });
+    const plain = await doctor([], { SNOWFLAKE_ACCOUNT: undefined });
+    expect(check(plain, 'region')).toMatchObject({ status: 'ok', code: 'OK' });
+  });
+
   it('an unknown driver is a usage error (exit 2, BAD_DRIVER)', async () => {
     const report = await doctor(['--driver', 'cobol']);
     expect(report).toMatchObject({ ok: false, exitCode: 2, checks: [{ id: 'settings', code: 'BAD_DRIVER' }] });

@@ -4,12 +4,12 @@
  * snowflake-sdk logging in with WORKLOAD_IDENTITY — at it; SIGTERM and SIGINT end it with exit 0.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseIdentityName, shellQuote } from '../../src/commands/sandbox.js';
+import { SANDBOX_STORIES, parseIdentityName, shellQuote, type SandboxAdminInfo } from '../../src/commands/sandbox.js';
 import { TEST_IDENTITIES } from '../../src/simulators/index.js';
-import { BIN, cleanEnv, describeRun, runCli, tempDir } from './run-cli.js';
+import { BIN, allOutput, cleanEnv, describeRun, runCli, runCliWithoutSecrets, tempDir } from './run-cli.js';
 
 interface SandboxJson {
   ok: true;
@@ -79,7 +79,8 @@ describe('wif-check sandbox --json', () => {
     const served = serve(['--json']);
     await ready(served);
     const document = JSON.parse(served.stdout()) as SandboxJson;
-    expect(document).toMatchObject({ ok: true, identity: { name: 'assumedRole', arn: TEST_IDENTITIES.assumedRole.arn }, users: [{ name: 'LAMBDA_LOADER' }] });
+    expect(document).toMatchObject({ ok: true, identity: { name: 'assumedRole', arn: TEST_IDENTITIES.assumedRole.arn } });
+    expect(document.users[0]).toMatchObject({ name: 'LAMBDA_LOADER', arn: 'arn:aws:iam::123456789012:role/my-fn-role' });
     expect(document.stsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(document.snowflakeUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(document.env).toMatchObject({
@@ -181,6 +182,94 @@ describe('wif-check sandbox (text)', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^✖ --identity 'nobody' is not a sandbox test identity\n {2}Use one of: assumedRole, iamUser, root, /);
+  });
+});
+
+/** A printed command (`wif-check ARGS   # comment`) → its arguments. */
+function argsOf(command: string): string[] {
+  const [line = ''] = command.split('   #');
+  const words = line.trim().split(/\s+/);
+  expect(words[0]).toBe('wif-check');
+  return words.slice(1);
+}
+
+describe('wif-check sandbox: every story of the README (issue 21, part 2)', () => {
+  // Each identity's printed commands, run as printed with the exports only, and the exit each must give.
+  it.each([
+    ['assumedRole', { 'wif-check whoami': 0, 'wif-check gen-sql --user LAMBDA_LOADER': 0, 'wif-check doctor --expect-user LAMBDA_LOADER': 0, 'wif-check whoami --outbound-token': 0, 'wif-check doctor --outbound-token --expect-user LAMBDA_LOADER': 0, 'wif-check audit -c sandbox-admin': 1 }],
+    ['serviceRole', { 'wif-check connect --expect-user ETL_LOADER': 1, 'wif-check doctor --expect-user ETL_LOADER --admin-connection sandbox-admin': 1, 'wif-check audit -c sandbox-admin --me': 1, 'wif-check gen-sql --alter --user ETL_LOADER': 0, 'wif-check audit -c sandbox-admin': 1 }],
+    ['chainSource', { 'wif-check doctor --impersonation-path arn:aws:iam::123456789012:role/snowflake-loader --expect-user SNOWFLAKE_LOADER': 0, 'wif-check connect --outbound-token --impersonation-path arn:aws:iam::123456789012:role/snowflake-loader --expect-user SNOWFLAKE_LOADER': 0, 'wif-check audit -c sandbox-admin': 1 }],
+    ['govCloud', { 'wif-check whoami': 0, 'wif-check doctor --expect-user GOV_LOADER': 0, 'wif-check audit -c sandbox-admin': 1 }],
+    ['china', { 'wif-check whoami': 0, 'wif-check doctor --expect-user CN_LOADER': 0, 'wif-check audit -c sandbox-admin': 1 }],
+    ['iamUser', { 'wif-check whoami': 0, 'wif-check doctor --expect-user ALICE_SVC': 0, 'wif-check audit -c sandbox-admin': 1 }],
+    ['ssoRole', { 'wif-check whoami': 0, 'wif-check doctor --expect-user SSO_ADMIN': 0, 'wif-check audit -c sandbox-admin': 1 }],
+  ] as const)('--identity %s: every command it prints runs with the exports alone, as it says', async (identity, expected) => {
+    const served = serve(['--json', '--identity', identity]);
+    await ready(served);
+    const document = JSON.parse(served.stdout()) as SandboxJson & { admin: SandboxAdminInfo };
+    expect(document.commands.map((command) => command.split('   #')[0]?.trim())).toEqual(Object.keys(expected));
+    const env = cleanEnv(document.env);
+    const results = await Promise.all(document.commands.map((command) => runCliWithoutSecrets(argsOf(command), env)));
+    for (const [index, command] of document.commands.entries()) {
+      const result = results[index];
+      if (!result) throw new Error('no result');
+      expect(result.code, `${command}\n${describeRun(result)}`).toBe(expected[command.split('   #')[0]?.trim() as keyof typeof expected]);
+      expect(allOutput(result), command).not.toMatch(/pat_sandbox_/);
+    }
+    const byCommand = new Map(document.commands.map((command, index) => [command.split('   #')[0]?.trim(), results[index]]));
+    if (identity === 'serviceRole') {
+      // The trap: Snowflake stores role service-role; the fix names the real role.
+      expect(byCommand.get('wif-check connect --expect-user ETL_LOADER')?.stderr).toContain("ALTER USER ETL_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/etl-fn-role');");
+      const me = byCommand.get('wif-check audit -c sandbox-admin --me')?.stdout ?? '';
+      expect(me).toMatch(/✖ ETL_LOADER +DEFAULT +AWS 123456789012 role service-role\n {4}role service-role is an IAM path segment/);
+      // --me: the PATH_SEGMENT_ROLE fix names the caller's role, not <role name> (issue 21, part 3).
+      expect(me).toContain("fix: ALTER USER ETL_LOADER SET WORKLOAD_IDENTITY = (TYPE = AWS ARN = 'arn:aws:iam::123456789012:role/etl-fn-role');");
+      expect(me).not.toContain('<role name>');
+      for (const line of me.split('\n').filter((text) => !text.startsWith('    fix: '))) expect([...line].length, line).toBeLessThanOrEqual(80);
+    }
+    if (identity === 'assumedRole') expect(byCommand.get('wif-check doctor --outbound-token --expect-user LAMBDA_LOADER')?.stdout).toContain('JWT method');
+    if (identity === 'govCloud') expect(document.env).toMatchObject({ AWS_REGION: 'us-gov-west-1', AWS_DEFAULT_REGION: 'us-gov-west-1' });
+    if (identity === 'china') expect(document.env).toMatchObject({ AWS_REGION: 'cn-north-1', AWS_DEFAULT_REGION: 'cn-north-1' });
+    expect(await stop(served, 'SIGTERM')).toEqual({ code: 0, signal: null });
+  });
+
+  it('the administrator: a PAT file (0600) in a private directory (0700), never printed, accepted as a password too, and removed on exit', async () => {
+    const served = serve(['--json']);
+    await ready(served);
+    const document = JSON.parse(served.stdout()) as SandboxJson & { admin: SandboxAdminInfo; stories: typeof SANDBOX_STORIES };
+    expect(document.stories.map((story) => story.name)).toEqual(['works', 'jwt', 'trap', 'chaining', 'partitions', 'admin']);
+    const { admin } = document;
+    expect(admin).toMatchObject({ user: 'AUDITOR', connection: 'sandbox-admin' });
+    expect(document.env.SNOWFLAKE_HOME).toBe(admin.snowflakeHome);
+    if (process.platform !== 'win32') {
+      expect(statSync(admin.snowflakeHome).mode & 0o777).toBe(0o700);
+      expect(statSync(admin.tokenFile).mode & 0o777).toBe(0o600);
+      expect(statSync(join(admin.snowflakeHome, 'connections.toml')).mode & 0o777).toBe(0o600);
+    }
+    const pat = readFileSync(admin.tokenFile, 'utf8').trim();
+    expect(pat).toMatch(/^pat_sandbox_[A-Za-z0-9_-]{32}$/);
+    expect(served.stdout() + served.stderr()).not.toContain(pat);
+    // The real driver sends the PAT as a password (the default authenticator): Snowflake accepts it.
+    const env = cleanEnv({ ...document.env, SNOWFLAKE_HOME: undefined, SNOWFLAKE_USER: 'AUDITOR', SNOWFLAKE_PASSWORD: pat });
+    const asPassword = await runCliWithoutSecrets(['audit', '--json'], env, [pat]);
+    expect(asPassword.code, describeRun(asPassword)).toBe(1); // ETL_LOADER's path registration is an error finding
+    expect(JSON.parse(asPassword.stdout)).toMatchObject({ adminUser: 'AUDITOR', findings: expect.arrayContaining([expect.objectContaining({ code: 'PATH_SEGMENT_ROLE', user: 'ETL_LOADER' })]) });
+    const wrong = await runCliWithoutSecrets(['audit', '--json'], { ...env, SNOWFLAKE_PASSWORD: `${pat}x` }, [pat]);
+    expect(wrong.code, describeRun(wrong)).not.toBe(0);
+    expect(JSON.parse(wrong.stdout)).toMatchObject({ ok: false });
+    expect(await stop(served, 'SIGINT')).toEqual({ code: 0, signal: null });
+    expect(existsSync(admin.snowflakeHome)).toBe(false);
+  });
+
+  it('prints every story as a comment, with the identity to export for it', async () => {
+    const served = serve([]);
+    await ready(served);
+    const text = served.stdout();
+    for (const story of SANDBOX_STORIES) expect(text).toContain(story.says);
+    expect(text).toMatch(/^# {3}trap {7}serviceRole {5}ETL_LOADER was registered/m);
+    expect(text).toMatch(/^# Admin {6}AUDITOR: connection sandbox-admin in \$SNOWFLAKE_HOME=/m);
+    expect(text).toMatch(/^#            user LAMBDA_LOADER ← arn:aws:iam::123456789012:role\/my-fn-role \+ ISSUER https:\/\/[0-9a-f-]+\.tokens\.sts\.global\.api\.aws$/m);
+    expect(await stop(served, 'SIGTERM')).toEqual({ code: 0, signal: null });
   });
 });
 

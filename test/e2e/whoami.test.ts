@@ -6,11 +6,25 @@
  *
  * Build first: `npx tsc -p tsconfig.build.json`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TEST_IDENTITIES, credentialsEnv, type TestIdentityName } from '../../src/simulators/index.js';
-import { allOutput, ANSI_ESCAPE, cleanEnv, closedPort, describeRun, REPO_ROOT, runCliWithoutSecrets, tempDir, useStsSimulator, type CliResult } from './run-cli.js';
+import { allOutput, ANSI_ESCAPE, BIN, cleanEnv, closedPort, describeRun, REPO_ROOT, runCliWithoutSecrets, tempDir, useStsSimulator, type CliResult } from './run-cli.js';
+
+/** Runs a program (not the CLI directly: script(1) around it) and collects its output. */
+function runNodeIn(argv: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const [command = '', ...args] = argv;
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout }));
+  });
+}
 
 const ACCOUNT = '123456789012';
 const JSON_KEYS = ['account', 'arn', 'userId', 'principalType', 'snowflakeArn', 'region', 'regionSource'] as const;
@@ -276,6 +290,23 @@ describe('whoami: a slow credential source', () => {
     expect(document.error).toEqual({ code: 'CREDENTIALS_TIMEOUT', message: "AWS credentials were not resolved within 1 s (profile 'slow')" });
     expect(document.hint).toContain('raise --timeout');
     expect(result.durationMs).toBeLessThan(5_000);
+  });
+});
+
+describe('whoami on a terminal when STS is slow (issue 21, part 3)', () => {
+  it.skipIf(process.platform === 'win32' || !existsSync('/usr/bin/script'))('shows progress on stderr while STS does not answer, and none in --json', async () => {
+    // script(1) gives the CLI a pseudo-terminal, as a person at a shell has.
+    const pty = (args: string) =>
+      runNodeIn(['/usr/bin/script', '-qec', `${process.execPath} ${BIN} whoami --timeout 3 ${args}`, '/dev/null'], asIdentity('assumedRole', { TERM: 'xterm' }));
+    sim.sts.setMode('hang');
+    try {
+      const [text, json] = await Promise.all([pty(''), pty('--json')]);
+      expect(text.stdout).toContain('Asking AWS STS who you are…');
+      expect(text.stdout).toMatch(/STS did not answer|timed out|within 3 s/i);
+      expect(json.stdout).not.toContain('Asking AWS STS');
+    } finally {
+      sim.sts.setMode('normal');
+    }
   });
 });
 

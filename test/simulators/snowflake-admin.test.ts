@@ -89,6 +89,11 @@ describe('admin logins', () => {
     expect((await login({ AUTHENTICATOR: 'SNOWFLAKE', LOGIN_NAME: 'auditor', PASSWORD: 'pw-123456789012' })).success).toBe(true);
     expect((await login({ LOGIN_NAME: 'AUDITOR', PASSWORD: 'pw-123456789012' })).success).toBe(true);
     expect(await login({ LOGIN_NAME: 'AUDITOR', PASSWORD: 'nope' })).toMatchObject({ success: false, code: '390100', message: 'Incorrect username or password was specified.' });
+    // A PAT where a password goes (Snowflake: "in place of a password"), but only for its own user, and never an empty one.
+    expect((await login({ AUTHENTICATOR: 'SNOWFLAKE', LOGIN_NAME: 'AUDITOR', PASSWORD: 'pat-123456789012' })).success).toBe(true);
+    expect(await login({ LOGIN_NAME: 'OTHER_ADMIN', PASSWORD: 'pat-123456789012' })).toMatchObject({ success: false, code: '390100' });
+    expect(await login({ LOGIN_NAME: 'AUDITOR', PASSWORD: 'pat-12345678901' })).toMatchObject({ success: false, code: '390100' });
+    expect(await login({ LOGIN_NAME: 'AUDITOR', PASSWORD: '' })).toMatchObject({ success: false, code: '390100' });
     expect(JSON.stringify(sim.admin.logins)).not.toMatch(/pat-123456789012|pw-123456789012/);
   });
 
