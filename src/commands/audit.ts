@@ -217,9 +217,15 @@ export function renderAudit(report: AuditReport, color: ChalkInstance): string {
     const user = finding.user === null ? undefined : users.get(finding.user);
     const identity = user?.identities.find((candidate) => candidate.name === finding.identity) ?? (finding.identity === null ? user?.identities[0] : undefined);
     const head = [(finding.user ?? '').padEnd(nameWidth), (finding.identity ?? '').padEnd(8), describeIdentity(identity)].join(' ').trimEnd();
-    const [first = '', ...more] = head === '' ? [''] : wrapText(head, AUDIT_WIDTH - 2);
-    lines.push(`${paint[finding.severity](MARKS[finding.severity])} ${first}`.trimEnd(), ...more.map((line) => `  ${line}`));
-    lines.push(...wrapText(finding.detail, AUDIT_WIDTH, '    '));
+    if (head === '') {
+      // An account-level finding (no user, no identity): its detail on the mark's line.
+      const [first = '', ...more] = wrapText(finding.detail, AUDIT_WIDTH - 2);
+      lines.push(`${paint[finding.severity](MARKS[finding.severity])} ${first}`.trimEnd(), ...more.map((line) => `  ${line}`));
+    } else {
+      const [first = '', ...more] = wrapText(head, AUDIT_WIDTH - 2);
+      lines.push(`${paint[finding.severity](MARKS[finding.severity])} ${first}`.trimEnd(), ...more.map((line) => `  ${line}`));
+      lines.push(...wrapText(finding.detail, AUDIT_WIDTH, '    '));
+    }
     if (finding.fix) lines.push(...finding.fix.split('\n').map((line) => `    ${color.dim('fix:')} ${line}`));
   }
   if (report.findings.length === 0) lines.push(color.green('✔ no findings: every workload identity can match'));
