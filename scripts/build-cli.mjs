@@ -4,9 +4,9 @@
 //
 //   dist/cli.bundle.cjs          the offline start-up path: src/cli.ts, src/commands/gen-sql.ts and
 //                                what they import statically (commander, chalk, the output, the SQL)
-//   dist/chunks/commands.cjs     the other modules of src/ that the AWS commands need (whoami,
-//                                connect, doctor, gen-sql without --arn), and any module that a
-//                                chunk below shares with them; loaded by the first lazy import
+//   dist/chunks/commands.cjs     the other modules of src/ that whoami and gen-sql (AWS) need, and
+//                                any module that a chunk below shares with them
+//   dist/chunks/connect.cjs      connect and doctor (the driver's side of src/)
 //   dist/chunks/provider-oidc.cjs, provider-azure.cjs, provider-gcp.cjs   each provider's own
 //                                modules (the registry's lazy loaders), audit.cjs (audit and the
 //                                registration checks), in-lambda.cjs (doctor --in-lambda),
@@ -109,7 +109,7 @@ const WARM_RUNS = [
   // doctor --in-lambda creates a Lambda function (against the Lambda simulator it also runs one):
   // too much for a warm-up, so its chunk is cached as loaded, as the jose chunk is.
   { save: ['lambda.cjs'], runs: [], load: ['lambda.cjs'] },
-  { save: ['snowflake.cjs'], runs: [['connect'], ['doctor', '--expect-user', 'LAMBDA_LOADER']] },
+  { save: ['snowflake.cjs', 'connect.cjs'], runs: [['connect'], ['doctor', '--expect-user', 'LAMBDA_LOADER']] },
   // With the test bed's metadata server (GCE_METADATA_HOST).
   { save: ['gcp.cjs', 'provider-gcp.cjs'], runs: [['whoami', '--provider', 'gcp']], gcp: true },
 ];
@@ -171,11 +171,13 @@ async function resolvedPath(b, args) {
  * `commands`, and a provider, audit or the sandbox loads `commands` only if it shares a module
  * with it). Each chunk is dist/chunks/<group>.cjs.
  */
-const GROUPS = ['commands', 'provider-oidc', 'provider-azure', 'provider-gcp', 'audit', 'in-lambda', 'sandbox'];
+const GROUPS = ['commands', 'connect', 'provider-oidc', 'provider-azure', 'provider-gcp', 'audit', 'in-lambda', 'sandbox'];
 function groupOf(path) {
   if (path === 'src/commands/doctor-in-lambda.ts') return 'in-lambda';
   if (path === 'src/commands/sandbox.ts' || path.startsWith('src/simulators/')) return 'sandbox';
   if (path === 'src/commands/audit.ts' || path.startsWith('src/snowflake/admin') || path.startsWith('src/snowflake/gates')) return 'audit';
+  // connect and doctor (the driver's side): whoami for AWS reads none of it.
+  if (/^src\/commands\/(connect|doctor|doctor-outbound)\.ts$/.test(path) || /^src\/snowflake\/(driver|http-guard)\.ts$/.test(path)) return 'connect';
   const provider = /^src\/providers\/(oidc|azure|gcp)\//.exec(path);
   if (provider) return `provider-${provider[1]}`;
   return 'commands';
