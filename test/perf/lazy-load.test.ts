@@ -77,6 +77,15 @@ const COMMANDS: Array<{ args: string[]; stdout: RegExp; title: string }> = [
   { args: ['gen-sql'], stdout: /CREATE USER MY_FN_ROLE/ },
 ].map((command) => ({ ...command, title: command.args.join(' ') }));
 
+/** An OIDC token in a file, as a CI job would have it (whoami --provider oidc decodes it; nothing verifies it). */
+const OIDC_TOKEN = join(tempDir('wif-check-oidc-'), 'token');
+{
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const claims = { iss: 'https://token.actions.githubusercontent.com', sub: 'repo:octo-org/app:environment:prod', aud: 'snowflakecomputing.com', iat: now, nbf: now, exp: now + 3600 };
+  writeFileSync(OIDC_TOKEN, `${part({ alg: 'RS256', typ: 'JWT', kid: 'perf' })}.${part(claims)}.${Buffer.alloc(256, 1).toString('base64url')}`, { mode: 0o600 });
+}
+
 let bed: TestBed;
 let env: Record<string, string>;
 
@@ -139,17 +148,24 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name loads
     { args: ['gen-sql', '--help'], chunks: [] },
     // Azure offline (issue 19): in the CLI bundle; live, @azure/identity in a chunk of its own, never the AWS SDK's or the driver's.
     { args: ['gen-sql', '--provider', 'azure', '--issuer', 'https://login.microsoftonline.com/3f1e2d4c-5b6a-4789-9abc-def012345678/v2.0', '--subject', '2c4e6a8b-0d1f-4b3c-9a5e-7f8e9d0c1b2a', '--user', 'U'], chunks: [] },
-    { args: ['whoami', '--provider', 'azure'], chunks: ['azure', 'commands', 'jose'], env: { WIF_PROBE_FORBID_SNOWFLAKE: '1', AZURE_POD_IDENTITY_AUTHORITY_HOST: 'azure-imds' } },
+    // The providers' decoding is jose's decoding functions alone (the jwt chunk), never all of jose.
+    { args: ['whoami', '--provider', 'azure'], chunks: ['azure', 'commands', 'connect', 'jwt', 'provider-azure', 'provider-oidc'], env: { ...noJose, AZURE_POD_IDENTITY_AUTHORITY_HOST: 'azure-imds' } },
+    { args: ['gen-sql', '--provider', 'azure', '--user', 'U'], chunks: ['azure', 'jwt', 'provider-azure'], env: { ...noJose, AZURE_POD_IDENTITY_AUTHORITY_HOST: 'azure-imds' } },
     // GCP offline (issue 19): the registration from --subject is in the CLI bundle; google-auth-library only for a live token.
     { args: ['gen-sql', '--provider', 'gcp', '--subject', '117654321098765432109', '--user', 'U'], chunks: [] },
     // The token is decoded with jose, as OIDC's (src/providers/oidc/identity.ts decodeIdToken).
-    { args: ['whoami', '--provider', 'gcp'], chunks: ['commands', 'gcp', 'jose'], env: { WIF_PROBE_FORBID_SNOWFLAKE: '1' } as Record<string, string> },
+    { args: ['whoami', '--provider', 'gcp'], chunks: ['commands', 'connect', 'gcp', 'jwt', 'provider-gcp', 'provider-oidc'] },
+    { args: ['gen-sql', '--provider', 'gcp', '--user', 'U'], chunks: ['commands', 'connect', 'gcp', 'jwt', 'provider-gcp', 'provider-oidc'] },
+    // OIDC with a token file (no network): neither the AWS chunk nor all of jose. The providers'
+    // modules import connect's and doctor's statically, hence the connect chunk.
+    { args: ['whoami', '--provider', 'oidc', '--token-file', OIDC_TOKEN], chunks: ['commands', 'connect', 'jwt', 'provider-oidc'] },
     { args: ['whoami'], chunks: ['aws', 'commands'] },
     { args: ['gen-sql'], chunks: ['aws', 'commands'] },
-    // The JWT method decodes with jose's decoding functions, which ride in the AWS chunk.
-    { args: ['whoami', '--outbound-token'], chunks: ['aws', 'commands'], env: {} },
-    { args: ['connect'], chunks: ['aws', 'commands', 'snowflake'], env: {} },
-  ])('wif-check $args.0 $args.1 → $chunks', async ({ args, chunks, env: extra }) => {
+    // The JWT method decodes with jose's decoding functions (the jwt chunk, shared with the providers).
+    { args: ['whoami', '--outbound-token'], chunks: ['aws', 'commands', 'jwt'] },
+    { args: ['connect'], chunks: ['aws', 'commands', 'connect', 'snowflake'], env: {} },
+    { args: ['doctor', '--expect-user', 'LAMBDA_LOADER'], chunks: ['aws', 'commands', 'connect', 'snowflake'], env: {} },
+  ] as Array<{ args: string[]; chunks: string[]; env?: Record<string, string> }>)('wif-check $args.0 $args.1 $args.2 → $chunks', async ({ args, chunks, env: extra }) => {
     const report = join(tempDir('wif-check-probe-'), 'probe.json');
     const azure = extra?.AZURE_POD_IDENTITY_AUTHORITY_HOST === 'azure-imds' ? bed.azure?.imdsEnv() : undefined;
     const result = await run(entry(args), name === 'bin/wif-check.js' ? args : [], { ...env, ...((extra ?? noJose) as Record<string, string>), ...azure, WIF_PROBE_OUT: report });

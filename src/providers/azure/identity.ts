@@ -34,7 +34,7 @@ export function azureEnvironmentTraps(options: Pick<AzureIdentityOptions, 'clien
 
 export async function azureIdentity(options: AzureIdentityOptions): Promise<AzureIdentity> {
   const token = await obtainAzureToken(options);
-  const { decodeJwt, decodeProtectedHeader } = await import('jose');
+  const [{ decodeJwt }, { decodeProtectedHeader }] = await Promise.all([import('jose/jwt/decode'), import('jose/decode/protected_header')]);
   let header: Record<string, unknown>;
   let payload: Record<string, unknown>;
   try {

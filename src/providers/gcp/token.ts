@@ -179,7 +179,7 @@ async function sourceAccount(auth: import('google-auth-library').GoogleAuth): Pr
   try {
     const own = await (await auth.getIdTokenClient(GCP_AUDIENCE)).idTokenProvider.fetchIdToken(GCP_AUDIENCE);
     rememberSecrets(own);
-    const { decodeJwt } = await import('jose');
+    const { decodeJwt } = await import('jose/jwt/decode');
     const sub = decodeJwt(own).sub;
     uniqueId = typeof sub === 'string' && /^[0-9]{1,64}$/.test(sub) ? sub : null;
   } catch {

@@ -38,7 +38,7 @@ export const TOKEN_SOURCE_LABELS: Readonly<Record<OidcTokenSource, string>> = {
  * JWS with a JSON payload. Shared with the other token providers (src/providers/gcp/identity.ts).
  */
 export async function decodeIdToken(secret: string, what: string, code: string): Promise<{ header: Record<string, unknown>; payload: Record<string, unknown> }> {
-  const { decodeJwt, decodeProtectedHeader } = await import('jose');
+  const [{ decodeJwt }, { decodeProtectedHeader }] = await Promise.all([import('jose/jwt/decode'), import('jose/decode/protected_header')]);
   try {
     return { header: decodeProtectedHeader(secret) as Record<string, unknown>, payload: decodeJwt(secret) as Record<string, unknown> };
   } catch {
