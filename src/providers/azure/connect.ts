@@ -8,7 +8,7 @@
 import { parseExpectUser, userMatches } from '../../core/diagnose.js';
 import { WifError, usageError } from '../../core/errors.js';
 import { escapeControl } from '../../core/terminal-text.js';
-import { identifierForStoredName, identifierForTypedName } from '../../core/sql.js';
+import { identifierForTypedName } from '../../core/sql.js';
 import { resolveSnowflakeSettings, type SettingsSources, type SnowflakeSettings } from '../../core/snowflake-settings.js';
 import { httpsProxy } from '../../process-env.js';
 import type { FoundConnection } from '../../snowflake/config-files.js';
@@ -17,6 +17,7 @@ import { diagnoseAzureLogin } from './diagnose.js';
 import { azureEnvironmentTraps, azureIdentity, type AzureIdentity } from './identity.js';
 import type { AzureRegistration } from './rules.js';
 import { azureIdentityClause } from './sql.js';
+import { tokenConnectDocument, unexpectedMappedUser } from '../token-login.js';
 import { withEnvironmentTraps } from './whoami.js';
 
 /** The token is asked for within this part of the budget (the SDK's IMDS retries take seconds); the rest is the login's. */
@@ -116,17 +117,13 @@ export async function attemptAzureLogin(prepared: AzureLoginPrepared, deadline: 
 
 /** Logged in as another user than --expect-user: move the registration. */
 export function unexpectedAzureUser(actualUser: string, expectUser: string, registration: AzureRegistration): WifError {
-  const actual = escapeControl(identifierForStoredName(actualUser) ?? '<mapped user>');
   const expected = identifierForTypedName(expectUser) ?? '<expected user>';
-  return new WifError('verification', `Logged in as ${actualUser}, not the expected user ${expectUser.trim()}`, {
-    code: 'UNEXPECTED_USER',
-    hint: [
-      `Snowflake maps this identity (issuer ${escapeControl(registration.issuer)}, subject ${escapeControl(registration.subject)}) to user ${escapeControl(actualUser)}. Move the mapping:`,
-      `  ALTER USER ${actual} UNSET WORKLOAD_IDENTITY;`,
-      `  ALTER USER ${expected} SET ${azureIdentityClause(registration)};`,
-      'or fix --expect-user (unquoted names compare case-insensitively, "quoted" ones exactly).',
-    ].join('\n'),
-  });
+  return unexpectedMappedUser(
+    actualUser,
+    expectUser,
+    `this identity (issuer ${escapeControl(registration.issuer)}, subject ${escapeControl(registration.subject)})`,
+    `ALTER USER ${expected} SET ${azureIdentityClause(registration)};`,
+  );
 }
 
 export async function azureConnect(input: AzureConnectInput & { onLoginStart?: (() => void) | undefined; started: number }): Promise<AzureConnectResult> {
@@ -156,10 +153,7 @@ export async function azureConnect(input: AzureConnectInput & { onLoginStart?: (
   };
 }
 
-export function azureConnectDocument(result: AzureConnectResult): Record<string, unknown> {
-  const { warnings: _warnings, ...document } = result;
-  return document;
-}
+export const azureConnectDocument: (result: AzureConnectResult) => Record<string, unknown> = tokenConnectDocument;
 
 export function renderAzureConnect(result: AzureConnectResult, color: { green(text: string): string; bold(text: string): string; dim(text: string): string }): string {
   return [

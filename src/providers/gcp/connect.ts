@@ -9,7 +9,7 @@
 import { parseExpectUser, userMatches } from '../../core/diagnose.js';
 import { WifError } from '../../core/errors.js';
 import { escapeControl } from '../../core/terminal-text.js';
-import { identifierForStoredName, identifierForTypedName } from '../../core/sql.js';
+import { identifierForTypedName } from '../../core/sql.js';
 import { resolveSnowflakeSettings, type SettingsSources, type SnowflakeSettings } from '../../core/snowflake-settings.js';
 import { httpsProxy } from '../../process-env.js';
 import type { FoundConnection } from '../../snowflake/config-files.js';
@@ -19,6 +19,7 @@ import { loginSettings, tokenLogin } from '../oidc/connect.js';
 import { gcpIdentity, type GcpIdentity } from './identity.js';
 import type { GcpRegistration } from './rules.js';
 import { gcpRegistrationSql } from './sql.js';
+import { tokenConnectDocument, unexpectedMappedUser } from '../token-login.js';
 
 /** The token is asked for within this part of the budget; the rest is the login's. */
 const TOKEN_BUDGET_MS = 10_000;
@@ -94,16 +95,7 @@ export async function attemptGcpLogin(prepared: GcpLoginPrepared, deadline: numb
 
 /** Logged in as another user than --expect-user: move the registration. */
 export function unexpectedGcpUser(actualUser: string, expectUser: string, subject: string): WifError {
-  const actual = escapeControl(identifierForStoredName(actualUser) ?? '<mapped user>');
-  return new WifError('verification', `Logged in as ${actualUser}, not the expected user ${expectUser.trim()}`, {
-    code: 'UNEXPECTED_USER',
-    hint: [
-      `Snowflake maps this service account (unique ID ${escapeControl(subject)}) to user ${escapeControl(actualUser)}. Move the mapping:`,
-      `  ALTER USER ${actual} UNSET WORKLOAD_IDENTITY;`,
-      `  ${gcpRegistrationSql(expectUser, subject)}`,
-      'or fix --expect-user (unquoted names compare case-insensitively, "quoted" ones exactly).',
-    ].join('\n'),
-  });
+  return unexpectedMappedUser(actualUser, expectUser, `this service account (unique ID ${escapeControl(subject)})`, gcpRegistrationSql(expectUser, subject));
 }
 
 export async function gcpConnect(input: GcpConnectInput & { onLoginStart?: (() => void) | undefined; started: number }): Promise<GcpConnectResult> {
@@ -133,10 +125,7 @@ export async function gcpConnect(input: GcpConnectInput & { onLoginStart?: (() =
   };
 }
 
-export function gcpConnectDocument(result: GcpConnectResult): Record<string, unknown> {
-  const { warnings: _warnings, ...document } = result;
-  return document;
-}
+export const gcpConnectDocument: (result: GcpConnectResult) => Record<string, unknown> = tokenConnectDocument;
 
 export function renderGcpConnect(result: GcpConnectResult, color: { green(text: string): string; bold(text: string): string; dim(text: string): string }): string {
   return [

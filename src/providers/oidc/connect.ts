@@ -8,7 +8,7 @@ import { parseExpectUser, userMatches, type Diagnosis, type DriverErrorFields } 
 import type { LoginSettings } from '../../snowflake/driver.js';
 import { WifError, usageError } from '../../core/errors.js';
 import { escapeControl } from '../../core/terminal-text.js';
-import { identifierForStoredName, identifierForTypedName } from '../../core/sql.js';
+import { identifierForTypedName } from '../../core/sql.js';
 import { resolveSnowflakeSettings, type SettingsSources, type SnowflakeSettings } from '../../core/snowflake-settings.js';
 import type { FoundConnection } from '../../snowflake/config-files.js';
 import type { OidcPlatform, Registration, Trap } from '../types.js';
@@ -16,6 +16,7 @@ import { diagnoseOidcLogin } from './diagnose.js';
 import { httpsProxy } from '../../process-env.js';
 import { oidcIdentity, type OidcIdentity } from './identity.js';
 import { oidcIdentityClause } from './sql.js';
+import { tokenConnectDocument, unexpectedMappedUser } from '../token-login.js';
 
 /** The token is asked for within this part of the budget; the rest is the login's. */
 const TOKEN_BUDGET_MS = 10_000;
@@ -131,17 +132,13 @@ export async function attemptOidcLogin(prepared: OidcLoginPrepared, deadline: nu
 
 /** Logged in as another user than --expect-user: move the registration. */
 export function unexpectedOidcUser(actualUser: string, expectUser: string, registration: Extract<Registration, { type: 'OIDC' }>): WifError {
-  const actual = escapeControl(identifierForStoredName(actualUser) ?? '<mapped user>');
   const expected = identifierForTypedName(expectUser) ?? '<expected user>';
-  return new WifError('verification', `Logged in as ${actualUser}, not the expected user ${expectUser.trim()}`, {
-    code: 'UNEXPECTED_USER',
-    hint: [
-      `Snowflake maps this token (issuer ${escapeControl(registration.issuer)}, subject ${escapeControl(registration.subject)}) to user ${escapeControl(actualUser)}. Move the mapping:`,
-      `  ALTER USER ${actual} UNSET WORKLOAD_IDENTITY;`,
-      `  ALTER USER ${expected} SET ${oidcIdentityClause(registration)};`,
-      'or fix --expect-user (unquoted names compare case-insensitively, "quoted" ones exactly).',
-    ].join('\n'),
-  });
+  return unexpectedMappedUser(
+    actualUser,
+    expectUser,
+    `this token (issuer ${escapeControl(registration.issuer)}, subject ${escapeControl(registration.subject)})`,
+    `ALTER USER ${expected} SET ${oidcIdentityClause(registration)};`,
+  );
 }
 
 export async function oidcConnect(input: OidcConnectInput & { onLoginStart?: (() => void) | undefined; started: number }): Promise<OidcConnectResult> {
@@ -170,10 +167,7 @@ export async function oidcConnect(input: OidcConnectInput & { onLoginStart?: (()
   };
 }
 
-export function oidcConnectDocument(result: OidcConnectResult): Record<string, unknown> {
-  const { warnings: _warnings, ...document } = result;
-  return document;
-}
+export const oidcConnectDocument: (result: OidcConnectResult) => Record<string, unknown> = tokenConnectDocument;
 
 export function renderOidcConnect(result: OidcConnectResult, color: { green(text: string): string; bold(text: string): string; dim(text: string): string }): string {
   return [
