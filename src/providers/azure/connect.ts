@@ -5,7 +5,7 @@
  * host only, and prove which user the identity maps to. wif-check asks for the same token first
  * (./identity.ts), so that a failure names what the token says and the registration that matches.
  */
-import { parseExpectUser, userMatches } from '../../core/diagnose.js';
+import { parseExpectUser } from '../../core/diagnose.js';
 import { WifError, usageError } from '../../core/errors.js';
 import { escapeControl } from '../../core/terminal-text.js';
 import { identifierForTypedName } from '../../core/sql.js';
@@ -17,7 +17,7 @@ import { diagnoseAzureLogin } from './diagnose.js';
 import { azureEnvironmentTraps, azureIdentity, type AzureIdentity } from './identity.js';
 import type { AzureRegistration } from './rules.js';
 import { azureIdentityClause } from './sql.js';
-import { tokenConnectDocument, unexpectedMappedUser } from '../token-login.js';
+import { tokenConnect, tokenConnectDocument, unexpectedMappedUser } from '../token-login.js';
 import { withEnvironmentTraps } from './whoami.js';
 
 /** The token is asked for within this part of the budget (the SDK's IMDS retries take seconds); the rest is the login's. */
@@ -128,28 +128,17 @@ export function unexpectedAzureUser(actualUser: string, expectUser: string, regi
 
 export async function azureConnect(input: AzureConnectInput & { onLoginStart?: (() => void) | undefined; started: number }): Promise<AzureConnectResult> {
   const prepared = await prepareAzureLogin(input);
-  input.onLoginStart?.();
-  const outcome = await attemptAzureLogin(prepared, input.deadline);
-  if (!outcome.ok) throw outcome.error;
-  const { session } = outcome;
   const { identity } = prepared;
-  if (prepared.expectUser !== undefined && !userMatches(prepared.expectUser, session.user)) throw unexpectedAzureUser(session.user, prepared.expectUser, identity.registration);
+  const done = await tokenConnect(prepared, input, () => attemptAzureLogin(prepared, input.deadline), (actual, expected) => unexpectedAzureUser(actual, expected, identity.registration));
   return {
     ok: true,
     provider: 'azure',
-    user: session.user,
-    role: session.role,
-    account: session.account,
-    accountIdentifier: prepared.settings.account,
-    elapsedMs: Math.round(outcome.loggedInAt - input.started),
+    ...done,
     issuer: identity.facts.issuer,
     subject: identity.facts.subject,
     clientId: identity.facts.clientId,
     tenant: identity.facts.tenant,
     platform: identity.facts.platform,
-    registration: identity.registration,
-    traps: identity.traps,
-    warnings: [...(input.named?.warnings ?? []), ...identity.traps.filter((trap) => trap.severity === 'warn').map((trap) => trap.message)],
   };
 }
 

@@ -6,7 +6,7 @@
  * so that an identity-side failure is exit 3 with its cause, and a refusal names what the token
  * said. Every failure is diagnosed (./diagnose.ts).
  */
-import { parseExpectUser, userMatches } from '../../core/diagnose.js';
+import { parseExpectUser } from '../../core/diagnose.js';
 import { WifError } from '../../core/errors.js';
 import { escapeControl } from '../../core/terminal-text.js';
 import { identifierForTypedName } from '../../core/sql.js';
@@ -19,7 +19,7 @@ import { loginSettings, tokenLogin } from '../oidc/connect.js';
 import { gcpIdentity, type GcpIdentity } from './identity.js';
 import type { GcpRegistration } from './rules.js';
 import { gcpRegistrationSql } from './sql.js';
-import { tokenConnectDocument, unexpectedMappedUser } from '../token-login.js';
+import { tokenConnect, tokenConnectDocument, unexpectedMappedUser } from '../token-login.js';
 
 /** The token is asked for within this part of the budget; the rest is the login's. */
 const TOKEN_BUDGET_MS = 10_000;
@@ -100,28 +100,17 @@ export function unexpectedGcpUser(actualUser: string, expectUser: string, subjec
 
 export async function gcpConnect(input: GcpConnectInput & { onLoginStart?: (() => void) | undefined; started: number }): Promise<GcpConnectResult> {
   const prepared = await prepareGcpLogin(input);
-  input.onLoginStart?.();
-  const outcome = await attemptGcpLogin(prepared, input.deadline);
-  if (!outcome.ok) throw outcome.error;
-  const { session } = outcome;
   const { identity } = prepared;
-  if (prepared.expectUser !== undefined && !userMatches(prepared.expectUser, session.user)) throw unexpectedGcpUser(session.user, prepared.expectUser, identity.facts.subject);
+  const done = await tokenConnect(prepared, input, () => attemptGcpLogin(prepared, input.deadline), (actual, expected) => unexpectedGcpUser(actual, expected, identity.facts.subject));
   return {
     ok: true,
     provider: 'gcp',
-    user: session.user,
-    role: session.role,
-    account: session.account,
-    accountIdentifier: prepared.settings.account,
-    elapsedMs: Math.round(outcome.loggedInAt - input.started),
+    ...done,
     issuer: identity.facts.issuer,
     subject: identity.facts.subject,
     email: identity.facts.email,
     audience: identity.facts.audience,
     impersonationPath: identity.token.impersonationPath,
-    registration: identity.registration,
-    traps: identity.traps,
-    warnings: [...(input.named?.warnings ?? []), ...identity.traps.filter((trap) => trap.severity === 'warn').map((trap) => trap.message)],
   };
 }
 

@@ -4,7 +4,7 @@
  * host only, and prove which user the token maps to. Every failure is diagnosed
  * (src/providers/oidc/diagnose.ts).
  */
-import { parseExpectUser, userMatches, type Diagnosis, type DriverErrorFields } from '../../core/diagnose.js';
+import { parseExpectUser, type Diagnosis, type DriverErrorFields } from '../../core/diagnose.js';
 import type { LoginSettings } from '../../snowflake/driver.js';
 import { WifError, usageError } from '../../core/errors.js';
 import { escapeControl } from '../../core/terminal-text.js';
@@ -16,7 +16,7 @@ import { diagnoseOidcLogin } from './diagnose.js';
 import { httpsProxy } from '../../process-env.js';
 import { oidcIdentity, type OidcIdentity } from './identity.js';
 import { oidcIdentityClause } from './sql.js';
-import { tokenConnectDocument, unexpectedMappedUser } from '../token-login.js';
+import { tokenConnect, tokenConnectDocument, unexpectedMappedUser } from '../token-login.js';
 
 /** The token is asked for within this part of the budget; the rest is the login's. */
 const TOKEN_BUDGET_MS = 10_000;
@@ -143,27 +143,16 @@ export function unexpectedOidcUser(actualUser: string, expectUser: string, regis
 
 export async function oidcConnect(input: OidcConnectInput & { onLoginStart?: (() => void) | undefined; started: number }): Promise<OidcConnectResult> {
   const prepared = await prepareOidcLogin(input);
-  input.onLoginStart?.();
-  const outcome = await attemptOidcLogin(prepared, input.deadline);
-  if (!outcome.ok) throw outcome.error;
-  const { session } = outcome;
   const { identity } = prepared;
-  if (prepared.expectUser !== undefined && !userMatches(prepared.expectUser, session.user)) throw unexpectedOidcUser(session.user, prepared.expectUser, identity.registration);
+  const done = await tokenConnect(prepared, input, () => attemptOidcLogin(prepared, input.deadline), (actual, expected) => unexpectedOidcUser(actual, expected, identity.registration));
   return {
     ok: true,
     provider: 'oidc',
-    user: session.user,
-    role: session.role,
-    account: session.account,
-    accountIdentifier: prepared.settings.account,
-    elapsedMs: Math.round(outcome.loggedInAt - input.started),
+    ...done,
     issuer: identity.facts.issuer,
     subject: identity.facts.subject,
     audience: identity.facts.audience,
     platform: identity.facts.platform,
-    registration: identity.registration,
-    traps: identity.traps,
-    warnings: [...(input.named?.warnings ?? []), ...identity.traps.filter((trap) => trap.severity === 'warn').map((trap) => trap.message)],
   };
 }
 
