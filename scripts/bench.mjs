@@ -42,6 +42,8 @@ const REPEAT = positive(flags.repeat, '--repeat');
 const WHOAMI_RSS_VS_STS_CHUNK = 1.05;
 const WARMUP = Math.max(0, Number.parseInt(flags.warmup, 10) || 0);
 const RSS_RUNS = positive(flags['rss-runs'], '--rss-runs');
+/** doctor --in-lambda: whole runs after one warm-up (each creates, invokes and deletes a function). */
+const IN_LAMBDA_RUNS = 3;
 const BIN = join(root, 'bin', 'wif-check.js');
 const PROBE = join(root, 'bench', 'preload', 'module-probe.cjs');
 const ARN = 'arn:aws:iam::123456789012:role/service-role/my-fn-role';
@@ -321,6 +323,12 @@ async function main() {
   }
   for (const [id, why] of broken) console.log(`BROKEN ${id}: ${why}`);
 
+  // doctor --in-lambda (issue 22: reported, no target), against the Lambda simulator: it creates a
+  // function from dist/lambda-bundle, invokes it (a child process with the role's credentials) and
+  // deletes it. Whole runs, not interleaved (each takes seconds, mostly the simulated Pending state).
+  const inLambda = flags['no-lambda'] ? null : await doctorInLambda(timings.doctor?.median ?? null);
+  if (inLambda) printInLambda(inLambda, previous?.inLambda);
+
   // wif-check audit at 1k/5k/10k users (bench/audit-scale.mjs, issue 11).
   const auditScript = join(root, 'bench', 'audit-scale.mjs');
   if (!flags['no-audit'] && !existsSync(auditScript)) console.log('\naudit (10k users / 5k identities, ≤ 30 s, ≤ 250 MB, linear)  not measured: audit scenario missing (bench/audit-scale.mjs)');
@@ -345,6 +353,7 @@ async function main() {
     memoryChecks,
     probeWorks,
     lambda,
+    inLambda,
     audit,
     auditPolicies,
     broken: Object.fromEntries(broken),
@@ -359,11 +368,72 @@ async function main() {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * `doctor --in-lambda --like-function F` end to end against the Lambda simulator (from a laptop's
+ * IAM user; the function runs as my-fn-role, mapped to LAMBDA_LOADER): whole runs after one
+ * warm-up, with the phases the function reported. Information only: what it costs is the
+ * simulated service's (create, Pending, invoke, delete), not a budget of wif-check's.
+ */
+async function doctorInLambda(doctorMedianMs) {
+  // The simulator's functions run under Node 20 here: the SDK's notice about it is not a result.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const { startLambdaSimulator } = await import(pathToFileURL(join(root, 'dist', 'simulators', 'lambda.js')).href);
+  const lambdaSim = await startLambdaSimulator({
+    identities: bed.identities,
+    stsUrl: bed.sts.url,
+    functions: [{ name: 'my-node-fn', role: 'arn:aws:iam::123456789012:role/my-fn-role', runtime: 'nodejs22.x', timeoutSeconds: 60, memoryMb: 1024, architectures: ['x86_64'], subnetIds: [], securityGroupIds: [] }],
+    functionEnv: { AWS_ENDPOINT_URL_STS: bed.sts.url, SNOWFLAKE_DISABLE_PLATFORM_DETECTION: 'true', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const c = {
+    id: 'doctor-in-lambda',
+    cmd: process.execPath,
+    args: [BIN, 'doctor', '--in-lambda', '--like-function', 'my-node-fn', '--account', bed.env.SNOWFLAKE_ACCOUNT, '--expect-user', 'LAMBDA_LOADER', '--json'],
+    // A laptop's IAM user: its keys, and no session token (the bench's default identity has one).
+    env: { ...credentialsEnv(TEST_IDENTITIES.iamUser), AWS_ENDPOINT_URL_LAMBDA: lambdaSim.url },
+    unset: ['AWS_SESSION_TOKEN'],
+  };
+  const runs = [];
+  try {
+    for (let i = 0; i <= IN_LAMBDA_RUNS; i++) {
+      const run = await runProcess(c);
+      let report;
+      try {
+        report = JSON.parse(run.stdout);
+      } catch {
+        report = undefined;
+      }
+      if (run.code !== 0 || report?.ok !== true || report.lambda?.deleted !== true) {
+        return { broken: `exit ${run.code}; stdout ${JSON.stringify(run.stdout.slice(0, 300))}; stderr ${JSON.stringify(run.stderr.slice(0, 600))}` };
+      }
+      if (i > 0) runs.push({ ms: run.ms, timings: report.timings ?? null, phases: report.lambda.phases });
+    }
+  } finally {
+    await lambdaSim.close();
+  }
+  const ms = { ...summarize(runs.map((run) => run.ms)), max: round(Math.max(...runs.map((run) => run.ms)), 1) };
+  return { runs: IN_LAMBDA_RUNS, ms, doctorMedianMs, vsDoctor: doctorMedianMs ? round(ms.median / doctorMedianMs, 2) : null, phases: runs.at(-1).phases, timings: runs.map((run) => run.timings) };
+}
+
+function printInLambda(result, previous) {
+  if (result.broken) {
+    console.log(`\ndoctor --in-lambda (Lambda simulator)  BROKEN: ${result.broken}`);
+    return;
+  }
+  const { min, median: med, max } = result.ms;
+  console.log(
+    `\ndoctor --in-lambda --like-function (Lambda simulator, ${result.runs} runs)  ${ms(min)} / ${ms(med)} / ${ms(max)} ms min/median/max` +
+      `${result.vsDoctor ? `   ${result.vsDoctor}× doctor on the laptop` : ''}${previous?.ms ? `   previous median ${ms(previous.ms.median)} ms` : ''}   information (no target)`,
+  );
+  console.log(`  in the function: ${result.phases}`);
+}
+
 /** Runs one whole process; ms is spawn → exit, as a user waiting at a prompt sees it. */
 function runProcess(c) {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const child = spawn(c.cmd, c.args, { cwd, env: { ...childEnv, ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...childEnv, ...c.env };
+    for (const name of c.unset ?? []) delete env[name];
+    const child = spawn(c.cmd, c.args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let ms = 0;

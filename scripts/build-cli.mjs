@@ -95,10 +95,12 @@ const CHUNKS = {
  * the driver's from connect and doctor (which then compile their own part of the commands chunk).
  */
 const WARM_RUNS = [
+  // With OIDC's whoami offline (a token file; OIDC_TOKEN is replaced by its path, no network): its
+  // code is in the CLI bundle (src/providers/registry.ts WHOAMI_PROVIDERS).
   { save: ['cli.bundle.cjs'], runs: [['gen-sql', '--arn', ARN], ['--help']] },
   { save: ['commands.cjs', 'aws.cjs', 'jwt.cjs'], runs: [['whoami'], ['whoami', '--outbound-token'], ['gen-sql']] },
-  // OIDC offline: a token file (OIDC_TOKEN is replaced by its path), no network.
-  { save: ['provider-oidc.cjs'], runs: [['whoami', '--provider', 'oidc', '--token-file', 'OIDC_TOKEN']] },
+  // OIDC's connect and doctor need a login: the provider's chunk is cached as loaded.
+  { save: ['provider-oidc.cjs'], runs: [], load: ['provider-oidc.cjs'] },
   // The sandbox serves until a signal, so it cannot run here: its jose chunk is cached as loaded.
   { save: ['jose.cjs'], runs: [], load: ['jose.cjs'] },
   // whoami --provider azure needs a managed identity to answer: its chunk is cached as loaded.
@@ -143,7 +145,8 @@ function chunkPlugin(chunkPath) {
 
 /**
  * The CLI bundle holds only what the offline start-up path runs (START_ROOTS and their static
- * imports: commander, chalk, the output, gen-sql --arn); every other module that src/ imports
+ * imports: commander, chalk, the output, gen-sql --arn, whoami's dispatch and the token providers'
+ * SDK-free whoami, so whoami --provider oidc --token-file starts like gen-sql); every other module that src/ imports
  * lazily (whoami, connect, doctor, audit, sandbox and all they use) is in one of the commands
  * chunks (GROUPS). gen-sql --arn and --help then read, deserialize and evaluate ~40% of the code
  * they did, and whoami for AWS reads no provider's, audit's or the sandbox's code.
@@ -154,7 +157,7 @@ function chunkPlugin(chunkPath) {
  * from chunk to chunk), and a module of another commands chunk by loading that chunk (chunkModule),
  * never by bundling a copy of it; buildAll() checks that no two files share an input.
  */
-const START_ROOTS = new Set(['src/cli.ts', 'src/commands/gen-sql.ts']);
+const START_ROOTS = new Set(['src/cli.ts', 'src/commands/gen-sql.ts', 'src/commands/whoami.ts']);
 const SKIP = Symbol('wif-check-split: resolving');
 
 /** Resolves `args` as esbuild would without this plugin: the file's path relative to root, or undefined. */

@@ -15,7 +15,7 @@ import { escapeControl, escapeControlKeepNewlines } from './core/terminal-text.j
 import { knownSecrets } from './known-secrets.js';
 import { parseTimeoutSeconds } from './core/timeout.js';
 import { Printer, colorLevel, failureDocument } from './output.js';
-import { detectTerminals, exitOnceWritten, isTerminal, stdio, terminalColumns, writeFd } from './terminal/stdio.js';
+import { detectTerminals, exitIfWritten, exitOnceWritten, isTerminal, stdio, terminalColumns, writeFd } from './terminal/stdio.js';
 
 interface CommonOptions {
   json?: boolean;
@@ -839,6 +839,8 @@ export async function main(argv: readonly string[] = process.argv): Promise<void
   }
   // After a timed-out login the Snowflake driver can leave a retry timer or a hung socket behind;
   // the result is written, so do not wait for it. With nothing pending (gen-sql --arn, --help) the
-  // process ends by itself and no timer is armed: Node's timers load on first use (~0.2 ms).
+  // process ends now, armed with no timer (Node's timers load on first use, ~0.2 ms) and before V8's
+  // scheduled housekeeping runs (exitIfWritten).
   if (process.getActiveResourcesInfo().length > 0) exitOnceWritten(200);
+  else exitIfWritten();
 }

@@ -37,7 +37,11 @@ export function decodeToken(token: string): TokenSummary | undefined {
   }
 }
 
-export async function getWebIdentityToken(context: AwsContext, options: { signal?: AbortSignal; principal?: string | null } = {}): Promise<WebIdentityToken> {
+/**
+ * STS GetWebIdentityToken for the caller. `principal` (the caller's ARN, or a promise of it: whoami
+ * asks GetCallerIdentity at the same time) only words a failure.
+ */
+export async function getWebIdentityToken(context: AwsContext, options: { signal?: AbortSignal; principal?: string | null | PromiseLike<string | null> } = {}): Promise<WebIdentityToken> {
   const { GetWebIdentityTokenCommand } = await import('@aws-sdk/client-sts');
   const client = await createStsClient(context);
   const timeout = AbortSignal.timeout(timerDelayMs(context.timeoutMs));
@@ -64,7 +68,7 @@ export async function getWebIdentityToken(context: AwsContext, options: { signal
     const e = (error ?? {}) as { name?: unknown; message?: unknown; code?: unknown };
     const name = timeout.aborted ? 'TimeoutError' : typeof e.name === 'string' ? e.name : undefined;
     const detail = oneLine(serverText(typeof e.message === 'string' ? e.message : String(error), secrets));
-    const known = name === 'TimeoutError' ? undefined : describeWebIdentityFailure(name, detail, { endpoint, principal: options.principal });
+    const known = name === 'TimeoutError' ? undefined : describeWebIdentityFailure(name, detail, { endpoint, principal: await options.principal });
     if (known) throw new WifError('aws', known.message, { code: known.code, hint: known.hint, cause: error });
     const failure = describeAwsError({ name, message: detail, ...(typeof e.code === 'string' ? { code: e.code } : {}) }, { endpoint, timeoutMs: context.timeoutMs, secrets });
     const message = failure.code === 'STS_ERROR' ? `STS GetWebIdentityToken failed: ${detail}` : failure.message;

@@ -34,7 +34,7 @@ export interface OutboundFacts {
 }
 
 /** Asks STS for a token (throws WifError on refusal) and describes it. */
-export async function outboundFacts(context: AwsContext, methodSource: MethodSource, principal: string | null): Promise<OutboundFacts> {
+export async function outboundFacts(context: AwsContext, methodSource: MethodSource, principal: string | null | PromiseLike<string | null>): Promise<OutboundFacts> {
   const token = await getWebIdentityToken(context, { principal });
   return factsOf(token.summary, methodSource);
 }

@@ -2,18 +2,18 @@
  * `wif-check whoami`: who am I to Snowflake? Asks STS for the caller identity and shows the
  * path-free IAM ARN that Snowflake matches.
  */
-import { describeKind, parseAccountId, parsePrincipalArn, toSnowflakeArn, type PrincipalKind } from '../core/arn.js';
-import { WifError, usageError } from '../core/errors.js';
+import { describeKind } from '../core/arn.js';
+import { usageError } from '../core/errors.js';
 import type { RegionSource } from '../core/region.js';
-import { getCallerIdentity, resolveAwsContext, type AwsOptions } from '../aws/identity.js';
-import { hostEnv, withProcessEnv } from '../process-env.js';
+import type { AwsOptions } from '../aws/identity.js';
+import { hostEnv } from '../process-env.js';
 import type { ChalkInstance } from 'chalk';
-import { methodNote, resolveMethod, type WifMethod } from '../core/jwt-claims.js';
+import type { WifMethod } from '../core/jwt-claims.js';
 import type { OutboundFacts } from './outbound.js';
 import { outboundLines } from './outbound-render.js';
 import { resolveProvider } from '../providers/index.js';
 import type { OidcWhoamiReport } from '../providers/oidc/whoami.js';
-import { loadProvider, loadedProvider, type ProviderWhoamiReport } from '../providers/registry.js';
+import { loadedWhoami, whoamiProvider, type ProviderWhoamiReport } from '../providers/registry.js';
 
 export type PrincipalType = 'assumed-role' | 'iam-user' | 'root' | 'federated-user';
 
@@ -71,77 +71,20 @@ export async function whoami(options: WhoamiOptions): Promise<WhoamiReport | Pro
 export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport | ProviderWhoamiReport> {
   const { provider } = resolveProvider(options.provider, hostEnv());
   if (provider !== 'aws') {
-    const module = await loadProvider(provider);
+    const module = await whoamiProvider(provider);
     module.refuseOptions('whoami', options);
     return module.whoami(options, hostEnv());
   }
   if (options.impersonationPath !== undefined) throw usageError('whoami --impersonation-path is for --provider gcp (AWS role chains are checked by connect and doctor)', 'CONFLICTING_OPTIONS');
+  // AWS's side (the SDK's credential chain, STS) loads only here: this module is on the CLI's start
+  // path (scripts/build-cli.mjs START_ROOTS), so whoami --provider oidc reads none of it.
+  const { awsWhoami } = await import('../aws/whoami.js');
   return awsWhoami(options);
 }
 
-async function awsWhoami(options: WhoamiOptions): Promise<WhoamiReport> {
-  const expected = parseAccountId(options.expectAccount);
-  if (!expected.ok) throw new WifError('usage', expected.error, { code: 'BAD_ACCOUNT_ID' });
-  const expectAccount = expected.account;
-  // The host's environment, and the credential chain in the env queue (src/process-env.ts).
-  const context = await withProcessEnv({}, () => resolveAwsContext(options, hostEnv()));
-  const caller = await getCallerIdentity(context);
-  const report = describeCaller(caller, context);
-  const { method, source } = resolveMethod(options.outboundToken, hostEnv());
-  report.method = method;
-  if (method === 'outbound-token') {
-    const { outboundFacts } = await import('./outbound.js');
-    const token = await outboundFacts(context, source, caller.arn);
-    const note = methodNote(source);
-    Object.assign(report, { token, snowflakeArn: token.subjectSnowflakeArn ?? report.snowflakeArn });
-    report.warnings.push(...(note ? [note] : []), ...token.notes, ...token.warnings);
-  }
-  if (expectAccount !== undefined && caller.account !== expectAccount) {
-    throw new WifError('verification', `Expected AWS account ${expectAccount}, but these credentials belong to account ${caller.account} (${caller.arn})`, {
-      code: 'ACCOUNT_MISMATCH',
-      hint: 'Use credentials for the expected account (--profile, AWS_PROFILE), or fix --expect-account.',
-    });
-  }
-  return report;
-}
-
-function describeCaller(
-  caller: { account: string; arn: string; userId: string },
-  context: Awaited<ReturnType<typeof resolveAwsContext>>,
-): WhoamiReport {
-  const parsed = parsePrincipalArn(caller.arn);
-  if (!parsed.ok) {
-    throw new WifError('aws', `STS returned a caller ARN wif-check cannot read: ${parsed.error}`, { code: 'UNEXPECTED_CALLER_ARN' });
-  }
-  const snowflake = toSnowflakeArn(parsed.arn);
-  return {
-    provider: 'aws',
-    account: caller.account,
-    arn: caller.arn,
-    userId: caller.userId,
-    principalType: principalTypeOf(parsed.arn.kind),
-    partition: parsed.arn.partition,
-    sessionName: parsed.arn.sessionName ?? null,
-    snowflakeArn: snowflake.ok ? snowflake.arn : null,
-    snowflakeArnNotes: snowflake.ok ? snowflake.notes : [],
-    unusableReason: snowflake.ok ? null : snowflake.error,
-    region: context.region.region,
-    regionSource: context.region.source,
-    regionDescription: context.region.description,
-    credentialSource: context.credentialSource,
-    profile: context.profile ?? null,
-    warnings: [...context.warnings],
-    method: 'caller-identity',
-  };
-}
-
-function principalTypeOf(kind: PrincipalKind): PrincipalType {
-  // STS never reports a bare IAM role: a role always appears as an assumed-role session.
-  return kind === 'iam-role' ? 'assumed-role' : kind;
-}
 
 export function whoamiDocument(report: WhoamiReport | ProviderWhoamiReport): Record<string, unknown> {
-  if (report.provider !== 'aws') return loadedProvider(report.provider).whoamiDocument(report);
+  if (report.provider !== 'aws') return loadedWhoami(report.provider).whoamiDocument(report);
   const { warnings: _warnings, token, ...document } = report;
   if (!token) return { ok: true, ...document };
   const { notes: _notes, warnings: _tokenWarnings, subjectSnowflakeArn: _arn, ...facts } = token;
@@ -149,7 +92,7 @@ export function whoamiDocument(report: WhoamiReport | ProviderWhoamiReport): Rec
 }
 
 export function renderWhoami(report: WhoamiReport | ProviderWhoamiReport, c: ChalkInstance): string {
-  if (report.provider !== 'aws') return loadedProvider(report.provider).renderWhoami(report, c);
+  if (report.provider !== 'aws') return loadedWhoami(report.provider).renderWhoami(report, c);
   const label = (text: string) => c.bold(text.padEnd(17));
   const kind = describeKind(report.principalType);
   const session = report.sessionName ? `, session ${report.sessionName}` : '';

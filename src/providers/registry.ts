@@ -21,6 +21,7 @@ import type { ProviderName, Registration, Trap } from './types.js';
 import { oidcSql } from './oidc/gen-sql.js';
 import { azureSql } from './azure/gen-sql.js';
 import { gcpSql } from './gcp/gen-sql.js';
+import { oidcWhoamiProvider } from './oidc/whoami.js';
 
 export type TokenProviderName = Exclude<ProviderName, 'aws'>;
 
@@ -93,14 +94,18 @@ export interface SqlProvider<G extends ProviderGeneratedSql = ProviderGeneratedS
   generateSql(options: GenerateSqlOptions, env: NodeJS.ProcessEnv): Promise<G>;
 }
 
-/** One provider, as the commands see it. Reports and results are plain data (the library's and --json's). */
-export interface TokenProvider<W extends ProviderWhoamiReport = ProviderWhoamiReport, C extends ProviderConnectResult = ProviderConnectResult> {
+/** A provider's whoami: what the workload presents, and what to register. */
+export interface WhoamiProvider<W extends ProviderWhoamiReport = ProviderWhoamiReport> {
   readonly name: TokenProviderName;
   /** Throw a usage error (exit 2, CONFLICTING_OPTIONS) for options that belong to another provider. */
   refuseOptions(command: Exclude<ProviderCommand, 'gen-sql'>, given: object): void;
   whoami(options: WhoamiOptions, env: NodeJS.ProcessEnv): Promise<W>;
   whoamiDocument(report: W): Record<string, unknown>;
   renderWhoami(report: W, c: ChalkInstance): string;
+}
+
+/** One provider, as the commands see it. Reports and results are plain data (the library's and --json's). */
+export interface TokenProvider<W extends ProviderWhoamiReport = ProviderWhoamiReport, C extends ProviderConnectResult = ProviderConnectResult> extends WhoamiProvider<W> {
   connect(input: ProviderConnectInput): Promise<C>;
   connectDocument(result: C): Record<string, unknown>;
   renderConnect(result: C, color: Color): string;
@@ -120,6 +125,25 @@ export function sqlProvider(name: TokenProviderName): SqlProvider {
   const provider = SQL_PROVIDERS[name];
   if (!provider) throw new Error(`no gen-sql registered for ${name}`);
   return provider;
+}
+
+/**
+ * The providers whose whoami needs no SDK (it reads a token and decodes it): imported statically,
+ * like their gen-sql, so that `whoami --provider oidc --token-file F` starts as fast as gen-sql
+ * (issue 22). A provider not listed here answers whoami from its lazily loaded module.
+ */
+const WHOAMI_PROVIDERS: Readonly<Partial<Record<TokenProviderName, WhoamiProvider>>> = {
+  oidc: oidcWhoamiProvider as unknown as WhoamiProvider,
+};
+
+/** The provider's whoami: its light module when it has one, else its whole module (loaded on first use). */
+export async function whoamiProvider(name: TokenProviderName): Promise<WhoamiProvider> {
+  return WHOAMI_PROVIDERS[name] ?? loadProvider(name);
+}
+
+/** The whoami that produced a report, for its document and rendering (see loadedProvider). */
+export function loadedWhoami(name: TokenProviderName): WhoamiProvider {
+  return WHOAMI_PROVIDERS[name] ?? loadedProvider(name);
 }
 
 const LOADERS: Readonly<Partial<Record<TokenProviderName, () => Promise<TokenProvider>>>> = {

@@ -113,6 +113,16 @@ describe('whoami --outbound-token', () => {
     expect(result.stderr).toContain(CALLER_ARN);
   });
 
+  it('asks for the caller and the token at once; when both fail, the caller’s failure is the one reported', async () => {
+    const b = await startBed();
+    b.sts.setActionMode('GetCallerIdentity', 'hang');
+    const result = await cli(b, ['whoami', '--outbound-token', '--timeout', '1', '--json']);
+    expect(result.code, describeRun(result)).toBe(3);
+    // GetWebIdentityToken went out while GetCallerIdentity was still unanswered (one round trip, not two).
+    expect(b.sts.requests.map((request) => request.action).sort()).toEqual(['GetCallerIdentity', 'GetWebIdentityToken']);
+    expect(result.stderr).toContain(`STS did not answer within 1 s (${b.sts.url})`);
+  });
+
   it('the global STS endpoint: exit 3 STS_GLOBAL_ENDPOINT, use a regional one', async () => {
     const b = await startBed({ webIdentity: { globalEndpoint: true } });
     const result = await cli(b, ['whoami', '--outbound-token', '--json']);

@@ -2,23 +2,19 @@
  * The OIDC provider behind the seam (src/providers/registry.ts): GitHub Actions, GitLab, Kubernetes
  * service-account tokens and any issuer Snowflake can reach. Loaded only for `--provider oidc`.
  */
-import { libraryTimeoutMs } from '../../core/timeout.js';
 import { scrubDeep } from '../../known-secrets.js';
 import type { TokenProvider } from '../registry.js';
 import { oidcConnect, oidcConnectDocument, renderOidcConnect, type OidcConnectResult } from './connect.js';
 import { oidcDoctor } from './doctor.js';
 import { refuseAwsOptions } from './token.js';
-import { oidcWhoami, oidcWhoamiDocument, renderOidcWhoami, type OidcWhoamiReport } from './whoami.js';
+import { oidcWhoamiProvider, type OidcWhoamiReport } from './whoami.js';
 
 export const provider: TokenProvider<OidcWhoamiReport, OidcConnectResult> = {
-  name: 'oidc',
+  ...oidcWhoamiProvider,
   refuseOptions(command, given) {
     // connect and doctor: an OIDC login has no role chain of its own; doctor's --driver is AWS's table.
     refuseAwsOptions(command === 'whoami' ? given : { ...given, impersonationPath: undefined, ...(command === 'doctor' ? { driver: undefined } : {}) });
   },
-  whoami: (options, env) => oidcWhoami({ tokenFile: options.tokenFile, audience: options.audience, timeoutMs: libraryTimeoutMs(options.timeoutMs), env }),
-  whoamiDocument: oidcWhoamiDocument,
-  renderWhoami: renderOidcWhoami,
   connect: (input) =>
     oidcConnect({
       named: input.named,

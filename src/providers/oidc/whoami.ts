@@ -4,10 +4,12 @@
  * every trap found in it named and fixed. The token itself is never printed, in any mode.
  */
 import type { ChalkInstance } from 'chalk';
+import { libraryTimeoutMs } from '../../core/timeout.js';
+import type { WhoamiProvider } from '../registry.js';
 import type { OidcTokenFacts, Registration, Trap } from '../types.js';
 import { TOKEN_SOURCE_LABELS, oidcIdentity } from './identity.js';
 import { oidcIdentityClause } from './sql.js';
-import type { OidcTokenSource } from './token.js';
+import { refuseAwsOptions, type OidcTokenSource } from './token.js';
 
 export const DEFAULT_OIDC_TIMEOUT_MS = 10_000;
 
@@ -43,6 +45,19 @@ export async function oidcWhoami(options: OidcWhoamiOptions): Promise<OidcWhoami
     warnings: [],
   };
 }
+
+/**
+ * OIDC's whoami behind the seam (src/providers/registry.ts WHOAMI_PROVIDERS): it reads a token and
+ * decodes it, with no SDK, so the registry imports it statically and `whoami --provider oidc
+ * --token-file F` starts like gen-sql (the CLI bundle's start path; issue 22's budget).
+ */
+export const oidcWhoamiProvider: WhoamiProvider<OidcWhoamiReport> = {
+  name: 'oidc',
+  refuseOptions: (_command, given) => refuseAwsOptions(given),
+  whoami: (options, env) => oidcWhoami({ tokenFile: options.tokenFile, audience: options.audience, timeoutMs: libraryTimeoutMs(options.timeoutMs), env }),
+  whoamiDocument: (report) => oidcWhoamiDocument(report),
+  renderWhoami: (report, c) => renderOidcWhoami(report, c),
+};
 
 export function oidcWhoamiDocument(report: OidcWhoamiReport): Record<string, unknown> {
   const { warnings: _warnings, ...document } = report;
