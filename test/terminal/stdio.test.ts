@@ -55,3 +55,37 @@ describe('writeFd when the descriptor would block', () => {
     expect(streamed).toEqual(['efgh', 'next']);
   });
 });
+
+/**
+ * exitIfWritten (main() once a command is done and nothing else is pending): the process ends at
+ * once, unless a stream still holds what a slow reader has not taken yet, which must all arrive.
+ */
+describe('exitIfWritten', () => {
+  afterEach(() => {
+    vi.doUnmock('node:fs');
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it.each([
+    { what: 'everything written by writeSync', blocked: false, held: 0, exits: true },
+    { what: 'a stream that has written it all', blocked: true, held: 0, exits: true },
+    { what: 'a stream still holding 5 bytes', blocked: true, held: 5, exits: false },
+  ])('$what: exits now = $exits', async ({ blocked, held, exits }) => {
+    vi.doMock('node:fs', async (original) => ({
+      ...(await original<typeof import('node:fs')>()),
+      writeSync: (_fd: number, buffer: Buffer, offset = 0) => {
+        if (blocked) throw systemError('EAGAIN', 'EAGAIN: resource temporarily unavailable, write');
+        return buffer.length - offset;
+      },
+    }));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stdout, 'writableLength', 'get').mockReturnValue(held);
+    const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
+    vi.resetModules();
+    const { exitIfWritten, writeFd } = await import('../../src/terminal/stdio.js');
+    writeFd(1, 'hello');
+    exitIfWritten();
+    expect(exit).toHaveBeenCalledTimes(exits ? 1 : 0);
+  });
+});
