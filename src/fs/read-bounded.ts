@@ -5,11 +5,24 @@
  * O_NONBLOCK as well, and the opened file is checked again, so a file swapped for a FIFO between
  * the two is refused too.
  */
-import { constants, type Stats } from 'node:fs';
-import { open, readlink, realpath, stat } from 'node:fs/promises';
+import { close, constants, fstat, open, read, readlink, realpath, stat, type Stats } from 'node:fs';
+import { promisify } from 'node:util';
 import { credentialFileProblem } from '../core/file-trust.js';
 import { formatSeconds } from '../core/aws-failures.js';
 import { withDeadline } from '../deadline.js';
+
+// node:fs's callbacks, promisified, rather than node:fs/promises: that module loads node:readline
+// and its FileHandle machinery (~3 ms), and this module is on the CLI's start path (whoami
+// --provider oidc reads its token file here; gen-sql evaluates the module without reading a file).
+const fs = {
+  close: promisify(close),
+  fstat: promisify(fstat),
+  open: promisify(open),
+  read: promisify(read),
+  readlink: promisify(readlink),
+  realpath: promisify(realpath),
+  stat: promisify(stat),
+};
 
 export type BoundedReadFailure = 'missing' | 'not-regular' | 'too-large' | 'timeout' | 'unreadable' | 'untrusted';
 
@@ -48,9 +61,9 @@ export function describeFileType(stats: Stats): string {
 /** Where an opened file really is: Linux names it in /proc/self/fd (no race with a renamed path); elsewhere realpath. */
 async function openedPath(fd: number, path: string): Promise<string> {
   try {
-    return await readlink(`/proc/self/fd/${fd}`);
+    return await fs.readlink(`/proc/self/fd/${fd}`);
   } catch {
-    return realpath(path).catch(() => path);
+    return fs.realpath(path).catch(() => path);
   }
 }
 
@@ -67,7 +80,7 @@ export function formatBytes(bytes: number): string {
 export async function refuseUnreadableFile(path: string, maxBytes: number): Promise<BoundedReadError | undefined> {
   let stats: Stats;
   try {
-    stats = await stat(path);
+    stats = await fs.stat(path);
   } catch {
     return undefined;
   }
@@ -103,20 +116,20 @@ export async function readBoundedFile(path: string, options: BoundedReadOptions)
   const read = async (): Promise<BoundedFile> => {
     const refused = await refuseUnreadableFile(path, maxBytes);
     if (refused) throw refused;
-    let handle;
+    let fd: number;
     try {
       // O_NONBLOCK is POSIX only; on Windows there are no FIFOs to open by path.
-      handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+      fd = await fs.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       throw new BoundedReadError(code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', path, `cannot be read (${code ?? 'error'})`, { cause: error });
     }
     try {
-      const stats = await handle.stat();
+      const stats = await fs.fstat(fd);
       const swapped = refusal(path, stats, maxBytes);
       if (swapped) throw swapped;
       if (options.credential) {
-        const problem = credentialFileProblem({ realPath: await openedPath(handle.fd, path), uid: stats.uid, mode: stats.mode }, process.getuid ? process.geteuid?.() : undefined);
+        const problem = credentialFileProblem({ realPath: await openedPath(fd, path), uid: stats.uid, mode: stats.mode }, process.getuid ? process.geteuid?.() : undefined);
         if (problem) throw new BoundedReadError('untrusted', path, problem);
       }
       if (stats.size === 0) return { text: '', mode: stats.mode };
@@ -125,7 +138,7 @@ export async function readBoundedFile(path: string, options: BoundedReadOptions)
       let length = 0;
       for (;;) {
         const chunk = Buffer.alloc(64 * 1024);
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        const { bytesRead } = await fs.read(fd, chunk, 0, chunk.length, null);
         if (bytesRead === 0) break;
         length += bytesRead;
         if (length > maxBytes) throw new BoundedReadError('too-large', path, `is over the ${formatBytes(maxBytes)} limit`);
@@ -133,7 +146,7 @@ export async function readBoundedFile(path: string, options: BoundedReadOptions)
       }
       return { text: Buffer.concat(chunks, length).toString('utf8'), mode: stats.mode };
     } finally {
-      await handle.close().catch(() => undefined);
+      await fs.close(fd).catch(() => undefined);
     }
   };
   return withDeadline(read(), timeoutMs, () => new BoundedReadError('timeout', path, `was not read within ${formatSeconds(timeoutMs)}`));
