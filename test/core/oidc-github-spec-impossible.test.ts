@@ -88,6 +88,10 @@ describe('impossibleGithubSubject: the specification', () => {
     ['repo:octo/app:sha_1:abc', warned(`sha_1 ${UNDOCUMENTED}`)],
     ['repo:octo/app:sha256:abc', warned(`sha256 ${UNDOCUMENTED}`)],
     ['repo:octo/app:foo:bar', warned(`foo ${UNDOCUMENTED}`)],
+    // Abbreviations are not typos: env, id and pr are no claim within reach.
+    ['repo:octo/app:env:prod', warned(`env ${UNDOCUMENTED}`)],
+    ['repo:octo/app:id:42', warned(`id ${UNDOCUMENTED}`)],
+    ['repo:octo/app:pr:42', warned(`pr ${UNDOCUMENTED}`)],
   ])('claim name typo %j', check);
 
   // ref: a full branch or tag ref; misspelt and short refs are repaired, empty or spaced ones are not.
