@@ -246,6 +246,35 @@ describe('compareGithubSubjects: a trailing * wildcard, a registration no workfl
   ]))('%s presented, %s registered', check);
 });
 
+describe('compareGithubSubjects: control characters are written out in messages and fixes, the subject is kept as presented', () => {
+  // [presented, registered, the whole answer]
+  it.each<[string, string, Trap[]]>([
+    ['repo:octo/app:environment:prod', 'repo:octo/app:environment:prod\u001b[2J', [{
+      code: 'GITHUB_SUBJECT_VALUE_DIFFERS',
+      severity: 'error',
+      message: 'the workflow presents environment:prod, the registration names environment:prod\\u001b[2J',
+      fix: 'Register the subject this workflow presents: repo:octo/app:environment:prod',
+      subject: 'repo:octo/app:environment:prod',
+    }]],
+    ['repo:octo/app:environment:prod\u202e', 'repo:octo/app:environment:staging', [{
+      code: 'GITHUB_SUBJECT_VALUE_DIFFERS',
+      severity: 'error',
+      message: 'the workflow presents environment:prod\\u202e, the registration names environment:staging',
+      fix: 'Register the subject this workflow presents: repo:octo/app:environment:prod\\u202e',
+      subject: 'repo:octo/app:environment:prod\u202e',
+    }]],
+    ['repo:octo/app:pull_request', 'repo:octo/app:ref:refs/heads/main\u2028✔ WIF login works', [{
+      code: 'GITHUB_SUBJECT_WHITESPACE',
+      severity: 'error',
+      message: 'no GitHub workflow presents this subject: ref:refs/heads/main\\u2028✔ WIF login works contains whitespace, which no git ref name can (git check-ref-format)',
+      fix: 'Register the subject this workflow presents: repo:octo/app:pull_request',
+      subject: 'repo:octo/app:pull_request',
+    }]],
+  ])('%j presented, %j registered', (presented, registered, expected) => {
+    expect(compareGithubSubjects(presented, registered)).toEqual(expected);
+  });
+});
+
 describe('impossibleGithubSubject: the message counts the other mistakes, the fix says what to register', () => {
   // [registered, the whole trap]
   it.each<[string, Trap]>([
