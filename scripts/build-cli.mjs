@@ -6,6 +6,8 @@
 //                                what they import statically (commander, chalk, the output, the SQL)
 //   dist/chunks/commands.cjs     the other modules of src/ that whoami and gen-sql (AWS) need, and
 //                                any module that a chunk below shares with them
+//   dist/chunks/whoami-oidc.cjs  OIDC's whoami (a token read and decoded: src/providers/oidc/
+//                                whoami.ts, identity.ts, token.ts), and what connect shares with it
 //   dist/chunks/connect.cjs      connect and doctor (the driver's side of src/)
 //   dist/chunks/provider-oidc.cjs, provider-azure.cjs, provider-gcp.cjs   each provider's own
 //                                modules (the registry's lazy loaders), audit.cjs (audit and the
@@ -95,12 +97,10 @@ const CHUNKS = {
  * the driver's from connect and doctor (which then compile their own part of the commands chunk).
  */
 const WARM_RUNS = [
-  // With OIDC's whoami offline (a token file; OIDC_TOKEN is replaced by its path, no network): its
-  // code is in the CLI bundle (src/providers/registry.ts WHOAMI_PROVIDERS). Measured (CPU time,
-  // interleaved, 2 × 20 runs): whoami --provider oidc 1.28 → 1.25× node -e 0 with it in the cache,
-  // gen-sql --arn 1.12 → 1.15× (a larger cache to read); both stay within 1.3×.
-  { save: ['cli.bundle.cjs'], runs: [['gen-sql', '--arn', ARN], ['--help'], ['whoami', '--provider', 'oidc', '--token-file', 'OIDC_TOKEN']] },
+  { save: ['cli.bundle.cjs'], runs: [['gen-sql', '--arn', ARN], ['--help']] },
   { save: ['commands.cjs', 'aws.cjs', 'jwt.cjs'], runs: [['whoami'], ['whoami', '--outbound-token'], ['gen-sql']] },
+  // OIDC's whoami offline: a token file (OIDC_TOKEN is replaced by its path), no network.
+  { save: ['whoami-oidc.cjs'], runs: [['whoami', '--provider', 'oidc', '--token-file', 'OIDC_TOKEN']] },
   // OIDC's connect and doctor need a login: the provider's chunk is cached as loaded.
   { save: ['provider-oidc.cjs'], runs: [], load: ['provider-oidc.cjs'] },
   // The sandbox serves until a signal, so it cannot run here: its jose chunk is cached as loaded.
@@ -147,8 +147,7 @@ function chunkPlugin(chunkPath) {
 
 /**
  * The CLI bundle holds only what the offline start-up path runs (START_ROOTS and their static
- * imports: commander, chalk, the output, gen-sql --arn, whoami's dispatch and the token providers'
- * SDK-free whoami, so whoami --provider oidc --token-file starts like gen-sql); every other module that src/ imports
+ * imports: commander, chalk, the output, gen-sql --arn); every other module that src/ imports
  * lazily (whoami, connect, doctor, audit, sandbox and all they use) is in one of the commands
  * chunks (GROUPS). gen-sql --arn and --help then read, deserialize and evaluate ~40% of the code
  * they did, and whoami for AWS reads no provider's, audit's or the sandbox's code.
@@ -159,7 +158,7 @@ function chunkPlugin(chunkPath) {
  * from chunk to chunk), and a module of another commands chunk by loading that chunk (chunkModule),
  * never by bundling a copy of it; buildAll() checks that no two files share an input.
  */
-const START_ROOTS = new Set(['src/cli.ts', 'src/commands/gen-sql.ts', 'src/commands/whoami.ts']);
+const START_ROOTS = new Set(['src/cli.ts', 'src/commands/gen-sql.ts']);
 const SKIP = Symbol('wif-check-split: resolving');
 
 /** Resolves `args` as esbuild would without this plugin: the file's path relative to root, or undefined. */
@@ -176,8 +175,11 @@ async function resolvedPath(b, args) {
  * `commands`, and a provider, audit or the sandbox loads `commands` only if it shares a module
  * with it). Each chunk is dist/chunks/<group>.cjs.
  */
-const GROUPS = ['commands', 'connect', 'provider-oidc', 'provider-azure', 'provider-gcp', 'audit', 'in-lambda', 'sandbox'];
+const GROUPS = ['commands', 'whoami-oidc', 'connect', 'provider-oidc', 'provider-azure', 'provider-gcp', 'audit', 'in-lambda', 'sandbox'];
 function groupOf(path) {
+  // OIDC's whoami (src/providers/registry.ts WHOAMI_LOADERS): a token read and decoded, nothing of
+  // connect's or doctor's (the provider's chunk loads it too, from here).
+  if (/^src\/providers\/oidc\/(whoami|identity|token)\.ts$/.test(path)) return 'whoami-oidc';
   if (path === 'src/commands/doctor-in-lambda.ts') return 'in-lambda';
   if (path === 'src/commands/sandbox.ts' || path.startsWith('src/simulators/')) return 'sandbox';
   if (path === 'src/commands/audit.ts' || path.startsWith('src/snowflake/admin') || path.startsWith('src/snowflake/gates')) return 'audit';

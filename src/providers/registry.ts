@@ -21,7 +21,6 @@ import type { ProviderName, Registration, Trap } from './types.js';
 import { oidcSql } from './oidc/gen-sql.js';
 import { azureSql } from './azure/gen-sql.js';
 import { gcpSql } from './gcp/gen-sql.js';
-import { oidcWhoamiProvider } from './oidc/whoami.js';
 
 export type TokenProviderName = Exclude<ProviderName, 'aws'>;
 
@@ -128,22 +127,29 @@ export function sqlProvider(name: TokenProviderName): SqlProvider {
 }
 
 /**
- * The providers whose whoami needs no SDK (it reads a token and decodes it): imported statically,
- * like their gen-sql, so that `whoami --provider oidc --token-file F` starts as fast as gen-sql
- * (issue 22). A provider not listed here answers whoami from its lazily loaded module.
+ * The providers whose whoami needs no SDK (it reads a token and decodes it): a module of its own,
+ * loaded alone (its own small chunk, scripts/build-cli.mjs), so that `whoami --provider oidc
+ * --token-file F` reads neither connect's nor doctor's code (issue 22). A provider not listed here
+ * answers whoami from its whole module.
  */
-const WHOAMI_PROVIDERS: Readonly<Partial<Record<TokenProviderName, WhoamiProvider>>> = {
-  oidc: oidcWhoamiProvider as unknown as WhoamiProvider,
+const WHOAMI_LOADERS: Readonly<Partial<Record<TokenProviderName, () => Promise<WhoamiProvider>>>> = {
+  oidc: async () => (await import('./oidc/whoami.js')).oidcWhoamiProvider as unknown as WhoamiProvider,
 };
+
+const loadedWhoamis = new Map<TokenProviderName, WhoamiProvider>();
 
 /** The provider's whoami: its light module when it has one, else its whole module (loaded on first use). */
 export async function whoamiProvider(name: TokenProviderName): Promise<WhoamiProvider> {
-  return WHOAMI_PROVIDERS[name] ?? loadProvider(name);
+  const load = WHOAMI_LOADERS[name];
+  if (!load) return loadProvider(name);
+  const provider = loadedWhoamis.get(name) ?? (await load());
+  loadedWhoamis.set(name, provider);
+  return provider;
 }
 
 /** The whoami that produced a report, for its document and rendering (see loadedProvider). */
 export function loadedWhoami(name: TokenProviderName): WhoamiProvider {
-  return WHOAMI_PROVIDERS[name] ?? loadedProvider(name);
+  return loadedWhoamis.get(name) ?? loadedProvider(name);
 }
 
 const LOADERS: Readonly<Partial<Record<TokenProviderName, () => Promise<TokenProvider>>>> = {

@@ -149,23 +149,23 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name loads
     // Azure offline (issue 19): in the CLI bundle; live, @azure/identity in a chunk of its own, never the AWS SDK's or the driver's.
     { args: ['gen-sql', '--provider', 'azure', '--issuer', 'https://login.microsoftonline.com/3f1e2d4c-5b6a-4789-9abc-def012345678/v2.0', '--subject', '2c4e6a8b-0d1f-4b3c-9a5e-7f8e9d0c1b2a', '--user', 'U'], chunks: [] },
     // The providers' decoding is jose's decoding functions alone (the jwt chunk), never all of jose.
-    { args: ['whoami', '--provider', 'azure'], chunks: ['azure', 'commands', 'connect', 'jwt', 'provider-azure', 'provider-oidc'], env: { ...noJose, AZURE_POD_IDENTITY_AUTHORITY_HOST: 'azure-imds' } },
+    { args: ['whoami', '--provider', 'azure'], chunks: ['azure', 'commands', 'connect', 'jwt', 'provider-azure', 'provider-oidc', 'whoami-oidc'], env: { ...noJose, AZURE_POD_IDENTITY_AUTHORITY_HOST: 'azure-imds' } },
     { args: ['gen-sql', '--provider', 'azure', '--user', 'U'], chunks: ['azure', 'jwt', 'provider-azure'], env: { ...noJose, AZURE_POD_IDENTITY_AUTHORITY_HOST: 'azure-imds' } },
     // GCP offline (issue 19): the registration from --subject is in the CLI bundle; google-auth-library only for a live token.
     { args: ['gen-sql', '--provider', 'gcp', '--subject', '117654321098765432109', '--user', 'U'], chunks: [] },
     // The token is decoded with jose, as OIDC's (src/providers/oidc/identity.ts decodeIdToken).
-    { args: ['whoami', '--provider', 'gcp'], chunks: ['commands', 'connect', 'gcp', 'jwt', 'provider-gcp', 'provider-oidc'] },
-    // Live, the token is decoded as OIDC's (the CLI bundle's decodeIdToken): no other provider's chunk.
-    { args: ['gen-sql', '--provider', 'gcp', '--user', 'U'], chunks: ['gcp', 'jwt', 'provider-gcp'] },
-    // OIDC with a token file (no network, issue 22): its whoami is in the CLI bundle, as gen-sql's
-    // (src/providers/registry.ts WHOAMI_PROVIDERS); it reads only jose's decoding.
-    { args: ['whoami', '--provider', 'oidc', '--token-file', OIDC_TOKEN], chunks: ['jwt'] },
+    { args: ['whoami', '--provider', 'gcp'], chunks: ['commands', 'connect', 'gcp', 'jwt', 'provider-gcp', 'provider-oidc', 'whoami-oidc'] },
+    // Live, the token is decoded as OIDC's (decodeIdToken, in OIDC's whoami chunk): no connect, no other provider's chunk.
+    { args: ['gen-sql', '--provider', 'gcp', '--user', 'U'], chunks: ['commands', 'gcp', 'jwt', 'provider-gcp', 'whoami-oidc'] },
+    // OIDC with a token file (no network, issue 22): its whoami is a chunk of its own
+    // (src/providers/registry.ts WHOAMI_LOADERS), with jose's decoding; nothing of connect's.
+    { args: ['whoami', '--provider', 'oidc', '--token-file', OIDC_TOKEN], chunks: ['commands', 'jwt', 'whoami-oidc'] },
     { args: ['whoami'], chunks: ['aws', 'commands'] },
     { args: ['gen-sql'], chunks: ['aws', 'commands'] },
     // The JWT method decodes with jose's decoding functions (the jwt chunk, shared with the providers).
     { args: ['whoami', '--outbound-token'], chunks: ['aws', 'commands', 'jwt'] },
-    { args: ['connect'], chunks: ['aws', 'commands', 'connect', 'snowflake'], env: {} },
-    { args: ['doctor', '--expect-user', 'LAMBDA_LOADER'], chunks: ['aws', 'commands', 'connect', 'snowflake'], env: {} },
+    { args: ['connect'], chunks: ['aws', 'commands', 'connect', 'snowflake', 'whoami-oidc'], env: {} },
+    { args: ['doctor', '--expect-user', 'LAMBDA_LOADER'], chunks: ['aws', 'commands', 'connect', 'snowflake', 'whoami-oidc'], env: {} },
   ] as Array<{ args: string[]; chunks: string[]; env?: Record<string, string> }>)('wif-check $args.0 $args.1 $args.2 → $chunks', async ({ args, chunks, env: extra }) => {
     const report = join(tempDir('wif-check-probe-'), 'probe.json');
     const azure = extra?.AZURE_POD_IDENTITY_AUTHORITY_HOST === 'azure-imds' ? bed.azure?.imdsEnv() : undefined;
