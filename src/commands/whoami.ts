@@ -76,12 +76,11 @@ export async function whoami(options: WhoamiOptions = {}): Promise<WhoamiReport 
     return module.whoami(options, hostEnv());
   }
   if (options.impersonationPath !== undefined) throw usageError('whoami --impersonation-path is for --provider gcp (AWS role chains are checked by connect and doctor)', 'CONFLICTING_OPTIONS');
-  // AWS's side (the SDK's credential chain, STS) loads only here: this module is on the CLI's start
-  // path (scripts/build-cli.mjs START_ROOTS), so whoami --provider oidc reads none of it.
+  // AWS's side (the SDK's credential chain, STS, the JWT method) is src/aws/whoami.ts, as each
+  // provider's is its folder's.
   const { awsWhoami } = await import('../aws/whoami.js');
   return awsWhoami(options);
 }
-
 
 export function whoamiDocument(report: WhoamiReport | ProviderWhoamiReport): Record<string, unknown> {
   if (report.provider !== 'aws') return loadedWhoami(report.provider).whoamiDocument(report);
