@@ -1,7 +1,7 @@
 /**
  * AWS's whoami (v1 and v2; src/commands/whoami.ts dispatches): STS GetCallerIdentity through the
  * SDK's credential chain, the path-free ARN Snowflake matches, and with the JWT method the
- * outbound token's facts. Loaded lazily: the command's own module is on the CLI's start path.
+ * outbound token's facts. Loaded on first use, so that whoami for another provider reads none of it.
  */
 import { parseAccountId, parsePrincipalArn, toSnowflakeArn, type PrincipalKind } from '../core/arn.js';
 import { WifError } from '../core/errors.js';
@@ -74,4 +74,3 @@ function principalTypeOf(kind: PrincipalKind): PrincipalType {
   // STS never reports a bare IAM role: a role always appears as an assumed-role session.
   return kind === 'iam-role' ? 'assumed-role' : kind;
 }
-

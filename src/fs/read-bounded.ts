@@ -12,8 +12,8 @@ import { formatSeconds } from '../core/aws-failures.js';
 import { withDeadline } from '../deadline.js';
 
 // node:fs's callbacks, promisified, rather than node:fs/promises: that module loads node:readline
-// and its FileHandle machinery (~3 ms), and this module is on the CLI's start path (whoami
-// --provider oidc reads its token file here; gen-sql evaluates the module without reading a file).
+// and its FileHandle machinery (~3 ms of every whoami --provider oidc, which reads its token file
+// here; docs/performance.md).
 const fs = {
   close: promisify(close),
   fstat: promisify(fstat),
