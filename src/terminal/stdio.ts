@@ -14,7 +14,7 @@
  * with the exit code so far; any other stdout failure is one line on stderr and exit 74; a stderr
  * that fails has nowhere to say so, and is ignored.
  */
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, writeSync, type Stats } from 'node:fs';
 import { EXIT_CODES } from '../core/errors.js';
 
 type Fd = 1 | 2;
@@ -56,20 +56,39 @@ export function stream(fd: Fd): NodeJS.WriteStream {
 
 /**
  * Finds out whether stdout and stderr are terminals; main() awaits it before anything asks
- * isTerminal(). node:tty (which loads node:net) is imported only for a character device: a
- * terminal is always one, a pipe or a file never is.
+ * isTerminal(). node:tty (which loads node:net, ~10 ms) is imported only for a character device
+ * other than the null device: a terminal is always a character device, a pipe or a file never is,
+ * and `> /dev/null` (a script that wants only the exit code) is one that is never a terminal.
  */
 export async function detectTerminals(): Promise<void> {
+  let nullDevice: number | undefined | null = null;
   const candidates = ([1, 2] as const).filter((fd) => {
+    let stats: Stats;
     try {
-      return fstatSync(fd).isCharacterDevice();
+      stats = fstatSync(fd);
     } catch {
       return false; // A closed descriptor is no terminal; writing to it reports the failure.
     }
+    if (!stats.isCharacterDevice()) return false;
+    if (nullDevice === null) nullDevice = nullDeviceNumber();
+    return stats.rdev !== nullDevice;
   });
   if (candidates.length === 0) return;
   const { isatty } = await import('node:tty');
   for (const fd of candidates) terminal.set(fd, isatty(fd));
+}
+
+/**
+ * The device number of /dev/null (any node for that device, a container's bind mount included), or
+ * undefined where there is none (Windows): then every character device is asked.
+ */
+function nullDeviceNumber(): number | undefined {
+  try {
+    const stats = statSync('/dev/null');
+    return stats.isCharacterDevice() ? stats.rdev : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether the descriptor is a terminal (as detectTerminals() found; false before it ran). */

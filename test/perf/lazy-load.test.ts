@@ -15,7 +15,7 @@
  * Build first: `npm run build` (tsc + scripts/build-cli.mjs).
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,13 +38,16 @@ interface Run {
 const HAS_JOSE = 'jose' in ((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {});
 
 /** `node --require probe <entry…> args` with a clean environment. */
-function run(entry: readonly string[], args: readonly string[], env: Record<string, string>): Promise<Run> {
+function run(entry: readonly string[], args: readonly string[], env: Record<string, string>, device?: string): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, ['--require', PROBE, ...entry, ...args], { env, cwd: tempDir('wif-check-perf-'), stdio: ['ignore', 'pipe', 'pipe'] });
+    // `device`: stdout and stderr both go to that file (`> /dev/null 2>&1`) instead of pipes.
+    const fd = device === undefined ? undefined : openSync(device, 'w');
+    const child = spawn(process.execPath, ['--require', PROBE, ...entry, ...args], { env, cwd: tempDir('wif-check-perf-'), stdio: ['ignore', fd ?? 'pipe', fd ?? 'pipe'] });
+    if (fd !== undefined) closeSync(fd);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const killer = setTimeout(() => child.kill('SIGKILL'), 25_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -190,6 +193,20 @@ describe.each(ENTRIES.filter(({ name }) => name !== 'dist/cli.js'))('$name: offl
     expect(result.stdout).not.toBe('');
     const { builtins } = JSON.parse(readFileSync(report, 'utf8')) as { builtins: string[] };
     expect(builtins.filter((id) => /^(net|tty|stream|os|child_process)$/.test(id))).toEqual([]);
+  });
+
+  // A script that wants only the exit code: the null device is a character device, as a terminal
+  // is, but never a terminal. Another character device (/dev/zero, which takes writes) is asked.
+  it.runIf(process.platform !== 'win32').each([
+    ['/dev/null', []],
+    ['/dev/zero', ['tty']],
+  ])('wif-check gen-sql --arn … > %s 2>&1 loads node:tty: %j', async (device, expected) => {
+    const report = join(tempDir('wif-check-probe-'), 'probe.json');
+    const args = ['gen-sql', '--arn', ARN];
+    const result = await run(entry(args), name === 'bin/wif-check.js' ? args : [], { ...env, WIF_PROBE_OUT: report }, device);
+    expect(result.code).toBe(0);
+    const { builtins } = JSON.parse(readFileSync(report, 'utf8')) as { builtins: string[] };
+    expect(builtins.filter((id) => id === 'tty')).toEqual(expected);
   });
 
   it('the positive control: whoami (the AWS SDK) loads node:net, and the probe sees it', async () => {
