@@ -132,7 +132,7 @@ describe('the limits: exact detail at and past each', () => {
     ['scrypt N 2^15, r 8 (32 MiB: the memory limit)', scryptParams(SALT, int(32768), int(8), int(1)), ok({ kdf: 'scrypt', n: 32768, r: 8, p: 1 })],
     ['scrypt N 2^16, r 8 (64 MiB)', scryptParams(SALT, int(65536), int(8), int(1)), costly('scrypt with N 65,536 and r 8: 64 MiB of memory (the limit is 32 MiB)')],
     ['scrypt N 2^14, r 17 (34 MiB)', scryptParams(SALT, int(16384), int(17), int(1)), costly('scrypt with N 16,384 and r 17: 34 MiB of memory (the limit is 32 MiB)')],
-    ['scrypt N 2^14, r 16, p 5 (work above memory)', scryptParams(SALT, int(16384), int(16), int(5)), costly('scrypt at N·r·p = 1,310,720 (N 16,384, r 16, p 5; the limit is 1,048,576)')],
+    ['scrypt N 2^14, r 16, p 5 (32 MiB, but N·r·p above its limit)', scryptParams(SALT, int(16384), int(16), int(5)), costly('scrypt at N·r·p = 1,310,720 (N 16,384, r 16, p 5; the limit is 1,048,576)')],
     [
       'scrypt whose N·r·p is exactly 2^53 - 1 (6,361 · 69,431 · 20,394,401)',
       scryptParams(SALT, int(6361), int(69431), int(20394401)),
