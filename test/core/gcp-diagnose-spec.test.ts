@@ -24,6 +24,7 @@ const context: GcpLoginContext = {
   expectUser: 'GCP_LOADER',
 };
 const UNMAPPED_MESSAGE = 'Unable to find an associated Snowflake user for the verified GCP identity token.';
+const NOT_MAPPED = `Snowflake verified the GCP identity token (subject ${LOADER_ID} (${LOADER}), audience ${AUD}) but no Snowflake user is mapped to it`;
 const unmapped: DriverErrorFields = { name: 'OperationFailedError', code: '390432', message: UNMAPPED_MESSAGE, reachedSnowflake: true };
 const REGISTER = (user: string, email: string | null = LOADER) => [
   `Snowflake matches SUBJECT against the token's sub, the service account's numeric unique ID — not its e-mail${email ? ` (gcloud iam service-accounts describe ${email} --format="value(uniqueId)")` : ''} — and wants the audience ${AUD}. Register exactly what the token says:`,
@@ -38,7 +39,7 @@ describe('a refused identity', () => {
       'unmapped, the token with its e-mail',
       unmapped,
       {},
-      { code: 'USER_NOT_MAPPED', message: `Snowflake verified the GCP identity token (subject ${LOADER_ID} (${LOADER}), audience ${AUD}) but no Snowflake user is mapped to it`, hint: REGISTER('GCP_LOADER') },
+      { code: 'USER_NOT_MAPPED', message: NOT_MAPPED, hint: REGISTER('GCP_LOADER') },
     ],
     [
       'unmapped, no e-mail claim, no --expect-user',
@@ -64,7 +65,7 @@ describe('a refused identity', () => {
       { impersonationPath: [DELEGATE, LOADER], source: { email: RUNTIME, uniqueId: ID } },
       {
         code: 'USER_NOT_MAPPED',
-        message: `Snowflake verified the GCP identity token (subject ${LOADER_ID} (${LOADER}), audience ${AUD}) but no Snowflake user is mapped to it`,
+        message: NOT_MAPPED,
         hint: [`With --impersonation-path the token is the chain's LAST account's (${LOADER}), not the workload's own (${RUNTIME}, unique ID ${ID}): register the last one.`, ...REGISTER('GCP_LOADER')],
       },
     ],
@@ -74,7 +75,7 @@ describe('a refused identity', () => {
       { impersonationPath: [LOADER], source: { email: RUNTIME, uniqueId: null } },
       {
         code: 'USER_NOT_MAPPED',
-        message: `Snowflake verified the GCP identity token (subject ${LOADER_ID} (${LOADER}), audience ${AUD}) but no Snowflake user is mapped to it`,
+        message: NOT_MAPPED,
         hint: [`With --impersonation-path the token is the chain's LAST account's (${LOADER}), not the workload's own (${RUNTIME}): register the last one.`, ...REGISTER('GCP_LOADER')],
       },
     ],
@@ -84,7 +85,7 @@ describe('a refused identity', () => {
       { impersonationPath: [LOADER], source: { email: null, uniqueId: ID } },
       {
         code: 'USER_NOT_MAPPED',
-        message: `Snowflake verified the GCP identity token (subject ${LOADER_ID} (${LOADER}), audience ${AUD}) but no Snowflake user is mapped to it`,
+        message: NOT_MAPPED,
         hint: [`With --impersonation-path the token is the chain's LAST account's (${LOADER}), not the workload's own: register the last one.`, ...REGISTER('GCP_LOADER')],
       },
     ],
@@ -103,7 +104,7 @@ describe('a refused identity', () => {
     expect(diagnoseGcpLogin({ name: 'OperationFailedError', message: UNMAPPED_MESSAGE, reachedSnowflake: true }, context)).toStrictEqual({
       kind: 'verification',
       code: 'USER_NOT_MAPPED',
-      message: `Snowflake verified the GCP identity token (subject ${LOADER_ID} (${LOADER}), audience ${AUD}) but no Snowflake user is mapped to it`,
+      message: NOT_MAPPED,
       hint: REGISTER('GCP_LOADER').join('\n'),
       expectedArn: null,
     });
