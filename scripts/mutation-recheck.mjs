@@ -20,7 +20,7 @@
 // is refused or Stryker fails.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 
@@ -92,7 +92,8 @@ writeFileSync(
     `  htmlReporter: { fileName: ${JSON.stringify(rel(join(out, 'run', 'index.html')))} },`,
     `  jsonReporter: { fileName: ${JSON.stringify(rel(join(out, 'run', 'mutation.json')))} },`,
     `  incrementalFile: ${JSON.stringify(rel(join(out, 'run', 'incremental.json')))},`,
-    "  tempDirName: '.stryker-tmp-recheck',",
+    // Its own sandbox: two re-checks (of two reports, --out apart) can run side by side.
+    `  tempDirName: ${JSON.stringify(`.stryker-tmp-${basename(out)}`)},`,
     '};',
     '',
   ].join('\n'),
