@@ -56,7 +56,7 @@ export function stream(fd: Fd): NodeJS.WriteStream {
 
 /**
  * Finds out whether stdout and stderr are terminals; main() awaits it before anything asks
- * isTerminal(). node:tty (which loads node:net, ~10 ms) is imported only for a character device
+ * isTerminal(). node:tty (which loads node:net: milliseconds) is imported only for a character device
  * other than the null device: a terminal is always a character device, a pipe or a file never is,
  * and `> /dev/null` (a script that wants only the exit code) is one that is never a terminal.
  */
