@@ -51,7 +51,25 @@ export interface LoginContext {
   awsFailure?: { code: string; message: string; hint?: string | undefined } | null | undefined;
   /** HTTPS_PROXY as the host set it, when set: the address a network policy saw may be the proxy's (./gates.ts). */
   proxy?: string | undefined;
+  /**
+   * The login's provider (default AWS). For the others only the provider-neutral rules apply: the
+   * AWS ones (credentials, region, STS, the attestation, the ARN mapping) would misname the cause.
+   */
+  provider?: LoginProvider | undefined;
+  /**
+   * For a provider whose driver fetches its own token (Azure's DefaultAzureCredential, GCP's
+   * metadata server): what it fetches and how to check that source, for a login that timed out
+   * before anything was sent to Snowflake.
+   */
+  tokenSource?: { what: string; hint: string } | undefined;
 }
+
+export type LoginProvider = 'AWS' | 'OIDC' | 'AZURE' | 'GCP';
+
+/** How a message names each provider's identity. */
+const IDENTITY_NAME: Readonly<Record<LoginProvider, string>> = { AWS: 'AWS', OIDC: 'OIDC', AZURE: 'Azure', GCP: 'GCP' };
+
+const providerOf = (context: LoginContext): LoginProvider => context.provider ?? 'AWS';
 
 export interface Diagnosis {
   kind: ErrorKind;
@@ -99,6 +117,8 @@ interface Rule {
   message: (error: DriverErrorFields, context: LoginContext) => string;
   hint: (error: DriverErrorFields, context: LoginContext) => string;
   keepExpectedArn?: boolean;
+  /** The rule speaks of AWS (credentials, region, STS, the attestation, an ARN): AWS logins only. */
+  awsOnly?: true;
 }
 
 /** Root and federation sessions cannot AssumeRole either (AWS refuses both): other credentials are the fix. */
@@ -145,6 +165,7 @@ const RULES: readonly Rule[] = [
     when: (error, context) => UNMAPPED_USER.test(error.message) && context.unusablePrincipal !== undefined,
     kind: 'verification',
     code: 'PRINCIPAL_NOT_USABLE',
+    awsOnly: true,
     message: (_error, context) => `Snowflake verified your AWS identity, but ${context.unusablePrincipal ?? 'this principal cannot be used for WIF'}`,
     hint: () => NOT_USABLE_FIX,
   },
@@ -152,6 +173,7 @@ const RULES: readonly Rule[] = [
     when: (error) => UNMAPPED_USER.test(error.message),
     kind: 'verification',
     code: 'USER_NOT_MAPPED',
+    awsOnly: true,
     message: (_error, context) => `Snowflake verified your AWS identity${context.callerArn ? ` ${context.callerArn}` : ''} but no Snowflake user is mapped to it.`,
     hint: (_error, context) => {
       const arn = context.expectedArn ?? 'arn:aws:iam::<account>:role/<role name>';
@@ -179,6 +201,7 @@ const RULES: readonly Rule[] = [
     when: (error, context) => ASSUME_ROLE_DENIED.test(error.message) || (error.name === 'AccessDenied' && (context.impersonationPath?.length ?? 0) > 0),
     kind: 'aws',
     code: 'IMPERSONATION_DENIED',
+    awsOnly: true,
     message: (error) => `AssumeRole along the impersonation path was refused: ${oneLine(error.message)}`,
     hint: (_error, context) =>
       `The trust policy of each role in --impersonation-path (${(context.impersonationPath ?? []).join(' → ') || 'none'}) must allow the previous identity to call sts:AssumeRole.`,
@@ -188,6 +211,7 @@ const RULES: readonly Rule[] = [
     when: (error) => NO_AWS_CREDENTIALS.test(error.message),
     kind: 'aws',
     code: 'NO_CREDENTIALS',
+    awsOnly: true,
     message: () => 'The Snowflake driver found no AWS credentials',
     hint: () => 'Configure credentials the AWS SDK can find (env keys, AWS_PROFILE, SSO, container/instance role); `wif-check whoami` shows what it finds.',
   },
@@ -195,6 +219,7 @@ const RULES: readonly Rule[] = [
     when: (error) => NO_AWS_REGION.test(error.message),
     kind: 'aws',
     code: 'NO_REGION',
+    awsOnly: true,
     message: (error) => `The Snowflake driver could not determine the AWS region: ${oneLine(error.message)}`,
     hint: () => 'The Node driver reads only AWS_REGION (else EC2 metadata): set AWS_REGION or pass --region.',
   },
@@ -202,6 +227,7 @@ const RULES: readonly Rule[] = [
     when: (error) => STS_REJECTED.test(error.message),
     kind: 'aws',
     code: 'STS_REJECTED',
+    awsOnly: true,
     message: (error) => `AWS rejected the credentials: ${oneLine(error.message)}`,
     hint: () => REFRESH_CREDENTIALS,
   },
@@ -211,6 +237,7 @@ const RULES: readonly Rule[] = [
     when: (error, context) => error.reachedSnowflake === false && (context.impersonationPath?.length ?? 0) > 0,
     kind: 'aws',
     code: (context) => (context.awsFailure?.code === 'STS_TIMEOUT' ? 'STS_TIMEOUT' : 'IMPERSONATION_FAILED'),
+    awsOnly: true,
     message: (error, context) =>
       error.code === 'TIMEOUT'
         ? `STS did not answer the AssumeRole calls of --impersonation-path within ${formatSeconds(context.timeoutMs)}: nothing was sent to Snowflake`
@@ -223,14 +250,23 @@ const RULES: readonly Rule[] = [
     when: (error) => error.reachedSnowflake === false && error.code === 'TIMEOUT',
     kind: 'aws',
     code: 'AWS_TIMEOUT',
+    awsOnly: true,
     message: (_error, context) => `The Snowflake driver did not get its AWS credentials or region within ${formatSeconds(context.timeoutMs)}: nothing was sent to Snowflake`,
     hint: () => 'The driver reads AWS_REGION (else EC2 metadata) and the default credential chain: set AWS_REGION and check the credential source with `wif-check whoami`.',
+  },
+  {
+    // Azure's and GCP's drivers fetch their token before the login: that request hung.
+    when: (error, context) => providerOf(context) !== 'AWS' && context.tokenSource !== undefined && error.reachedSnowflake === false && error.code === 'TIMEOUT',
+    kind: 'aws',
+    code: 'TOKEN_TIMEOUT',
+    message: (_error, context) => `The Snowflake driver did not get ${context.tokenSource?.what ?? 'its token'} within ${formatSeconds(context.timeoutMs)}: nothing was sent to Snowflake`,
+    hint: (_error, context) => context.tokenSource?.hint ?? '',
   },
   {
     when: (error) => ROLE_NOT_GRANTED.test(error.message),
     kind: 'snowflake',
     code: 'ROLE_NOT_GRANTED',
-    message: (error) => `Snowflake accepted the AWS identity but not the role: ${oneLine(error.message)}`,
+    message: (error, context) => `Snowflake accepted the ${IDENTITY_NAME[providerOf(context)]} identity but not the role: ${oneLine(error.message)}`,
     hint: () => 'Grant the role to the mapped user (GRANT ROLE <role> TO USER <user>;), or drop --role to use its DEFAULT_ROLE.',
     keepExpectedArn: true,
   },
@@ -249,6 +285,7 @@ const RULES: readonly Rule[] = [
     when: (error, context) => isAttestationRejected(error) && AWS_CREDENTIAL_FAILURES.has(context.awsFailure?.code ?? ''),
     kind: 'aws',
     code: (context) => context.awsFailure?.code ?? 'STS_REJECTED',
+    awsOnly: true,
     message: (_error, context) => `Snowflake could not verify your AWS identity because AWS rejects the credentials: ${context.awsFailure?.message ?? ''}`,
     hint: (_error, context) => context.awsFailure?.hint ?? REFRESH_CREDENTIALS,
     keepExpectedArn: true,
@@ -257,6 +294,7 @@ const RULES: readonly Rule[] = [
     when: isAttestationRejected,
     kind: 'verification',
     code: 'ATTESTATION_REJECTED',
+    awsOnly: true,
     message: (error) => `Snowflake could not verify your AWS identity: ${oneLine(error.message)}`,
     hint: () => 'The signed GetCallerIdentity request was refused. Check the credentials with `wif-check whoami` and the machine clock.',
     keepExpectedArn: true,
@@ -299,10 +337,11 @@ export function diagnoseLoginError(error: DriverErrorFields, context: LoginConte
   // The gates before the mapping (network policy, authentication policy, the user's state).
   const gate =
     error.name === 'OperationFailedError' && error.reachedSnowflake !== false
-      ? diagnoseGate(error, { provider: 'AWS', awsAccount: awsAccountOf(context.callerArn ?? context.expectedArn), user: context.expectUser, proxy: context.proxy })
+      ? diagnoseGate(error, { provider: providerOf(context), awsAccount: awsAccountOf(context.callerArn ?? context.expectedArn), user: context.expectUser, proxy: context.proxy })
       : undefined;
   if (gate) return { kind: gate.kind, code: gate.code, message: gate.message, hint: gate.hint, expectedArn: null, ...snowflake };
-  const rule = RULES.find((candidate) => candidate.when(error, context));
+  const aws = providerOf(context) === 'AWS';
+  const rule = RULES.find((candidate) => (aws || candidate.awsOnly !== true) && candidate.when(error, context));
   if (rule) {
     return {
       kind: rule.kind,
@@ -318,7 +357,9 @@ export function diagnoseLoginError(error: DriverErrorFields, context: LoginConte
     kind: error.name === 'OperationFailedError' && error.reachedSnowflake !== false ? 'verification' : 'snowflake',
     code: 'LOGIN_FAILED',
     message: `Snowflake login failed${code}: ${oneLine(error.message)}`,
-    hint: 'Run `wif-check doctor` for the full checklist; compare the caller with `wif-check whoami`.',
+    hint: aws
+      ? 'Run `wif-check doctor` for the full checklist; compare the caller with `wif-check whoami`.'
+      : `Run \`wif-check doctor --provider ${providerOf(context).toLowerCase()}\` for the full checklist; compare the token with \`wif-check whoami --provider ${providerOf(context).toLowerCase()}\`.`,
     expectedArn: context.expectedArn ?? null,
     ...snowflake,
   };

@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnoseAzureLogin, type AzureLoginContext } from '../../src/providers/azure/diagnose.js';
-import { diagnoseLoginError, type DriverErrorFields } from '../../src/core/diagnose.js';
+import { diagnoseLoginError, type Diagnosis, type DriverErrorFields } from '../../src/core/diagnose.js';
 import { diagnoseGate } from '../../src/core/gates.js';
 import { tokenFailureTrap } from '../../src/providers/azure/rules.js';
 import type { Trap } from '../../src/providers/types.js';
@@ -123,7 +123,7 @@ describe('a login refused at a gate', () => {
 
 // Not the identity: what the generic rules say (src/core/diagnose.ts), word for word, with no ARN.
 describe('failures that are not about the Azure identity', () => {
-  const generic = (error: DriverErrorFields) => ({ ...diagnoseLoginError(error, { account: context.account, url: URL, timeoutMs: context.timeoutMs }), expectedArn: null });
+  const generic = (error: DriverErrorFields) => ({ ...diagnoseLoginError(error, { account: context.account, url: URL, timeoutMs: context.timeoutMs, provider: 'AZURE' }), expectedArn: null });
   it.each<[string, DriverErrorFields, string]>([
     ['the role (390189, the real wording)', refused('390189', "Role 'LOADER' specified in the connect string does not exist or not authorized. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC."), 'ROLE_NOT_GRANTED'],
     ['an unknown account', refused('390201', "Account 'myorg-myacct' does not exist or not authorized."), 'ACCOUNT_NOT_FOUND'],
@@ -138,6 +138,46 @@ describe('failures that are not about the Azure identity', () => {
     const diagnosis = diagnoseAzureLogin(error, context);
     expect(diagnosis).toEqual(generic(error));
     expect(diagnosis.code).toBe(code);
+  });
+
+  // In the user's words: never an AWS cause (credentials, region, STS) for an Azure login.
+  it.each<[string, DriverErrorFields, Omit<Diagnosis, 'snowflake'> & { snowflake?: Diagnosis['snowflake'] }]>([
+    [
+      'the role names the Azure identity',
+      refused('390189', "Role 'LOADER' specified in the connect string does not exist or not authorized."),
+      {
+        kind: 'snowflake',
+        code: 'ROLE_NOT_GRANTED',
+        message: "Snowflake accepted the Azure identity but not the role: Role 'LOADER' specified in the connect string does not exist or not authorized.",
+        hint: 'Grant the role to the mapped user (GRANT ROLE <role> TO USER <user>;), or drop --role to use its DEFAULT_ROLE.',
+        expectedArn: null,
+        snowflake: { code: '390189', message: "Role 'LOADER' specified in the connect string does not exist or not authorized." },
+      },
+    ],
+    [
+      "the driver's token request hung (nothing sent)",
+      { name: 'TimeoutError', code: 'TIMEOUT', message: 'timed out after 20000 ms', reachedSnowflake: false },
+      {
+        kind: 'aws',
+        code: 'TOKEN_TIMEOUT',
+        message: 'The Snowflake driver did not get its Azure token (DefaultAzureCredential) within 20 s: nothing was sent to Snowflake',
+        hint: "The driver's DefaultAzureCredential asks the managed identity endpoint (IMDS; IDENTITY_ENDPOINT in App Service and Functions) or reads AZURE_FEDERATED_TOKEN_FILE: `wif-check whoami --provider azure` makes the same request and says which source fails. If it is only slow, raise --timeout.",
+        expectedArn: null,
+      },
+    ],
+    [
+      'the metadata address before Snowflake, without the SDK\'s words: not an AWS region',
+      before('Error', 'connect EHOSTUNREACH 169.254.169.254:80'),
+      {
+        kind: 'snowflake',
+        code: 'LOGIN_FAILED',
+        message: 'Snowflake login failed: connect EHOSTUNREACH 169.254.169.254:80',
+        hint: 'Run `wif-check doctor --provider azure` for the full checklist; compare the token with `wif-check whoami --provider azure`.',
+        expectedArn: null,
+      },
+    ],
+  ])('%s', (_name, error, expected) => {
+    expect(diagnoseAzureLogin(error, context)).toStrictEqual(expected);
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { WifError } from '../../src/core/errors.js';
+import { diagnoseGate } from '../../src/core/gates.js';
 import { NOT_USABLE_FIX, diagnoseLoginError, diagnoseUnexpectedUser, parseExpectUser, userMatches, type DriverErrorFields, type LoginContext } from '../../src/core/diagnose.js';
 
 const URL = 'https://myorg-myacct.snowflakecomputing.com';
@@ -107,6 +108,55 @@ describe('diagnoseLoginError: what the user reads, exactly', () => {
     const diagnosis = diagnoseLoginError(error, ctx);
     expect({ kind: diagnosis.kind, code: diagnosis.code, message: diagnosis.message, hint: diagnosis.hint }).toEqual({ kind, code, message, hint });
     expect(diagnosis.expectedArn).toBe(keepsArn ? (ctx.expectedArn ?? null) : null);
+  });
+});
+
+// Another provider's login (OIDC, Azure, GCP) reaches these rules only when its own rules do not
+// know the failure. AWS words would misname the cause: no credentials, region, STS, attestation or ARN.
+const TOKEN_SOURCE = { what: 'its token (from the test)', hint: 'Check the token source.' };
+const fallbackFor = (provider: string) => `Run \`wif-check doctor --provider ${provider}\` for the full checklist; compare the token with \`wif-check whoami --provider ${provider}\`.`;
+const ROLE = "Role 'LOADER' specified in the connect string does not exist or not authorized.";
+
+// prettier-ignore
+const OTHER_PROVIDERS: Row[] = [
+  ['OIDC: the AWS unmapped words are a refusal like any other', { name: 'OperationFailedError', message: UNMAPPED }, { provider: 'OIDC' }, 'verification', 'LOGIN_FAILED', `Snowflake login failed: ${UNMAPPED}`, fallbackFor('oidc'), false],
+  ['Azure: the AWS SDK credentials words', { message: 'Could not load credentials from any providers' }, { provider: 'AZURE' }, 'snowflake', 'LOGIN_FAILED', 'Snowflake login failed: Could not load credentials from any providers', fallbackFor('azure'), false],
+  ['GCP: the metadata address is not an AWS region', { message: 'connect EHOSTUNREACH 169.254.169.254:80', reachedSnowflake: false }, { provider: 'GCP' }, 'snowflake', 'LOGIN_FAILED', 'Snowflake login failed: connect EHOSTUNREACH 169.254.169.254:80', fallbackFor('gcp'), false],
+  ['Azure: "metadata service" is not an AWS region', { message: 'Error making request to the metadata service', reachedSnowflake: false }, { provider: 'AZURE' }, 'snowflake', 'LOGIN_FAILED', 'Snowflake login failed: Error making request to the metadata service', fallbackFor('azure'), false],
+  ['OIDC: the STS words', { message: 'The security token included in the request is invalid.' }, { provider: 'OIDC' }, 'snowflake', 'LOGIN_FAILED', 'Snowflake login failed: The security token included in the request is invalid.', fallbackFor('oidc'), false],
+  ['GCP: an AssumeRole refusal with a path', { name: 'AccessDenied', message: 'not authorized to perform: sts:AssumeRole' }, { provider: 'GCP', impersonationPath: PATH }, 'snowflake', 'LOGIN_FAILED', 'Snowflake login failed: not authorized to perform: sts:AssumeRole', fallbackFor('gcp'), false],
+  ['GCP: a failure before Snowflake with a path is not an AssumeRole failure', { message: 'socket hang up', reachedSnowflake: false }, { provider: 'GCP', impersonationPath: PATH }, 'snowflake', 'LOGIN_FAILED', 'Snowflake login failed: socket hang up', fallbackFor('gcp'), false],
+  ['OIDC: "identity token" in a refusal is not the attestation', { name: 'OperationFailedError', message: 'The identity token could not be verified.' }, { provider: 'OIDC' }, 'verification', 'LOGIN_FAILED', 'Snowflake login failed: The identity token could not be verified.', fallbackFor('oidc'), false],
+  ['Azure: an attestation word with an STS failure on record', { name: 'OperationFailedError', message: 'attestation could not be verified' }, { provider: 'AZURE', awsFailure: { code: 'STS_CLOCK_SKEW', message: 'clock skew' } }, 'verification', 'LOGIN_FAILED', 'Snowflake login failed: attestation could not be verified', fallbackFor('azure'), false],
+  ['OIDC: the role', { name: 'OperationFailedError', message: ROLE }, { provider: 'OIDC' }, 'snowflake', 'ROLE_NOT_GRANTED', `Snowflake accepted the OIDC identity but not the role: ${ROLE}`, HINT.role, false],
+  ['Azure: the role', { name: 'OperationFailedError', message: ROLE }, { provider: 'AZURE' }, 'snowflake', 'ROLE_NOT_GRANTED', `Snowflake accepted the Azure identity but not the role: ${ROLE}`, HINT.role, false],
+  ['GCP: the role', { name: 'OperationFailedError', message: ROLE }, { provider: 'GCP' }, 'snowflake', 'ROLE_NOT_GRANTED', `Snowflake accepted the GCP identity but not the role: ${ROLE}`, HINT.role, false],
+  ['AWS named: the role', { name: 'OperationFailedError', message: ROLE }, { provider: 'AWS' }, 'snowflake', 'ROLE_NOT_GRANTED', `Snowflake accepted the AWS identity but not the role: ${ROLE}`, HINT.role, false],
+  ['GCP: the driver\'s token request hung', { message: 'x', code: 'TIMEOUT', reachedSnowflake: false }, { provider: 'GCP', tokenSource: TOKEN_SOURCE }, 'aws', 'TOKEN_TIMEOUT', 'The Snowflake driver did not get its token (from the test) within 2 s: nothing was sent to Snowflake', 'Check the token source.', false],
+  ['Azure: the token request hung, with a path on record', { message: 'x', code: 'TIMEOUT', reachedSnowflake: false }, { provider: 'AZURE', tokenSource: TOKEN_SOURCE, impersonationPath: PATH, awsFailure: { code: 'STS_TIMEOUT', message: 'x' } }, 'aws', 'TOKEN_TIMEOUT', 'The Snowflake driver did not get its token (from the test) within 2 s: nothing was sent to Snowflake', 'Check the token source.', false],
+  ['OIDC: a timeout before Snowflake, no token to fetch', { message: 'x', code: 'TIMEOUT', reachedSnowflake: false }, { provider: 'OIDC' }, 'snowflake', 'TIMEOUT', `Snowflake did not answer within 2 s (${URL})`, HINT.timeout, false],
+  ['GCP: a timeout after sending is Snowflake\'s', { message: 'x', code: 'TIMEOUT', reachedSnowflake: true }, { provider: 'GCP', tokenSource: TOKEN_SOURCE }, 'snowflake', 'TIMEOUT', `Snowflake did not answer within 2 s (${URL})`, HINT.timeout, false],
+  ['GCP: a timeout, reaching Snowflake unknown', { message: 'x', code: 'TIMEOUT' }, { provider: 'GCP', tokenSource: TOKEN_SOURCE }, 'snowflake', 'TIMEOUT', `Snowflake did not answer within 2 s (${URL})`, HINT.timeout, false],
+  ['AWS with a token source: still the AWS credentials and region', { message: 'x', code: 'TIMEOUT', reachedSnowflake: false }, { provider: 'AWS', tokenSource: TOKEN_SOURCE }, 'aws', 'AWS_TIMEOUT', 'The Snowflake driver did not get its AWS credentials or region within 2 s: nothing was sent to Snowflake', HINT.awsTimeout, false],
+  ['GCP: something else before Snowflake is not a timeout', { message: 'x', code: 'EOTHER', reachedSnowflake: false }, { provider: 'GCP', tokenSource: TOKEN_SOURCE }, 'snowflake', 'LOGIN_FAILED', 'Snowflake login failed (code EOTHER): x', fallbackFor('gcp'), false],
+  ['Azure: the rules every provider shares still apply', { name: 'NetworkError', message: 'x', causeCode: 'ECONNRESET', causeMessage: 'read ECONNRESET' }, { provider: 'AZURE' }, 'snowflake', 'UNREACHABLE', `Cannot reach Snowflake at ${URL}: read ECONNRESET`, HINT.unreachable, false],
+  ['OIDC: the host allow-list', { name: 'Error', message: 'WORKLOAD_IDENTITY requires a recognized Snowflake host. Got: 127.0.0.1.' }, { provider: 'OIDC' }, 'usage', 'HOST_NOT_ALLOWED', 'The Snowflake driver refuses this host for WORKLOAD_IDENTITY: WORKLOAD_IDENTITY requires a recognized Snowflake host. Got: 127.0.0.1.', HINT.host, false],
+];
+
+describe("diagnoseLoginError for another provider's login: no AWS cause, the provider named", () => {
+  const base: LoginContext = { account: 'myorg-myacct', url: URL, timeoutMs: 2_000 };
+  // No ARN: these logins have none (the last column is false throughout).
+  it.each(OTHER_PROVIDERS)('%s', (_name, error, extra, kind, code, message, hint) => {
+    const diagnosis = diagnoseLoginError(error, { ...base, ...extra });
+    expect({ kind: diagnosis.kind, code: diagnosis.code, message: diagnosis.message, hint: diagnosis.hint, expectedArn: diagnosis.expectedArn }).toEqual({ kind, code, message, hint, expectedArn: null });
+  });
+
+  it.each(['OIDC', 'AZURE', 'GCP'] as const)('%s: a gate is named with its own provider', (provider) => {
+    const error: DriverErrorFields = { name: 'OperationFailedError', code: '390202', message: 'Authentication attempt rejected by the current authentication policy.' };
+    const gate = diagnoseGate(error, { provider });
+    const diagnosis = diagnoseLoginError(error, { ...base, provider });
+    expect(gate?.hint).toContain(`ALLOWED_PROVIDERS = (<its providers>, ${provider})`);
+    expect(diagnosis).toEqual({ kind: gate?.kind, code: 'AUTHENTICATION_POLICY_REJECTED', message: gate?.message, hint: gate?.hint, expectedArn: null, snowflake: { code: '390202', message: error.message } });
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diagnoseGcpLogin, type GcpLoginContext } from '../../src/providers/gcp/diagnose.js';
-import type { DriverErrorFields } from '../../src/core/diagnose.js';
+import type { Diagnosis, DriverErrorFields } from '../../src/core/diagnose.js';
 import type { Trap } from '../../src/providers/types.js';
 
 const ID = '104735289012345678901';
@@ -165,7 +165,7 @@ describe('the gates', () => {
 
 // Not the identity, not a gate: the generic rules (src/core/diagnose.ts) say what failed — never "Snowflake refused the GCP token".
 describe('failures that are not the identity', () => {
-  const GENERIC = 'Run `wif-check doctor` for the full checklist; compare the caller with `wif-check whoami`.';
+  const GENERIC = 'Run `wif-check doctor --provider gcp` for the full checklist; compare the token with `wif-check whoami --provider gcp`.';
   const cases: Array<[string, DriverErrorFields, { kind: string; code: string; message: string }]> = [
     [
       'the connection reset after the login was sent',
@@ -192,6 +192,44 @@ describe('failures that are not the identity', () => {
   it.each(cases)('%s', (_name, error, expected) => {
     const { hint: _hint, ...rest } = diagnoseGcpLogin(error, context);
     expect(rest).toStrictEqual({ ...expected, expectedArn: null });
+  });
+  // Never an AWS cause for a GCP login: the metadata address is not an AWS region, a timeout before Snowflake is the driver's token request.
+  it.each<[string, DriverErrorFields, Diagnosis]>([
+    [
+      'the metadata server unreachable, in the words of the request',
+      { name: 'Error', message: 'request to http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/identity failed, reason: connect EHOSTUNREACH 169.254.169.254:80', reachedSnowflake: false },
+      {
+        kind: 'snowflake',
+        code: 'LOGIN_FAILED',
+        message: 'Snowflake login failed: request to http://169.254.169.254/computeMetadata/v1/instance/service-accounts/default/identity failed, reason: connect EHOSTUNREACH 169.254.169.254:80',
+        hint: GENERIC,
+        expectedArn: null,
+      },
+    ],
+    [
+      "the driver's token request hung (nothing sent)",
+      { name: 'TimeoutError', code: 'TIMEOUT', message: 'timed out after 30000 ms', reachedSnowflake: false },
+      {
+        kind: 'aws',
+        code: 'TOKEN_TIMEOUT',
+        message: 'The Snowflake driver did not get its GCP identity token (from the metadata server) within 30 s: nothing was sent to Snowflake',
+        hint: "The driver asks the metadata server (GCE_METADATA_HOST, else metadata.google.internal) for an identity token, and with --impersonation-path Google's IAM Credentials API: `wif-check whoami --provider gcp` makes the same requests. If they are only slow, raise --timeout.",
+        expectedArn: null,
+      },
+    ],
+    [
+      'the role names the GCP identity',
+      { name: 'OperationFailedError', message: "Role 'LOADER' specified in the connect string does not exist or not authorized.", reachedSnowflake: true },
+      {
+        kind: 'snowflake',
+        code: 'ROLE_NOT_GRANTED',
+        message: "Snowflake accepted the GCP identity but not the role: Role 'LOADER' specified in the connect string does not exist or not authorized.",
+        hint: 'Grant the role to the mapped user (GRANT ROLE <role> TO USER <user>;), or drop --role to use its DEFAULT_ROLE.',
+        expectedArn: null,
+      },
+    ],
+  ])('%s', (_name, error, expected) => {
+    expect(diagnoseGcpLogin(error, context)).toStrictEqual(expected);
   });
   it('the generic hint when no rule knows more', () => {
     expect(diagnoseGcpLogin({ name: 'OperationFailedError', message: `unable to impersonate: the user-managed service account ${LOADER} is disabled`, reachedSnowflake: false }, context).hint).toBe(GENERIC);

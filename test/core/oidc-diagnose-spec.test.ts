@@ -223,8 +223,16 @@ describe('failures that are not about the identity are the generic rules', () =>
     ['no name, the network policy words', { message: NETWORK, reachedSnowflake: true }, 'LOGIN_FAILED'],
     ['no name, a disabled user', { message: 'User GHA_API is disabled.' }, 'LOGIN_FAILED'],
   ])('%s', (_name, error, code) => {
-    const generic = diagnoseLoginError(error, { account: ACCOUNT, url: URL_, timeoutMs: 2_000 });
+    const generic = diagnoseLoginError(error, { account: ACCOUNT, url: URL_, timeoutMs: 2_000, provider: 'OIDC' });
     expect(generic.code).toBe(code);
     expect(diagnoseOidcLogin(error, context())).toStrictEqual<Diagnosis>({ ...generic, expectedArn: null });
+  });
+
+  it('the role and the fallback name OIDC, not AWS', () => {
+    const role = "Role 'LOADER' specified in the connect string does not exist or not authorized.";
+    expect(diagnoseOidcLogin({ name: OFE, code: '390189', message: role, reachedSnowflake: true }, context()).message).toBe(`Snowflake accepted the OIDC identity but not the role: ${role}`);
+    expect(diagnoseOidcLogin({ message: 'User GHA_API is disabled.' }, context()).hint).toBe(
+      'Run `wif-check doctor --provider oidc` for the full checklist; compare the token with `wif-check whoami --provider oidc`.',
+    );
   });
 });

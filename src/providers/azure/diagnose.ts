@@ -21,6 +21,12 @@ const NOT_THE_IDENTITY = /\bRole\b.*\bspecified in the connect string\b|\baccoun
 /** The Azure SDK's own failures, as the driver passes them on. */
 const AZURE_SDK = /ChainedTokenCredential|ManagedIdentityCredential|WorkloadIdentityCredential|AADSTS\d+|DefaultAzureCredential/;
 
+/** For a login that timed out before Snowflake: the driver's own token request hung. */
+const AZURE_TOKEN_SOURCE = {
+  what: 'its Azure token (DefaultAzureCredential)',
+  hint: "The driver's DefaultAzureCredential asks the managed identity endpoint (IMDS; IDENTITY_ENDPOINT in App Service and Functions) or reads AZURE_FEDERATED_TOKEN_FILE: `wif-check whoami --provider azure` makes the same request and says which source fails. If it is only slow, raise --timeout.",
+};
+
 export interface AzureLoginContext {
   account: string;
   url: string;
@@ -50,7 +56,7 @@ export function diagnoseAzureLogin(error: DriverErrorFields, context: AzureLogin
   const gate = error.name === 'OperationFailedError' && reached ? diagnoseGate(error, { provider: 'AZURE', issuer: context.facts.issuer, user: context.expectUser, proxy: context.proxy }) : undefined;
   if (gate) return { kind: gate.kind, code: gate.code, message: gate.message, hint: gate.hint, expectedArn: null, ...(snowflake ? { snowflake } : {}) };
   if (!(error.name === 'OperationFailedError' && reached && !NOT_THE_IDENTITY.test(error.message))) {
-    return { ...diagnoseLoginError(error, { account: context.account, url: context.url, timeoutMs: context.timeoutMs }), expectedArn: null };
+    return { ...diagnoseLoginError(error, { account: context.account, url: context.url, timeoutMs: context.timeoutMs, provider: 'AZURE', tokenSource: AZURE_TOKEN_SOURCE }), expectedArn: null };
   }
   const unmapped = UNMAPPED.test(error.message);
   const presented = `issuer ${context.facts.issuer}, subject ${context.facts.subject}${context.facts.clientId ? `, client ID ${context.facts.clientId}` : ''}`;

@@ -16,6 +16,11 @@ import { GCP_AUDIENCE, uniqueIdCommand, type GcpTokenFacts } from './rules.js';
 import { gcpRegistrationSql } from './sql.js';
 import { NOT_THE_IDENTITY, UNMAPPED } from '../oidc/diagnose.js';
 
+/** For a login that timed out before Snowflake: the driver's own token request hung. */
+const GCP_TOKEN_SOURCE = {
+  what: 'its GCP identity token (from the metadata server)',
+  hint: 'The driver asks the metadata server (GCE_METADATA_HOST, else metadata.google.internal) for an identity token, and with --impersonation-path Google\'s IAM Credentials API: `wif-check whoami --provider gcp` makes the same requests. If they are only slow, raise --timeout.',
+};
 
 export interface GcpLoginContext {
   account: string;
@@ -35,7 +40,7 @@ export function diagnoseGcpLogin(error: DriverErrorFields, context: GcpLoginCont
   const snowflake = error.code === undefined ? undefined : { code: String(error.code), message: error.message };
   if (gate) return { kind: gate.kind, code: gate.code, message: gate.message, hint: gate.hint, expectedArn: null, ...(snowflake ? { snowflake } : {}) };
   const refused = error.name === 'OperationFailedError' && error.reachedSnowflake !== false && !NOT_THE_IDENTITY.test(error.message);
-  if (!refused) return { ...diagnoseLoginError(error, { account: context.account, url: context.url, timeoutMs: context.timeoutMs }), expectedArn: null };
+  if (!refused) return { ...diagnoseLoginError(error, { account: context.account, url: context.url, timeoutMs: context.timeoutMs, provider: 'GCP', tokenSource: GCP_TOKEN_SOURCE }), expectedArn: null };
   const { facts } = context;
   const presented = `subject ${facts.subject}${facts.email ? ` (${facts.email})` : ''}, audience ${facts.audience.join(', ') || '(none)'}`;
   const last = context.impersonationPath[context.impersonationPath.length - 1];

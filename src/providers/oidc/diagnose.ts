@@ -45,7 +45,7 @@ export function diagnoseOidcLogin(error: DriverErrorFields, context: OidcLoginCo
   }
   const refused = error.name === 'OperationFailedError' && error.reachedSnowflake !== false && !NOT_THE_IDENTITY.test(error.message);
   if (!refused) {
-    const generic = diagnoseLoginError(error, { account: context.account, url: context.url, timeoutMs: context.timeoutMs });
+    const generic = diagnoseLoginError(error, { account: context.account, url: context.url, timeoutMs: context.timeoutMs, provider: 'OIDC' });
     return { ...generic, expectedArn: null };
   }
   const snowflake = error.code === undefined ? undefined : { code: String(error.code), message: error.message };
