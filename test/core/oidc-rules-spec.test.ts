@@ -57,6 +57,14 @@ const only = (code: string, severity: Trap['severity'], message: string, fix?: s
 
 const MUTABLE = (immutable: string) =>
   only('GITHUB_SUBJECT_MUTABLE', 'info', `if this repository opts in to immutable subjects its subject becomes ${immutable}; a rename or transfer also switches it to that form, with the new names`, 'Register the new subject when that happens (wif-check whoami --provider oidc shows it).');
+const MUTABLE_CUSTOM = (immutable: string) =>
+  only(
+    'GITHUB_SUBJECT_MUTABLE',
+    'info',
+    `GitHub documents immutable subjects for its default template only: if this repository opts in, or is renamed or transferred, and the template's repo claim takes that form too, its subject becomes ${immutable}`,
+    'Register the new subject when that happens (wif-check whoami --provider oidc shows it).',
+  );
+const CUSTOM = only('GITHUB_SUBJECT_CUSTOM', 'info', 'the subject follows a custom template (repository or organisation OIDC settings): register it exactly as the token says');
 const NEEDS_LIST_FIX_OTHER = 'Register the audience the token carries in OIDC_AUDIENCE_LIST (wif-check gen-sql does).';
 const NEEDS_LIST_FIX_GITHUB = "GitHub's default audience is the repository owner's URL: ask the token service for &audience=snowflakecomputing.com, or register the audience the token carries.";
 const POD_TOKEN_FIX =
@@ -188,11 +196,14 @@ describe('describeOidcToken: the token', () => {
       github({ sub: 'repo:octo-123/app-456:environment:prod' }),
       [only('GITHUB_SUBJECT_HYPHEN', 'info', 'the subject has the OWNER-ID/REPO-ID shape GitHub announced on 2026-04-23 (later reverted), or the owner and repository names end in -<digits>: register it exactly as the token says')],
     ],
-    [
-      'a custom template',
-      github({ sub: 'repo:octo/app:context:prod' }),
-      [only('GITHUB_SUBJECT_CUSTOM', 'info', 'the subject follows a custom template (repository or organisation OIDC settings): register it exactly as the token says'), MUTABLE('repo:octo@123/app@456:context:prod')],
-    ],
+    // GitHub's default template: repo, then environment, ref or pull_request.
+    ['the default template for pull requests', github({ sub: 'repo:octo/app:pull_request' }), [MUTABLE('repo:octo@123/app@456:pull_request')]],
+    // Any other shape is a custom template (include_claim_keys); the immutable form is documented for the default only.
+    ['a custom template', github({ sub: 'repo:octo/app:context:prod' }), [CUSTOM, MUTABLE_CUSTOM('repo:octo@123/app@456:context:prod')]],
+    ['a custom template with repo after the context', github({ sub: 'environment:prod:repo:octo/app' }), [CUSTOM, MUTABLE_CUSTOM('environment:prod:repo:octo@123/app@456')]],
+    ['repo between other claims', github({ sub: 'repository_owner:octo:repo:octo/app:pull_request' }), [CUSTOM, MUTABLE_CUSTOM('repository_owner:octo:repo:octo@123/app@456:pull_request')]],
+    ['the context alone, no repo', github({ sub: 'environment:prod' }), [CUSTOM]],
+    ['a reusable workflow template', github({ sub: 'repo:octo/app:environment:prod:job_workflow_ref:octo/wf/.github/workflows/d.yml@refs/heads/main' }), [CUSTOM, MUTABLE_CUSTOM('repo:octo@123/app@456:environment:prod:job_workflow_ref:octo/wf/.github/workflows/d.yml@refs/heads/main')]],
   ])('%s', (_what, payload, expected) => {
     expect(traps(payload)).toStrictEqual(expected);
   });

@@ -143,12 +143,20 @@ function githubFormTraps(issuer: string, subject: string, claims: Readonly<Recor
   }
   if (s.form === 'immutable-hyphen') return [trap('GITHUB_SUBJECT_HYPHEN', 'info', 'the subject has the OWNER-ID/REPO-ID shape GitHub announced on 2026-04-23 (later reverted), or the owner and repository names end in -<digits>: register it exactly as the token says')];
   const ids = [claims.repository_owner_id, claims.repository_id].map((id) => (typeof id === 'string' || typeof id === 'number' ? String(id) : ''));
-  // The immutable form is github.com's only, not GitHub Enterprise Server's (FACTS).
-  const immutable = s.form === 'mutable' && issuer.startsWith(GITHUB_ISSUER) && ids.every((id) => /^[0-9]+$/.test(id)) ? subject.replace(/^repo:[^:]+/, `repo:${s.owner}@${ids[0]}/${s.repo}@${ids[1]}`) : undefined;
+  // GitHub's default template is repo, then the context; anything else is a custom one (include_claim_keys).
+  const custom = s.kind === 'custom' || s.kind === 'job_workflow_ref' || s.claims[0]?.key !== 'repo';
+  // The immutable form is github.com's only, not GitHub Enterprise Server's (FACTS): the repo claim, wherever the template puts it.
+  const repoClaim = `repo:${s.owner}@${ids[0]}/${s.repo}@${ids[1]}`;
+  const immutable = s.form === 'mutable' && issuer.startsWith(GITHUB_ISSUER) && ids.every((id) => /^[0-9]+$/.test(id))
+    ? s.claims.map((claim) => (claim.key === 'repo' ? repoClaim : claim.value === null ? claim.key : `${claim.key}:${claim.value}`)).join(':')
+    : undefined;
   const notes: Trap[] = [];
-  if (s.kind === 'custom' || s.kind === 'job_workflow_ref') notes.push(trap('GITHUB_SUBJECT_CUSTOM', 'info', 'the subject follows a custom template (repository or organisation OIDC settings): register it exactly as the token says'));
+  if (custom) notes.push(trap('GITHUB_SUBJECT_CUSTOM', 'info', 'the subject follows a custom template (repository or organisation OIDC settings): register it exactly as the token says'));
   if (immutable) {
-    const message = `if this repository opts in to immutable subjects its subject becomes ${immutable}; a rename or transfer also switches it to that form, with the new names`;
+    // GitHub documents the immutable form for its default subject; for a custom template it is not documented (FACTS).
+    const message = custom
+      ? `GitHub documents immutable subjects for its default template only: if this repository opts in, or is renamed or transferred, and the template's repo claim takes that form too, its subject becomes ${immutable}`
+      : `if this repository opts in to immutable subjects its subject becomes ${immutable}; a rename or transfer also switches it to that form, with the new names`;
     notes.push(trap('GITHUB_SUBJECT_MUTABLE', 'info', message, 'Register the new subject when that happens (wif-check whoami --provider oidc shows it).'));
   }
   return notes;
