@@ -97,8 +97,12 @@ const ATTESTATION_REJECTED = /attestation|caller identity could not be verified|
  * the account. That wording is not documented: match it loosely ("Account 'x' does not exist …").
  */
 const ACCOUNT_NOT_FOUND = /\baccount\b[^\n]*?\b(does not exist|not found)/i;
-/** Real: 390189 "Role 'X' specified in the connect string does not exist or not authorized. …" */
-const ROLE_NOT_GRANTED = /\bRole\b[^\n]*?\bspecified in the connect string\b[^\n]*?\b(does not exist|not authorized)/i;
+/**
+ * Real: 390189 "Role 'X' specified in the connect string does not exist or not authorized. …", and
+ * (390186/390189, the more common one) "Role 'X' specified in the connect string is not granted to
+ * this user. Contact your local system administrator, or attempt to login with another role, e.g. PUBLIC."
+ */
+const ROLE_NOT_GRANTED = /\bRole\b[^\n]*?\bspecified in the connect string\b[^\n]*?\b(does not exist|not authorized|not granted)/i;
 const TIMEOUT = /timed? ?out|ETIMEDOUT|ESOCKETTIMEDOUT|exceeded the (configured )?timeout/i;
 const TLS = /certificate|CERT_|SSL|TLS|self[- ]signed|UNABLE_TO_VERIFY_LEAF_SIGNATURE/i;
 const NETWORK_CODES = /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EPIPE|ECONNABORTED)$/;
