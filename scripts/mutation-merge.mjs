@@ -66,7 +66,8 @@ for (const reportPath of positionals) {
       ids.set(test.id, testId.get(key));
     }
   }
-  const map = (list) => list?.map((id) => ids.get(id) ?? refuse(`${reportPath} names a test it does not list (${id})`));
+  // A test the report names but does not list (a re-check's report names tests as "file#name"): kept as named.
+  const map = (list) => list?.map((id) => ids.get(id) ?? id);
   for (const [name, file] of Object.entries(report.files)) {
     const path = pathOf(name);
     const current = existsSync(join(root, path)) ? readFileSync(join(root, path), 'utf8') : undefined;
