@@ -15,8 +15,6 @@ const WF_DEV = 'octo-org/octo-automation/.github/workflows/oidc.yml@refs/heads/d
 /** A reusable workflow whose job_workflow_ref is longer than a message shows (120 characters). */
 const LONG_WF = 'octo-org/octo-automation/.github/workflows/deploy-production-with-manual-approval-and-oidc.yml@refs/heads/release/2026.1';
 const LONG_WF_NEXT = LONG_WF.replace('2026.1', '2026.2');
-/** What messages show of LONG_WF's claim: its first 120 characters and an ellipsis. */
-const LONG_WF_SHOWN = `job_workflow_ref:${LONG_WF}`.slice(0, 120) + '…';
 
 const CASE_ONLY = 'whether Snowflake compares SUBJECT case-sensitively is not documented: register exactly what the token carries';
 const HYPHEN_ANNOUNCED = 'the OWNER-ID/REPO-ID form was only announced (GitHub changelog 2026-04-23, later reverted); tokens carry the @ form or the mutable one';
@@ -98,18 +96,32 @@ describe('compareGithubSubjects: the repository', () => {
     ['repo:octo/app:ref:refs/heads/main', 'repo:octo@1/app@2:ref:refs/heads/main', [
       error('GITHUB_SUBJECT_NOT_IMMUTABLE', NOT_IMMUTABLE('repo:octo/app', 'repo:octo@1/app@2')),
     ]],
-    // The announced hyphen form, on either side, against the @ form or the mutable one.
+    // The announced hyphen form, registered, against the @ form or the mutable one the token carries.
     ['repo:octo@1/app@2:ref:refs/heads/main', 'repo:octo-1/app-2:ref:refs/heads/main', [
       error('GITHUB_SUBJECT_HYPHEN_FORM', `the registration uses repo:octo-1/app-2, the token carries repo:octo@1/app@2: ${HYPHEN_ANNOUNCED}`),
     ]],
     ['repo:octo/app:ref:refs/heads/main', 'repo:octo-1/app-2:ref:refs/heads/main', [
       error('GITHUB_SUBJECT_HYPHEN_FORM', `the registration uses repo:octo-1/app-2, the token carries repo:octo/app: ${HYPHEN_ANNOUNCED}`),
     ]],
+    // No token carries the hyphen form: a presented repo:octo-1/app-2 is the repository app-2 of the
+    // owner octo-1 (names that end in -<digits>), another repository than octo/app or octo@1/app@2.
     ['repo:octo-1/app-2:ref:refs/heads/main', 'repo:octo/app:ref:refs/heads/main', [
-      error('GITHUB_SUBJECT_HYPHEN_FORM', `the registration uses repo:octo/app, the token carries repo:octo-1/app-2: ${HYPHEN_ANNOUNCED}`),
+      error('GITHUB_SUBJECT_REPO_DIFFERS', 'the token comes from repo:octo-1/app-2, the registration names repo:octo/app'),
     ]],
     ['repo:octo-1/app-2:ref:refs/heads/main', 'repo:octo@1/app@2:ref:refs/heads/main', [
-      error('GITHUB_SUBJECT_HYPHEN_FORM', `the registration uses repo:octo@1/app@2, the token carries repo:octo-1/app-2: ${HYPHEN_ANNOUNCED}`),
+      error('GITHUB_SUBJECT_REPO_DIFFERS', 'the token comes from repo:octo-1/app-2, the registration names repo:octo@1/app@2'),
+    ]],
+    // Both sides read as the hyphen form: names, not IDs, so two repositories (not a rename of one,
+    // nor one name taken by another), and letter case is still only letter case.
+    ['repo:my-org-1/app-2:pull_request', 'repo:your-org-1/app-2:pull_request', [
+      error('GITHUB_SUBJECT_REPO_DIFFERS', 'the token comes from repo:my-org-1/app-2, the registration names repo:your-org-1/app-2'),
+    ]],
+    ['repo:octo-1/app-2:pull_request', 'repo:octo-3/app-4:pull_request', [
+      error('GITHUB_SUBJECT_REPO_DIFFERS', 'the token comes from repo:octo-1/app-2, the registration names repo:octo-3/app-4'),
+    ]],
+    ['repo:Octo-1/App-2:environment:prod', 'repo:octo-1/app-2:ref:refs/heads/main', [
+      warn('GITHUB_SUBJECT_CASE_DIFFERS', `repo:Octo-1/App-2 and repo:octo-1/app-2 differ only in letter case: ${CASE_ONLY}`),
+      error('GITHUB_SUBJECT_ENVIRONMENT', 'the job uses the environment prod: GitHub presents environment:prod instead of ref:refs/heads/main (an environment wins)'),
     ]],
     // Names that end in -<digits> (my-org-1/app-2) are names when the other side names them so.
     ['repo:my-org-1@5/app-2@6:pull_request', 'repo:my-org-1/app-2:pull_request', [
@@ -215,9 +227,10 @@ describe('compareGithubSubjects: custom templates (include_claim_keys) and their
     [`repo:octo/app-v2:environment:prod:job_workflow_ref:${WF}`, `repo:octo/app:environment:prod:job_workflow_ref:${WF}`, [
       error('GITHUB_SUBJECT_REPO_DIFFERS', 'the token comes from repo:octo/app-v2, the registration names repo:octo/app'),
     ]],
-    // Values that differ only after the 120 characters a message shows are still named as different.
+    // Values that differ only after the 120 characters a message shows are named as different, and
+    // shown from 40 characters before where they differ, so that the two texts do not look the same.
     [`repo:octo/app:job_workflow_ref:${LONG_WF}`, `repo:octo/app:job_workflow_ref:${LONG_WF_NEXT}`, [
-      error('GITHUB_SUBJECT_VALUE_DIFFERS', `the workflow presents ${LONG_WF_SHOWN}, the registration names ${LONG_WF_SHOWN}`),
+      error('GITHUB_SUBJECT_VALUE_DIFFERS', 'the workflow presents …al-and-oidc.yml@refs/heads/release/2026.1, the registration names …al-and-oidc.yml@refs/heads/release/2026.2'),
     ]],
   ]))('%s presented, %s registered', check);
 });

@@ -237,6 +237,20 @@ interface Pair {
 /** A value inside a message: one line (control characters escaped), and not too long. */
 const shown = (text: string): string => escapeControl(text.length > 120 ? `${text.slice(0, 120)}…` : text);
 
+/**
+ * Two different values inside one message, each as shown() shows it, unless that would make them
+ * look the same (they differ only past the first 120 characters): then both from a little before
+ * where they first differ, with an ellipsis where a value is cut.
+ */
+function shownPair(a: string, b: string): [string, string] {
+  let same = 0;
+  while (same < a.length && a[same] === b[same]) same++;
+  if (same < 120) return [shown(a), shown(b)];
+  const from = same - 40;
+  const cut = (text: string) => escapeControl(`…${text.slice(from, from + 120)}${text.length > from + 120 ? '…' : ''}`);
+  return [cut(a), cut(b)];
+}
+
 const problem = (code: string, message: string, fixable = true, severity: 'error' | 'warn' = 'error'): Problem => ({ code, severity, message, fixable });
 
 function editDistance(a: string, b: string): number {
@@ -421,13 +435,14 @@ const sameText = (a: string | null, b: string | null) => (a ?? '').toLowerCase()
 const asMutable = (s: GithubSubject): GithubSubject =>
   s.form === 'immutable-hyphen' ? { ...s, owner: `${s.owner}-${s.ownerId}`, repo: `${s.repo}-${s.repoId}`, ownerId: null, repoId: null, form: 'mutable' } : s;
 
-function repoTraps(p: GithubSubject, r: GithubSubject, trap: MakeTrap): Trap[] {
+function repoTraps(presented: GithubSubject, r: GithubSubject, trap: MakeTrap): Trap[] {
+  // Tokens never carry the hyphen form (announced, then reverted: docs/how-it-works.md): a presented
+  // `repo:a-1/b-2` is the mutable subject of names that end in -<digits>.
+  const p = asMutable(presented);
   if (p.form === null || r.form === null || repoText(p) === repoText(r)) return [];
-  // `repo:a-1/b-2` may be names, not the announced IDs: read it so when the other side's names say so.
-  const [pm, rm] = [asMutable(p), asMutable(r)];
-  if ((pm !== p || rm !== r) && sameText(pm.owner, rm.owner) && sameText(pm.repo, rm.repo) && (p.form === 'immutable-hyphen') !== (r.form === 'immutable-hyphen')) {
-    return repoTraps(pm, rm, trap);
-  }
+  // A registered `repo:a-1/b-2` may be names too: read it so when the token's names say so.
+  const rm = asMutable(r);
+  if (rm !== r && sameText(p.owner, rm.owner) && sameText(p.repo, rm.repo)) return repoTraps(p, rm, trap);
   const sameNames = sameText(p.owner, r.owner) && sameText(p.repo, r.repo);
   const differs = () => trap('GITHUB_SUBJECT_REPO_DIFFERS', `the token comes from ${repoText(p)}, the registration names ${repoText(r)}`);
   if (p.form === r.form) {
@@ -439,7 +454,7 @@ function repoTraps(p: GithubSubject, r: GithubSubject, trap: MakeTrap): Trap[] {
     return [sameNames ? trap('GITHUB_SUBJECT_ID_DIFFERS', `the registered IDs (${repoText(r)}) are not this repository's (${repoText(p)}): the name now belongs to another owner or repository`) : differs()];
   }
   if (!sameNames) return [differs()];
-  if (r.form === 'immutable-hyphen' || p.form === 'immutable-hyphen') {
+  if (r.form === 'immutable-hyphen') {
     return [trap('GITHUB_SUBJECT_HYPHEN_FORM', `the registration uses ${repoText(r)}, the token carries ${repoText(p)}: the OWNER-ID/REPO-ID form was only announced (GitHub changelog 2026-04-23, later reverted); tokens carry the @ form or the mutable one`)];
   }
   if (p.form === 'immutable-at') {
@@ -450,15 +465,16 @@ function repoTraps(p: GithubSubject, r: GithubSubject, trap: MakeTrap): Trap[] {
 
 /** The claim names in order, with environment/ref/pull_request as the template's `context`. */
 const templateOf = (s: GithubSubject) => s.claims.map((claim) => (CONTEXT_KEYS.has(claim.key) ? 'context' : claim.key)).join(', ');
-const claimText = (claim: GithubClaim) => shown(claim.value === null ? claim.key : `${claim.key}:${claim.value}`);
+const claimText = (claim: GithubClaim) => (claim.value === null ? claim.key : `${claim.key}:${claim.value}`);
 const refKind = (claim: GithubClaim) => (claim.key !== 'ref' ? claim.key : claim.value?.startsWith('refs/heads/') ? 'branch' : claim.value?.startsWith('refs/tags/') ? 'tag' : 'ref');
 
 function contextTrap(pc: GithubClaim, rc: GithubClaim, trap: MakeTrap): Trap | undefined {
-  const [pt, rt] = [claimText(pc), claimText(rc)];
+  const [pFull, rFull] = [claimText(pc), claimText(rc)];
+  if (pFull === rFull) return undefined;
+  const [pt, rt] = shownPair(pFull, rFull);
   const [pk, rk] = [refKind(pc), refKind(rc)];
-  if (pt === rt) return undefined;
   if (pk === rk || (pk === 'ref') !== (rk === 'ref')) {
-    if (pt.toLowerCase() === rt.toLowerCase()) return trap('GITHUB_SUBJECT_CASE_DIFFERS', `${pt} and ${rt} differ only in letter case: ${CASE_ONLY}`, 'warn');
+    if (pFull.toLowerCase() === rFull.toLowerCase()) return trap('GITHUB_SUBJECT_CASE_DIFFERS', `${pt} and ${rt} differ only in letter case: ${CASE_ONLY}`, 'warn');
     return trap('GITHUB_SUBJECT_VALUE_DIFFERS', `the workflow presents ${pt}, the registration names ${rt}`);
   }
   if (pk === 'environment') return trap('GITHUB_SUBJECT_ENVIRONMENT', `the job uses the environment ${shown(pc.value ?? '')}: GitHub presents ${pt} instead of ${rt} (an environment wins)`);
@@ -486,7 +502,9 @@ function claimTraps(p: GithubSubject, r: GithubSubject, trap: MakeTrap): Trap[] 
   if (pTemplate === rTemplate) {
     const other = p.claims.findIndex((claim, i) => claim.key !== 'repo' && !CONTEXT_KEYS.has(claim.key) && claim.value !== r.claims[i]?.value);
     const [po, ro] = [p.claims[other], r.claims[other]];
-    if (po && ro) traps.push(contextTrap(po, ro, trap) ?? trap('GITHUB_SUBJECT_VALUE_DIFFERS', `the workflow presents ${claimText(po)}, the registration names ${claimText(ro)}`));
+    // Values that differ make claim texts that differ: contextTrap names them (VALUE_DIFFERS at least).
+    const valueTrap = po && ro ? contextTrap(po, ro, trap) : undefined;
+    if (valueTrap) traps.push(valueTrap);
   }
   return traps;
 }
@@ -506,5 +524,6 @@ export function compareGithubSubjects(presented: string, registered: string): Tr
   const wildcard = registered.endsWith('*');
   const [p, r] = [parseGithubSubject(presented), parseGithubSubject(wildcard ? registered.split(':').slice(0, -1).join(':') : registered)];
   const traps = p.ok && r.ok ? [...repoTraps(p.subject, r.subject, trap), ...(wildcard ? [] : claimTraps(p.subject, r.subject, trap))] : [];
-  return traps.length > 0 ? traps : [trap('GITHUB_SUBJECT_DIFFERS', `the registered subject ${shown(registered)} is not the one the workflow presents (${shown(presented)})`)];
+  const [rt, pt] = shownPair(registered, presented);
+  return traps.length > 0 ? traps : [trap('GITHUB_SUBJECT_DIFFERS', `the registered subject ${rt} is not the one the workflow presents (${pt})`)];
 }
