@@ -155,18 +155,14 @@ export function lookupTargetFor(arn: string): { ok: true; target: LookupTarget }
 
 /**
  * OIDC identities (issue 18): each registration's traps as Snowflake lists them (no audience list,
- * a GitHub subject no workflow presents, a trailing '*', lengths), and an ISSUER + SUBJECT that
- * several users hold (a token then maps to whichever Snowflake picks: which one is not documented).
+ * a GitHub subject no workflow presents, a trailing '*', lengths).
  */
 function oidcFindings(users: readonly AuditUser[]): Finding[] {
   const findings: Finding[] = [];
-  const holders = new Map<string, string[]>();
   for (const user of users) {
     const who = identifierForStoredName(user.name);
     for (const identity of user.identities) {
       if (identity.type.toUpperCase() !== 'OIDC' || identity.issuer === null || !identity.subject) continue;
-      const key = JSON.stringify([identity.issuer, identity.subject]);
-      holders.set(key, [...(holders.get(key) ?? []), user.name]);
       for (const trap of registrationTraps({ issuer: identity.issuer, subject: identity.subject, audienceList: identity.audienceList ?? null })) {
         const clause = trap.subject === undefined ? undefined : workloadIdentityClause({ type: 'OIDC', issuer: identity.issuer, subject: trap.subject, audienceList: identity.audienceList?.length ? identity.audienceList : ['snowflakecomputing.com'] });
         const fix = who && clause?.ok ? `ALTER USER ${who} SET ${clause.sql};` : trap.fix;
@@ -174,11 +170,56 @@ function oidcFindings(users: readonly AuditUser[]): Finding[] {
       }
     }
   }
-  for (const [key, names] of holders) {
-    if (names.length < 2) continue;
-    const [issuer, subject] = JSON.parse(key) as [string, string];
-    for (const name of names) {
-      findings.push({ code: 'DUPLICATE_IDENTITY', severity: SEVERITY_OF.DUPLICATE_IDENTITY, user: name, identity: null, detail: `${names.join(', ')} all hold issuer ${issuer}, subject ${subject}: a token maps to one of them, and which is not documented` });
+  return findings;
+}
+
+/** How many holders a DUPLICATE_IDENTITY detail names before "and N more" (an account may have thousands). */
+const DUPLICATE_NAMES_SHOWN = 5;
+
+/**
+ * What Snowflake matches a login on, by provider, as the listing gives it, and how a finding names
+ * it: OIDC and AZURE the ISSUER and SUBJECT, GCP the SUBJECT (the issuer is always Google's), AWS
+ * the ARN it stored. Undefined when a part is missing, and for an AWS role stored as an IAM path
+ * segment: two users' `service-role` are two roles registered with a path (PATH_SEGMENT_ROLE), not
+ * one identity.
+ */
+function mappingOf(identity: AuditIdentity): { key: string; text: string } | undefined {
+  const type = identity.type.toUpperCase();
+  if (type === 'OIDC' || type === 'AZURE') {
+    return identity.issuer !== null && identity.subject ? { key: JSON.stringify([type, identity.issuer, identity.subject]), text: `issuer ${identity.issuer}, subject ${identity.subject}` } : undefined;
+  }
+  if (type === 'GCP') return identity.subject ? { key: JSON.stringify([type, identity.subject]), text: `GCP subject ${identity.subject}` } : undefined;
+  if (type !== 'AWS' || identity.awsAccount === null || identity.iamRole === null) return undefined;
+  const kind = identity.identityType === 'IAM_ROLE' ? 'role' : identity.identityType === 'IAM_USER' ? 'user' : undefined;
+  if (kind === undefined || (kind === 'role' && PATH_SEGMENTS.has(identity.iamRole))) return undefined;
+  const arn = `arn:${identity.awsPartition ?? 'aws'}:iam::${identity.awsAccount}:${kind}/${identity.iamRole}`;
+  return { key: JSON.stringify([type, arn]), text: `ARN ${arn}` };
+}
+
+/**
+ * One identity that several users hold, for every provider: a login then maps to whichever user
+ * Snowflake picks, and which one is not documented (FACTS). One finding per holder; a user that
+ * holds it twice (DEFAULT and a named identity) is one holder.
+ */
+function duplicateFindings(users: readonly AuditUser[]): Finding[] {
+  const holders = new Map<string, { text: string; held: Map<string, string> }>();
+  for (const user of users) {
+    for (const identity of user.identities) {
+      const mapping = mappingOf(identity);
+      if (mapping === undefined) continue;
+      const entry = holders.get(mapping.key) ?? { text: mapping.text, held: new Map<string, string>() };
+      if (!entry.held.has(user.name)) entry.held.set(user.name, identity.name);
+      holders.set(mapping.key, entry);
+    }
+  }
+  const findings: Finding[] = [];
+  for (const { text, held } of holders.values()) {
+    if (held.size < 2) continue;
+    const names = [...held.keys()];
+    const more = names.length - DUPLICATE_NAMES_SHOWN;
+    const who = more > 0 ? `${names.slice(0, DUPLICATE_NAMES_SHOWN).join(', ')} and ${more} more` : names.join(', ');
+    for (const [user, identity] of held) {
+      findings.push({ code: 'DUPLICATE_IDENTITY', severity: SEVERITY_OF.DUPLICATE_IDENTITY, user, identity, detail: `${who} all hold ${text}: a login maps to one of them, and which is not documented` });
     }
   }
   return findings;
@@ -215,6 +256,7 @@ export function auditFindings(inputs: AuditInputs): { findings: Finding[]; looku
   findings.push(...oidcFindings(inputs.users));
   findings.push(...azureAuditFindings(inputs.users));
   findings.push(...gcpFindings(inputs.users));
+  findings.push(...duplicateFindings(inputs.users));
   const looked = inputs.lookup ? lookUp(inputs.users, inputs.lookup) : undefined;
   for (const user of inputs.users) {
     const who = identifierForStoredName(user.name);
