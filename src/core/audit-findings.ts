@@ -117,6 +117,13 @@ const SERVICE_TYPES: ReadonlySet<string> = new Set(['SERVICE', 'SERVICE_AGENT'])
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * An AWS identity's partition; one listed without it is read as `aws`, the same way everywhere
+ * (the fix, the lookup, the duplicates). Snowflake is known to list it (FACTS); this is for a
+ * listing that does not.
+ */
+const partitionOf = (identity: AuditIdentity): string => identity.awsPartition ?? 'aws';
+
 /** What --arn / --me asks about: the identity key Snowflake matches, plus the ARN as given. */
 export interface LookupTarget {
   /** The ARN as given (or the caller's, for --me). */
@@ -192,7 +199,7 @@ function mappingOf(identity: AuditIdentity): { key: string; text: string } | und
   if (type !== 'AWS' || identity.awsAccount === null || identity.iamRole === null) return undefined;
   const kind = identity.identityType === 'IAM_ROLE' ? 'role' : identity.identityType === 'IAM_USER' ? 'user' : undefined;
   if (kind === undefined || (kind === 'role' && PATH_SEGMENTS.has(identity.iamRole))) return undefined;
-  const arn = `arn:${identity.awsPartition ?? 'aws'}:iam::${identity.awsAccount}:${kind}/${identity.iamRole}`;
+  const arn = `arn:${partitionOf(identity)}:iam::${identity.awsAccount}:${kind}/${identity.iamRole}`;
   return { key: JSON.stringify([type, arn]), text: `ARN ${arn}` };
 }
 
@@ -318,7 +325,7 @@ function pathFix(user: AuditUser, identity: AuditIdentity, lookup: LookupTarget 
   // Only DEFAULT is set by WORKLOAD_IDENTITY; a named identity's exact MODIFY syntax is not documented.
   if (identity.name.toUpperCase() !== 'DEFAULT') return undefined;
   const who = identifierForStoredName(user.name);
-  const partition = identity.awsPartition ?? 'aws';
+  const partition = partitionOf(identity);
   const account = identity.awsAccount;
   if (!who || account === null) return undefined;
   const onlyProbable = looked !== undefined && looked.matches.length === 0 && looked.probable.length === 1 && looked.probable[0] === user.name;
@@ -341,7 +348,7 @@ export function lookUp(users: readonly AuditUser[], target: LookupTarget): Looku
     let matched = false;
     let near = false;
     for (const identity of user.identities) {
-      if (identity.type.toUpperCase() !== 'AWS' || identity.awsPartition !== target.partition || identity.awsAccount !== target.account) continue;
+      if (identity.type.toUpperCase() !== 'AWS' || partitionOf(identity) !== target.partition || identity.awsAccount !== target.account) continue;
       if (identity.identityType === target.identityType && identity.iamRole === target.name) matched = true;
       // With a path in the ARN, its first segment is what was stored; without, any path segment may be it.
       else if (identity.identityType === 'IAM_ROLE' && identity.iamRole !== null && (segment ? identity.iamRole === segment : PATH_SEGMENTS.has(identity.iamRole))) near = true;

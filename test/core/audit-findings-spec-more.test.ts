@@ -131,15 +131,16 @@ describe('auditFindings: more of the specification, one listing per line', () =>
       undefined,
       [{ code: 'GCP_SUBJECT_SPACES', severity: 'error', user: 'GCP\u00a0LOADER', identity: 'DEFAULT', detail: 'the GCP SUBJECT has spaces around it: Snowflake compares it exactly', fix: "ALTER USER <user> SET WORKLOAD_IDENTITY = (TYPE = GCP SUBJECT = '117654321098765432109');" }],
     ],
-    // --me (a path-free role): the one probable user's fix names the role, another user's does not.
+    // --me (a path-free role), a second user listed without awsPartition (read as aws, as everywhere):
+    // two probable users, so no fix names the role.
     [
-      'an identity listed without awsPartition is not the probable user: its fix does not name the role',
+      'an identity listed without awsPartition is probable too: two probable users, no fix names the role',
       [service('LAMBDA_LOADER', [aws()]), service('LEGACY_LOADER', [aws({ awsPartition: null })])],
       'arn:aws:sts::123456789012:assumed-role/my-fn-role/s1',
       [
-        { code: 'PATH_SEGMENT_ROLE', severity: 'error', user: 'LAMBDA_LOADER', identity: 'DEFAULT', detail: PATH_DETAIL('service-role'), fix: alterArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/my-fn-role') },
+        { code: 'PATH_SEGMENT_ROLE', severity: 'error', user: 'LAMBDA_LOADER', identity: 'DEFAULT', detail: PATH_DETAIL('service-role'), fix: alterArn('LAMBDA_LOADER', GUESS) },
         { code: 'PATH_SEGMENT_ROLE', severity: 'error', user: 'LEGACY_LOADER', identity: 'DEFAULT', detail: PATH_DETAIL('service-role'), fix: alterArn('LEGACY_LOADER', GUESS) },
-        { code: 'NO_MATCH', severity: 'error', user: null, identity: null, detail: 'arn:aws:sts::123456789012:assumed-role/my-fn-role/s1 maps to no user; probably LAMBDA_LOADER (registered with an IAM path)', fix: alterArn('LAMBDA_LOADER', 'arn:aws:iam::123456789012:role/my-fn-role') },
+        { code: 'NO_MATCH', severity: 'error', user: null, identity: null, detail: 'arn:aws:sts::123456789012:assumed-role/my-fn-role/s1 maps to no user; probably LAMBDA_LOADER, LEGACY_LOADER (registered with an IAM path)', fix: alterArn('<your user>', 'arn:aws:iam::123456789012:role/my-fn-role') },
       ],
     ],
     // --arn with a path: the user is probable through its other identity, whose stored segment is the path's.

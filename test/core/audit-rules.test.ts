@@ -61,7 +61,9 @@ describe('lookUp: an identity matches only when partition, account, type and nam
     ['the type in lower case', identity({ type: 'aws' }), ['SVC'], []],
     ['another provider', identity({ type: 'OIDC' }), [], []],
     ['another partition', identity({ awsPartition: 'aws-cn' }), [], []],
-    ['no partition', identity({ awsPartition: null }), [], []],
+    // Read as aws, as the PATH_SEGMENT_ROLE fix and DUPLICATE_IDENTITY read it (one reading of the listing).
+    ['no partition: aws', identity({ awsPartition: null }), ['SVC'], []],
+    ['no partition, a path segment: probable', identity({ awsPartition: null, iamRole: 'service-role' }), [], ['SVC']],
     ['another account', identity({ awsAccount: '210987654321' }), [], []],
     ['an IAM user of the same name', identity({ identityType: 'IAM_USER' }), [], []],
     ['another role name', identity({ iamRole: 'my-fn' }), [], []],
@@ -83,6 +85,11 @@ describe('lookUp: an identity matches only when partition, account, type and nam
   ])('an ARN with a path (service-role/): %s', (_name, iamRole, probable) => {
     const withPath = target('arn:aws:iam::123456789012:role/service-role/my-fn-role');
     expect(lookUp([user({}, [identity({ iamRole })])], withPath).probable).toEqual(probable);
+  });
+
+  it('no partition is aws: an identity listed without one is not a GovCloud or China role', () => {
+    const gov = target('arn:aws-us-gov:iam::123456789012:role/my-fn-role');
+    expect(lookUp([user({}, [identity({ awsPartition: null })]), user({ name: 'GOV' }, [identity({ awsPartition: 'aws-us-gov' })])], gov)).toMatchObject({ matches: ['GOV'], probable: [] });
   });
 
   it('an IAM user ARN matches an IAM_USER identity of that name', () => {
