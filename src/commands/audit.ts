@@ -184,11 +184,12 @@ const MARKS = { error: '✖', warn: '!', info: '·' } as const;
 /** audit's text output fits this many columns (SQL fixes excepted: they are copied whole). */
 export const AUDIT_WIDTH = 80;
 
+/** What an identity holds, short: `AWS 123456789012 role NAME`, or the TYPE and SUBJECT (the TYPE in any case, as the rules read it). */
 function describeIdentity(identity: AuditIdentity | undefined): string {
   if (!identity) return '';
-  if (identity.type === 'OIDC') return `OIDC ${identity.subject ?? '?'}`;
-  if (identity.type === 'GCP') return `GCP ${identity.subject ?? '?'}`;
-  if (identity.type !== 'AWS') return identity.type;
+  const type = identity.type.toUpperCase();
+  if (type === 'OIDC' || type === 'AZURE' || type === 'GCP') return `${type} ${identity.subject ?? '?'}`;
+  if (type !== 'AWS') return identity.type;
   const what = identity.identityType === 'IAM_USER' ? 'user' : 'role';
   return `AWS ${identity.awsAccount ?? '?'} ${what} ${identity.iamRole ?? '?'}`;
 }

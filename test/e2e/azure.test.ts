@@ -285,6 +285,23 @@ describe('audit lists Azure identities with the traps visible from Snowflake\'s 
   });
 });
 
+describe('audit: one Azure identity on two users', () => {
+  it('DUPLICATE_IDENTITY on each, the object ID on the finding\'s line; --json names the identity', async () => {
+    const identity = { type: 'AZURE' as const, issuer: AZURE_TEST_BED_V2_ISSUER, subject: '0d0c0b0a-1111-4222-8333-944445555666' };
+    bed.snowflake.addUser({ name: 'AZ_DUP_A', azureIdentity: identity, type: 'SERVICE' });
+    bed.snowflake.addUser({ name: 'AZ_DUP_B', azureIdentity: identity, type: 'SERVICE' });
+    const env = cleanEnv({ ...bed.env, SNOWFLAKE_HOME: adminHome() });
+    const text = await runCli(['audit', '--connection', 'admin'], { env, timeoutMs: 60_000 });
+    expect(text.code === 0 || text.code === 1, text.stderr).toBe(true);
+    expect(text.stdout).toMatch(/^! AZ_DUP_A +DEFAULT +AZURE 0d0c0b0a-1111-4222-8333-944445555666$/m);
+    expect(text.stdout).toMatch(/^! AZ_DUP_B +DEFAULT +AZURE 0d0c0b0a-1111-4222-8333-944445555666$/m);
+    expect(text.stdout.replace(/\s+/g, ' ')).toContain(`AZ_DUP_A, AZ_DUP_B all hold issuer ${AZURE_TEST_BED_V2_ISSUER}, subject ${identity.subject}: a login maps to one of them, and which is not documented`);
+    const result = await runCli(['audit', '--connection', 'admin', '--json'], { env, timeoutMs: 60_000 });
+    const duplicates = (json(result).findings as Array<{ code: string; user: string; identity: string | null }>).filter((finding) => finding.code === 'DUPLICATE_IDENTITY');
+    expect(duplicates.map(({ user, identity: held }) => [user, held])).toEqual([['AZ_DUP_A', 'DEFAULT'], ['AZ_DUP_B', 'DEFAULT']]);
+  });
+});
+
 describe('wif-check sandbox --provider azure', () => {
   /** Starts the sandbox, returns its --json document once it serves, and a stop function. */
   async function sandbox(args: string[]): Promise<{ doc: { provider: string; env: Record<string, string>; commands: string[]; users: Array<{ name: string; azure?: { subject: string } }> }; stop: () => Promise<number | null> }> {
