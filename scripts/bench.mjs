@@ -259,6 +259,7 @@ async function main() {
   ratio('whoami-azure', 'azure-minimal', 0.9);
   ratio('gen-sql-terraform', 'node-e-0', 1.3);
   ratio('whoami-oidc', 'node-e-0', 1.3);
+  ratio('whoami-oidc', 'gen-sql-oidc', null, 'information: the same start-up path (the CLI bundle): what reading, decoding and checking the token add (docs/performance.md)');
   ratio('gen-sql-gcp', 'node-e-0', 1.3);
   ratio('whoami-gcp', 'gcp-minimal', 0.9);
   ratio('whoami', 'sts-minimal', 0.7);
