@@ -118,9 +118,8 @@ const SERVICE_TYPES: ReadonlySet<string> = new Set(['SERVICE', 'SERVICE_AGENT'])
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * An AWS identity's partition; one listed without it is read as `aws`, the same way everywhere
- * (the fix, the lookup, the duplicates). Snowflake is known to list it (FACTS); this is for a
- * listing that does not.
+ * An AWS identity's partition; one listed without it is read as `aws`, the same way by the fix
+ * and the lookup. Snowflake is known to list it (FACTS); this is for a listing that does not.
  */
 const partitionOf = (identity: AuditIdentity): string => identity.awsPartition ?? 'aws';
 
@@ -184,29 +183,25 @@ function oidcFindings(users: readonly AuditUser[]): Finding[] {
 const DUPLICATE_NAMES_SHOWN = 5;
 
 /**
- * What Snowflake matches a login on, by provider, as the listing gives it, and how a finding names
- * it: OIDC and AZURE the ISSUER and SUBJECT, GCP the SUBJECT (the issuer is always Google's), AWS
- * the ARN it stored. Undefined when a part is missing, and for an AWS role stored as an IAM path
- * segment: two users' `service-role` are two roles registered with a path (PATH_SEGMENT_ROLE), not
- * one identity.
+ * What Snowflake matches a token login on, as the listing gives it, and how a finding names it:
+ * OIDC and AZURE the ISSUER and SUBJECT, GCP the SUBJECT (the issuer is always Google's).
+ * Undefined when a part is missing, and for AWS: Snowflake refuses a second user with the same
+ * stored AWS identity ("AWS Authenticator for AWS Account '…' and IAM role '…' already exists";
+ * FACTS, docs/how-it-works.md), so an AWS identity is never held twice.
  */
 function mappingOf(identity: AuditIdentity): { key: string; text: string } | undefined {
   const type = identity.type.toUpperCase();
   if (type === 'OIDC' || type === 'AZURE') {
     return identity.issuer !== null && identity.subject ? { key: JSON.stringify([type, identity.issuer, identity.subject]), text: `issuer ${identity.issuer}, subject ${identity.subject}` } : undefined;
   }
-  if (type === 'GCP') return identity.subject ? { key: JSON.stringify([type, identity.subject]), text: `GCP subject ${identity.subject}` } : undefined;
-  if (type !== 'AWS' || identity.awsAccount === null || identity.iamRole === null) return undefined;
-  const kind = identity.identityType === 'IAM_ROLE' ? 'role' : identity.identityType === 'IAM_USER' ? 'user' : undefined;
-  if (kind === undefined || (kind === 'role' && PATH_SEGMENTS.has(identity.iamRole))) return undefined;
-  const arn = `arn:${partitionOf(identity)}:iam::${identity.awsAccount}:${kind}/${identity.iamRole}`;
-  return { key: JSON.stringify([type, arn]), text: `ARN ${arn}` };
+  return type === 'GCP' && identity.subject ? { key: JSON.stringify([type, identity.subject]), text: `GCP subject ${identity.subject}` } : undefined;
 }
 
 /**
- * One identity that several users hold, for every provider: a login then maps to whichever user
- * Snowflake picks, and which one is not documented (FACTS). One finding per holder; a user that
- * holds it twice (DEFAULT and a named identity) is one holder.
+ * One OIDC, Azure or GCP identity that several users hold. Whether Snowflake refuses that, as it
+ * does for AWS, is not documented; if it does not, a token maps to one of them, and which one is
+ * not documented either. One finding per holder; a user that holds it twice (DEFAULT and a named
+ * identity) is one holder.
  */
 function duplicateFindings(users: readonly AuditUser[]): Finding[] {
   const holders = new Map<string, { text: string; held: Map<string, string> }>();
@@ -226,7 +221,7 @@ function duplicateFindings(users: readonly AuditUser[]): Finding[] {
     const more = names.length - DUPLICATE_NAMES_SHOWN;
     const who = more > 0 ? `${names.slice(0, DUPLICATE_NAMES_SHOWN).join(', ')} and ${more} more` : names.join(', ');
     for (const [user, identity] of held) {
-      findings.push({ code: 'DUPLICATE_IDENTITY', severity: SEVERITY_OF.DUPLICATE_IDENTITY, user, identity, detail: `${who} all hold ${text}: a login maps to one of them, and which is not documented` });
+      findings.push({ code: 'DUPLICATE_IDENTITY', severity: SEVERITY_OF.DUPLICATE_IDENTITY, user, identity, detail: `${who} all hold ${text}: a token maps to one of them, and which is not documented` });
     }
   }
   return findings;

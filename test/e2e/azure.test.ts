@@ -295,7 +295,7 @@ describe('audit: one Azure identity on two users', () => {
     expect(text.code === 0 || text.code === 1, text.stderr).toBe(true);
     expect(text.stdout).toMatch(/^! AZ_DUP_A +DEFAULT +AZURE 0d0c0b0a-1111-4222-8333-944445555666$/m);
     expect(text.stdout).toMatch(/^! AZ_DUP_B +DEFAULT +AZURE 0d0c0b0a-1111-4222-8333-944445555666$/m);
-    expect(text.stdout.replace(/\s+/g, ' ')).toContain(`AZ_DUP_A, AZ_DUP_B all hold issuer ${AZURE_TEST_BED_V2_ISSUER}, subject ${identity.subject}: a login maps to one of them, and which is not documented`);
+    expect(text.stdout.replace(/\s+/g, ' ')).toContain(`AZ_DUP_A, AZ_DUP_B all hold issuer ${AZURE_TEST_BED_V2_ISSUER}, subject ${identity.subject}: a token maps to one of them, and which is not documented`);
     const result = await runCli(['audit', '--connection', 'admin', '--json'], { env, timeoutMs: 60_000 });
     const duplicates = (json(result).findings as Array<{ code: string; user: string; identity: string | null }>).filter((finding) => finding.code === 'DUPLICATE_IDENTITY');
     expect(duplicates.map(({ user, identity: held }) => [user, held])).toEqual([['AZ_DUP_A', 'DEFAULT'], ['AZ_DUP_B', 'DEFAULT']]);
